@@ -1,6 +1,7 @@
 //! Proofline's pure domain: cadence maths, processes and their steps, proof rules,
 //! escalation, role picking and the task state machine. No I/O, no async, no SQL.
 
+pub mod access;
 pub mod cadence;
 pub mod escalation;
 pub mod ids;

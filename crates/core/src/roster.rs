@@ -35,9 +35,18 @@ impl Roster {
     }
 
     /// Picks a member of `role` for work starting `at`, never `exclude`.
-    pub fn pick(&mut self, role: RoleId, at: Timestamp, exclude: Option<PersonId>) -> Option<PersonId> {
+    pub fn pick(
+        &mut self,
+        role: RoleId,
+        at: Timestamp,
+        exclude: Option<PersonId>,
+    ) -> Option<PersonId> {
         let mut rotation = self.roles.get(&role)?.clone();
-        let picked = rotation.pick(|p| self.is_available(p, at), |p| self.load.get(&p).copied().unwrap_or(0), exclude);
+        let picked = rotation.pick(
+            |p| self.is_available(p, at),
+            |p| self.load.get(&p).copied().unwrap_or(0),
+            exclude,
+        );
         if let Some(person) = picked {
             *self.load.entry(person).or_default() += 1;
             if !self.touched_roles.contains(&role) {

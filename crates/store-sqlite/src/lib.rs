@@ -1,1 +1,77 @@
-//! placeholder
+//! Proofline's embedded store: one SQLite file in WAL mode with foreign keys on.
+//!
+//! Writes go through a single-connection pool so they never fight over SQLite's one
+//! write lock; reads use a separate pool and see committed data (WAL).
+
+mod directory;
+mod processes;
+mod rows;
+mod work;
+
+use proofline_store::{Store, StoreError};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Clone)]
+pub struct SqliteStore {
+    reader: SqlitePool,
+    writer: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `url` (`sqlite://path/file.db`) and
+    /// brings its schema up to date.
+    pub async fn connect(url: &str) -> Result<SqliteStore, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Other(format!("bad SQLite URL {url:?}: {e}")))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("cache_size", "-16000");
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await
+            .map_err(other)?;
+        sqlx::migrate!("./migrations")
+            .run(&writer)
+            .await
+            .map_err(|e| StoreError::Other(format!("migrating: {e}")))?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options.read_only(true))
+            .await
+            .map_err(other)?;
+        Ok(SqliteStore { reader, writer })
+    }
+}
+
+impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+}
+
+pub(crate) fn other(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Other(e.to_string())
+}
+
+/// Maps sqlx errors: a missing row is NotFound, a uniqueness clash is a Conflict.
+pub(crate) fn db(e: sqlx::Error) -> StoreError {
+    match e {
+        sqlx::Error::RowNotFound => StoreError::NotFound,
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            StoreError::Conflict(d.message().to_string())
+        }
+        sqlx::Error::Database(d) if d.is_foreign_key_violation() => StoreError::Conflict(format!(
+            "refers to something that does not exist: {}",
+            d.message()
+        )),
+        e => StoreError::Other(e.to_string()),
+    }
+}

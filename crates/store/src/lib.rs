@@ -1,1 +1,22 @@
-//! placeholder
+//! Storage ports: what the engine and the API need from a database, as narrow traits
+//! bundled in [`Store`]. Backends live in their own crates; only the CLI names one.
+//! [`contract`] is the story every backend must pass.
+
+pub mod contract;
+mod directory;
+mod error;
+mod processes;
+mod work;
+
+pub use directory::*;
+pub use error::StoreError;
+pub use processes::*;
+pub use work::*;
+
+/// Everything Proofline stores, in one object the rest of the code can hold.
+pub trait Store: DirectoryStore + ProcessStore + WorkStore + Send + Sync + 'static {
+    /// Which backend this is, for logs and `/readyz`.
+    fn backend(&self) -> &'static str;
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

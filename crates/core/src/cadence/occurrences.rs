@@ -45,14 +45,24 @@ pub struct Occurrences<'a> {
 impl<'a> Occurrences<'a> {
     pub(super) fn new(schedule: &'a Schedule, after: Option<Timestamp>) -> Self {
         let shifted = match (after, schedule.rule.count) {
-            (Some(after), None) => fast_forward(schedule, after).and_then(|start| schedule.rule.set_from(start)),
+            (Some(after), None) => {
+                fast_forward(schedule, after).and_then(|start| schedule.rule.set_from(start))
+            }
             _ => None,
         };
         let inner = match &shifted {
             Some(set) => set.into_iter(),
             None => (&schedule.rule.set).into_iter(),
         };
-        Occurrences { schedule, inner, emitted: 0, last: None, pending: BinaryHeap::new(), exhausted: false, bound: None }
+        Occurrences {
+            schedule,
+            inner,
+            emitted: 0,
+            last: None,
+            pending: BinaryHeap::new(),
+            exhausted: false,
+            bound: None,
+        }
     }
 
     fn emit(&mut self, at: Timestamp, wall: civil::DateTime) -> Option<Occurrence> {
@@ -68,7 +78,10 @@ impl<'a> Occurrences<'a> {
         }
         self.last = Some(at);
         self.emitted += 1;
-        Some(Occurrence { wall, at: at.to_zoned(self.schedule.zone.clone()) })
+        Some(Occurrence {
+            wall,
+            at: at.to_zoned(self.schedule.zone.clone()),
+        })
     }
 }
 
@@ -82,8 +95,7 @@ impl Iterator for Occurrences<'_> {
                 return None;
             }
             if let Some(&Reverse((first, first_wall))) = self.pending.peek() {
-                let safe = self.exhausted
-                    || self.bound.is_some_and(|bound| first < bound);
+                let safe = self.exhausted || self.bound.is_some_and(|bound| first < bound);
                 if safe {
                     self.pending.pop();
                     match self.emit(first, first_wall) {
@@ -135,7 +147,9 @@ impl Iterator for Occurrences<'_> {
 fn fast_forward(schedule: &Schedule, after: Timestamp) -> Option<civil::DateTime> {
     let start = schedule.start;
     let target = after.to_zoned(schedule.zone.clone()).datetime();
-    let target = target.checked_sub(jiff::Span::new().days(FAST_FORWARD_MARGIN_DAYS)).ok()?;
+    let target = target
+        .checked_sub(jiff::Span::new().days(FAST_FORWARD_MARGIN_DAYS))
+        .ok()?;
     if target <= start {
         return None;
     }
@@ -144,11 +158,15 @@ fn fast_forward(schedule: &Schedule, after: Timestamp) -> Option<civil::DateTime
         Stride::Seconds(step) => {
             let elapsed = wall_seconds(target) - wall_seconds(start);
             let seconds = elapsed.div_euclid(step) * step;
-            start.checked_add(jiff::SignedDuration::from_secs(seconds)).ok()?
+            start
+                .checked_add(jiff::SignedDuration::from_secs(seconds))
+                .ok()?
         }
         Stride::Days(step) => {
             let days = (wall_seconds(target) - wall_seconds(start)).div_euclid(86_400);
-            start.checked_add(jiff::Span::new().days(days.div_euclid(step) * step)).ok()?
+            start
+                .checked_add(jiff::Span::new().days(days.div_euclid(step) * step))
+                .ok()?
         }
         Stride::Months(step) => {
             let months = (i64::from(target.year()) * 12 + i64::from(target.month()))
@@ -157,12 +175,16 @@ fn fast_forward(schedule: &Schedule, after: Timestamp) -> Option<civil::DateTime
             if months <= 0 {
                 return None;
             }
-            start.checked_add(jiff::Span::new().months(months.div_euclid(step) * step)).ok()?
+            start
+                .checked_add(jiff::Span::new().months(months.div_euclid(step) * step))
+                .ok()?
         }
     };
     (shifted > start).then_some(shifted)
 }
 
 fn wall_seconds(dt: civil::DateTime) -> i64 {
-    dt.to_zoned(jiff::tz::TimeZone::UTC).map(|z| z.timestamp().as_second()).unwrap_or(0)
+    dt.to_zoned(jiff::tz::TimeZone::UTC)
+        .map(|z| z.timestamp().as_second())
+        .unwrap_or(0)
 }

@@ -1,0 +1,14 @@
+//! The one error type of every storage port.
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No such row in this organization (a foreign id is simply not found).
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness rule or a compare-and-set lost: someone else got there first.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// Anything else the backend reported.
+    #[error("storage failed: {0}")]
+    Other(String),
+}

@@ -1,0 +1,258 @@
+//! Runs, tasks, submissions and the event log: the engine's working set.
+
+use crate::Result;
+use async_trait::async_trait;
+use jiff::Timestamp;
+use proofline_core::escalation::Move;
+use proofline_core::proof::Exception;
+use proofline_core::task::TaskState;
+use proofline_core::{OrgId, PersonId, ProcessId, RoleId, RunId, SubmissionId, TaskId};
+use serde::Serialize;
+use serde_json::Value;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunState {
+    Active,
+    Done,
+    Skipped,
+}
+
+impl RunState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunState::Active => "active",
+            RunState::Done => "done",
+            RunState::Skipped => "skipped",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<RunState> {
+        [RunState::Active, RunState::Done, RunState::Skipped]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+}
+
+/// A task to create with its run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewTask {
+    pub step_index: u32,
+    pub title: String,
+    pub state: TaskState,
+    /// A step it depends on is not done yet.
+    pub blocked: bool,
+    pub holder: PersonId,
+    pub opens_at: Timestamp,
+    pub due_at: Timestamp,
+    /// How long the holder gets once the task opens, if it opens late.
+    pub window_ms: i64,
+}
+
+/// A run to create. Identity is `(process, scheduled_for)`: creating it twice is a no-op.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewRun {
+    pub org: OrgId,
+    pub process: ProcessId,
+    pub version: u32,
+    pub scheduled_for: Timestamp,
+    /// `schedule`, `manual` or `event:NAME`.
+    pub trigger: String,
+    /// Who started it by hand or by API call.
+    pub started_by: Option<PersonId>,
+    pub state: RunState,
+    /// Why a run was skipped.
+    pub reason: Option<String>,
+    pub tasks: Vec<NewTask>,
+}
+
+/// Moving a process's schedule forward, guarded by the value the engine read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScheduleAdvance {
+    pub process: ProcessId,
+    pub expected: Option<Timestamp>,
+    pub next_run_at: Option<Timestamp>,
+}
+
+/// A role's rotation after picks were made.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RotationUpdate {
+    pub org: OrgId,
+    pub role: RoleId,
+    pub cursor: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct MaterializeOutcome {
+    pub runs: u64,
+    pub tasks: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DueProcess {
+    pub org: OrgId,
+    pub id: ProcessId,
+    pub version: u32,
+    pub next_run_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaskRecord {
+    pub id: TaskId,
+    pub org: OrgId,
+    pub run: RunId,
+    pub process: ProcessId,
+    pub version: u32,
+    pub step_index: u32,
+    pub title: String,
+    pub state: TaskState,
+    pub holder: PersonId,
+    /// Who held it at level 0 ("manager" in a chain means theirs).
+    pub assignee: PersonId,
+    /// 0 for the first holder, then the chain level it has climbed to.
+    pub level: u32,
+    pub blocked: bool,
+    pub scheduled_for: Timestamp,
+    pub opens_at: Timestamp,
+    pub due_at: Timestamp,
+    pub completed_at: Option<Timestamp>,
+    /// Bumped by every change; transitions compare-and-set on it.
+    pub rev: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunRecord {
+    pub id: RunId,
+    pub org: OrgId,
+    pub process: ProcessId,
+    pub version: u32,
+    pub scheduled_for: Timestamp,
+    pub trigger: String,
+    pub started_by: Option<PersonId>,
+    pub state: RunState,
+    pub reason: Option<String>,
+}
+
+/// A task whose window has closed, with what the engine needs to move it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DueTask {
+    pub id: TaskId,
+    pub org: OrgId,
+    pub process: ProcessId,
+    pub version: u32,
+    pub holder: PersonId,
+    pub assignee: PersonId,
+    pub level: u32,
+    pub due_at: Timestamp,
+    pub rev: i64,
+}
+
+/// One escalation decision, applied only if the task is still as the engine read it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TaskMove {
+    pub task: TaskId,
+    pub org: OrgId,
+    pub rev: i64,
+    pub missed_by: PersonId,
+    pub from_level: u32,
+    pub missed_due_at: Timestamp,
+    pub outcome: Move,
+}
+
+/// Proof accepted for a task.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Completion {
+    pub org: OrgId,
+    pub task: TaskId,
+    /// The task as the submitter saw it; a different rev means someone else moved it.
+    pub rev: i64,
+    pub from_state: TaskState,
+    pub to_state: TaskState,
+    pub by: PersonId,
+    pub evidence: Value,
+    pub exceptions: Vec<Exception>,
+    /// Tasks of the same run whose dependencies this completion satisfies.
+    pub unblock: Vec<TaskId>,
+    pub now: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SubmissionRecord {
+    pub id: SubmissionId,
+    pub task: TaskId,
+    pub by: PersonId,
+    pub at: Timestamp,
+    pub evidence: Value,
+    pub exceptions: Vec<Exception>,
+}
+
+/// One entry of the append-only audit log.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventRecord {
+    pub id: i64,
+    pub at: Timestamp,
+    pub kind: String,
+    pub task: Option<TaskId>,
+    pub run: Option<RunId>,
+    pub process: Option<ProcessId>,
+    /// The person who acted; `None` when the engine did.
+    pub actor: Option<PersonId>,
+    pub from_state: Option<String>,
+    pub to_state: Option<String>,
+    pub from_holder: Option<PersonId>,
+    pub to_holder: Option<PersonId>,
+    pub data: Value,
+}
+
+/// Filters for listing tasks.
+#[derive(Debug, Clone, Default)]
+pub struct TaskQuery {
+    pub holder: Option<PersonId>,
+    pub states: Vec<TaskState>,
+    pub run: Option<RunId>,
+    pub limit: u32,
+}
+
+#[async_trait]
+pub trait WorkStore {
+    /// Active scheduled processes whose next run is due before `horizon`.
+    async fn due_processes(&self, horizon: Timestamp, limit: u32) -> Result<Vec<DueProcess>>;
+    /// Creates runs (skipping any that exist), their tasks and events, advances schedules
+    /// whose `expected` still holds and saves rotations — all in one transaction.
+    async fn materialize(
+        &self,
+        runs: &[NewRun],
+        advances: &[ScheduleAdvance],
+        rotations: &[RotationUpdate],
+        now: Timestamp,
+    ) -> Result<MaterializeOutcome>;
+    /// Opens waiting, unblocked tasks whose start has come; returns how many.
+    async fn open_ready(&self, now: Timestamp, limit: u32) -> Result<u64>;
+    /// Open tasks whose window closed at or before `now`, oldest deadline first.
+    async fn due_for_escalation(&self, now: Timestamp, limit: u32) -> Result<Vec<DueTask>>;
+    /// Applies moves whose task is unchanged since read; returns how many applied.
+    async fn apply_moves(
+        &self,
+        moves: &[TaskMove],
+        rotations: &[RotationUpdate],
+        now: Timestamp,
+    ) -> Result<u64>;
+    /// The earliest instant at which the engine has something to do.
+    async fn next_wakeup(&self, horizon_ms: i64) -> Result<Option<Timestamp>>;
+
+    async fn get_run(&self, org: OrgId, id: RunId) -> Result<RunRecord>;
+    async fn get_task(&self, org: OrgId, id: TaskId) -> Result<TaskRecord>;
+    async fn list_tasks(&self, org: OrgId, query: &TaskQuery) -> Result<Vec<TaskRecord>>;
+    /// `Conflict` when the task moved since it was read.
+    async fn complete_task(&self, completion: &Completion) -> Result<SubmissionId>;
+    async fn submissions(&self, org: OrgId, task: TaskId) -> Result<Vec<SubmissionRecord>>;
+    async fn task_history(&self, org: OrgId, task: TaskId) -> Result<Vec<EventRecord>>;
+    /// Remembers a stored evidence file (idempotent by hash).
+    async fn record_blob(
+        &self,
+        sha256: &str,
+        content_type: &str,
+        size: u64,
+        now: Timestamp,
+    ) -> Result<()>;
+}
