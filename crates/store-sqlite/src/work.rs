@@ -38,6 +38,21 @@ fn task(row: &SqliteRow) -> Result<TaskRecord> {
     })
 }
 
+fn run(row: &SqliteRow) -> Result<RunRecord> {
+    let state: String = get(row, "state")?;
+    Ok(RunRecord {
+        id: RunId(get(row, "id")?),
+        org: OrgId(get(row, "org_id")?),
+        process: ProcessId(get(row, "process_id")?),
+        version: get::<i64>(row, "version")? as u32,
+        scheduled_for: get_ts(row, "scheduled_for")?,
+        trigger: get(row, "trigger")?,
+        started_by: get::<Option<i64>>(row, "started_by")?.map(PersonId),
+        state: parse(RunState::parse(&state), "state", &state)?,
+        reason: get(row, "reason")?,
+    })
+}
+
 fn event(row: &SqliteRow) -> Result<EventRecord> {
     Ok(EventRecord {
         id: get(row, "id")?,
@@ -344,18 +359,18 @@ impl WorkStore for SqliteStore {
             .fetch_one(&self.reader)
             .await
             .map_err(db)?;
-        let state: String = get(&row, "state")?;
-        Ok(RunRecord {
-            id: RunId(get(&row, "id")?),
-            org: OrgId(get(&row, "org_id")?),
-            process: ProcessId(get(&row, "process_id")?),
-            version: get::<i64>(&row, "version")? as u32,
-            scheduled_for: get_ts(&row, "scheduled_for")?,
-            trigger: get(&row, "trigger")?,
-            started_by: get::<Option<i64>>(&row, "started_by")?.map(PersonId),
-            state: parse(RunState::parse(&state), "state", &state)?,
-            reason: get(&row, "reason")?,
-        })
+        run(&row)
+    }
+
+    async fn find_run(&self, org: OrgId, process: ProcessId, scheduled_for: Timestamp) -> Result<Option<RunRecord>> {
+        let row = sqlx::query("SELECT * FROM runs WHERE org_id = ?1 AND process_id = ?2 AND scheduled_for = ?3")
+            .bind(org.0)
+            .bind(process.0)
+            .bind(ms(scheduled_for))
+            .fetch_optional(&self.writer)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(run).transpose()
     }
 
     async fn get_task(&self, org: OrgId, id: TaskId) -> Result<TaskRecord> {

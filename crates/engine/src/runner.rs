@@ -1,0 +1,53 @@
+//! The loop: one pass of every unit, then sleep until something is due (at most a second).
+
+use crate::{Engine, EngineError};
+use jiff::{SignedDuration, Timestamp};
+use std::time::Duration;
+use tokio::sync::watch;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PassOutcome {
+    pub runs: u64,
+    pub tasks: u64,
+    pub opened: u64,
+    pub escalated: u64,
+}
+
+impl Engine {
+    /// One pass of the loop at `now`.
+    pub async fn pass(&self, now: Timestamp) -> Result<PassOutcome, EngineError> {
+        let materialized = self.materialize_once(now).await?;
+        let opened = self.open_once(now).await?;
+        let escalated = self.escalate_once(now).await?;
+        Ok(PassOutcome { runs: materialized.runs, tasks: materialized.tasks, opened, escalated })
+    }
+
+    /// Runs passes until `shutdown` turns true.
+    pub async fn run(&self, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            let now = self.now();
+            match self.pass(now).await {
+                Ok(outcome) if outcome != PassOutcome::default() => tracing::info!(?outcome, "engine pass"),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "engine pass failed; retrying"),
+            }
+            let sleep = self.sleep_after(now).await;
+            tokio::select! {
+                _ = tokio::time::sleep(sleep) => {}
+                _ = shutdown.changed() => {}
+            }
+            if *shutdown.borrow() {
+                return;
+            }
+        }
+    }
+
+    async fn sleep_after(&self, now: Timestamp) -> Duration {
+        let max = self.config.max_sleep;
+        let until_due = match self.store.next_wakeup(self.config.horizon.as_millis() as i64).await {
+            Ok(Some(at)) => at.duration_since(now).clamp(SignedDuration::from_millis(10), max),
+            _ => max,
+        };
+        Duration::try_from(until_due).unwrap_or(Duration::from_secs(1))
+    }
+}
