@@ -14,11 +14,17 @@ pub struct Definitions {
 
 impl Definitions {
     pub fn new(store: Arc<dyn Store>) -> Definitions {
-        Definitions { store, cache: RwLock::new(HashMap::new()) }
+        Definitions {
+            store,
+            cache: RwLock::new(HashMap::new()),
+        }
     }
 
     /// The definitions of all `wanted` versions; missing ones are fetched in one query.
-    pub async fn get_many(&self, wanted: &[(ProcessId, u32)]) -> Result<HashMap<(ProcessId, u32), Arc<ProcessDefinition>>, StoreError> {
+    pub async fn get_many(
+        &self,
+        wanted: &[(ProcessId, u32)],
+    ) -> Result<HashMap<(ProcessId, u32), Arc<ProcessDefinition>>, StoreError> {
         let mut found = HashMap::new();
         let mut missing = Vec::new();
         {
@@ -45,7 +51,14 @@ impl Definitions {
         Ok(found)
     }
 
-    pub async fn get(&self, process: ProcessId, version: u32) -> Result<Arc<ProcessDefinition>, StoreError> {
-        self.get_many(&[(process, version)]).await?.remove(&(process, version)).ok_or(StoreError::NotFound)
+    pub async fn get(
+        &self,
+        process: ProcessId,
+        version: u32,
+    ) -> Result<Arc<ProcessDefinition>, StoreError> {
+        self.get_many(&[(process, version)])
+            .await?
+            .remove(&(process, version))
+            .ok_or(StoreError::NotFound)
     }
 }

@@ -69,9 +69,20 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, blobs: Arc<dyn BlobStore>, config: EngineConfig) -> Engine {
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        blobs: Arc<dyn BlobStore>,
+        config: EngineConfig,
+    ) -> Engine {
         let definitions = Arc::new(Definitions::new(store.clone()));
-        Engine { store, clock, blobs, config, definitions }
+        Engine {
+            store,
+            clock,
+            blobs,
+            config,
+            definitions,
+        }
     }
 
     pub fn now(&self) -> jiff::Timestamp {

@@ -23,18 +23,31 @@ fn require_manager(actor: Actor) -> Result<(), EngineError> {
     if actor.access.can_manage() {
         Ok(())
     } else {
-        Err(EngineError::Forbidden("only managers and owners can change processes".into()))
+        Err(EngineError::Forbidden(
+            "only managers and owners can change processes".into(),
+        ))
     }
 }
 
 pub fn valid_key(key: &str) -> bool {
-    !key.is_empty() && key.len() <= 64 && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') && !key.starts_with('-')
+    !key.is_empty()
+        && key.len() <= 64
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !key.starts_with('-')
 }
 
 /// When an active process's next scheduled run falls, counting from `now`.
-pub fn first_run_at(definition: &ProcessDefinition, status: ProcessStatus, now: Timestamp) -> Option<Timestamp> {
+pub fn first_run_at(
+    definition: &ProcessDefinition,
+    status: ProcessStatus,
+    now: Timestamp,
+) -> Option<Timestamp> {
     match (&definition.cadence, status) {
-        (Cadence::Schedule(schedule), ProcessStatus::Active) => schedule.next_after(now).map(|o| o.timestamp()),
+        (Cadence::Schedule(schedule), ProcessStatus::Active) => {
+            schedule.next_after(now).map(|o| o.timestamp())
+        }
         _ => None,
     }
 }
@@ -42,58 +55,124 @@ pub fn first_run_at(definition: &ProcessDefinition, status: ProcessStatus, now: 
 impl Engine {
     /// Normalizes `definition` and checks every person, role and system it names exists
     /// in the organization.
-    pub async fn validate_definition(&self, org: OrgId, definition: &mut ProcessDefinition) -> Result<(), EngineError> {
+    pub async fn validate_definition(
+        &self,
+        org: OrgId,
+        definition: &mut ProcessDefinition,
+    ) -> Result<(), EngineError> {
         let mut errors = definition.normalize();
-        let people: HashSet<_> = self.store.list_people(org).await?.into_iter().map(|p| p.id).collect();
-        let roles: HashSet<_> = self.store.list_roles(org).await?.into_iter().map(|r| r.id).collect();
+        let people: HashSet<_> = self
+            .store
+            .list_people(org)
+            .await?
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        let roles: HashSet<_> = self
+            .store
+            .list_roles(org)
+            .await?
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
         let mut err = |field: String, message: String| errors.push(FieldError { field, message });
         if !people.contains(&definition.owner) {
-            err("owner".into(), format!("no person {} in this organization", definition.owner));
+            err(
+                "owner".into(),
+                format!("no person {} in this organization", definition.owner),
+            );
         }
         if let Some(system) = definition.system
             && self.store.get_system(org, system).await.is_err()
         {
-            err("system".into(), format!("no system {system} in this organization"));
+            err(
+                "system".into(),
+                format!("no system {system} in this organization"),
+            );
         }
         for (i, step) in definition.steps.iter().enumerate() {
             match step.assignee {
-                Assignee::Person(p) if !people.contains(&p) => err(format!("steps[{i}].assignee"), format!("no person {p} in this organization")),
-                Assignee::Role(r) if !roles.contains(&r) => err(format!("steps[{i}].assignee"), format!("no role {r} in this organization")),
+                Assignee::Person(p) if !people.contains(&p) => err(
+                    format!("steps[{i}].assignee"),
+                    format!("no person {p} in this organization"),
+                ),
+                Assignee::Role(r) if !roles.contains(&r) => err(
+                    format!("steps[{i}].assignee"),
+                    format!("no role {r} in this organization"),
+                ),
                 _ => {}
             }
         }
         for (i, level) in definition.escalation.levels().iter().enumerate() {
             match level.to {
-                Target::Person(p) if !people.contains(&p) => err(format!("escalation[{i}].to"), format!("no person {p} in this organization")),
-                Target::Role(r) if !roles.contains(&r) => err(format!("escalation[{i}].to"), format!("no role {r} in this organization")),
+                Target::Person(p) if !people.contains(&p) => err(
+                    format!("escalation[{i}].to"),
+                    format!("no person {p} in this organization"),
+                ),
+                Target::Role(r) if !roles.contains(&r) => err(
+                    format!("escalation[{i}].to"),
+                    format!("no role {r} in this organization"),
+                ),
                 _ => {}
             }
         }
-        if errors.is_empty() { Ok(()) } else { Err(EngineError::Invalid(errors)) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(EngineError::Invalid(errors))
+        }
     }
 
-    pub async fn create_process(&self, actor: Actor, key: &str, status: ProcessStatus, mut definition: ProcessDefinition) -> Result<ProcessChange, EngineError> {
+    pub async fn create_process(
+        &self,
+        actor: Actor,
+        key: &str,
+        status: ProcessStatus,
+        mut definition: ProcessDefinition,
+    ) -> Result<ProcessChange, EngineError> {
         require_manager(actor)?;
         if !valid_key(key) {
-            return Err(EngineError::invalid("key", "use 1–64 lowercase letters, digits and dashes, e.g. \"opening-checklist\""));
+            return Err(EngineError::invalid(
+                "key",
+                "use 1–64 lowercase letters, digits and dashes, e.g. \"opening-checklist\"",
+            ));
         }
         self.validate_definition(actor.org, &mut definition).await?;
         let now = self.now();
         let next = first_run_at(&definition, status, now);
-        let id = self.store.create_process(actor.org, key, status, &definition, next, now).await.map_err(|e| match e {
-            proofline_store::StoreError::Conflict(_) => EngineError::Conflict(format!("a process with key {key:?} already exists")),
-            other => other.into(),
-        })?;
-        Ok(ProcessChange { id, version: 1, changed: true })
+        let id = self
+            .store
+            .create_process(actor.org, key, status, &definition, next, now)
+            .await
+            .map_err(|e| match e {
+                proofline_store::StoreError::Conflict(_) => {
+                    EngineError::Conflict(format!("a process with key {key:?} already exists"))
+                }
+                other => other.into(),
+            })?;
+        Ok(ProcessChange {
+            id,
+            version: 1,
+            changed: true,
+        })
     }
 
     /// Saves a new version when the definition differs from the current one.
-    pub async fn update_process(&self, actor: Actor, id: ProcessId, mut definition: ProcessDefinition) -> Result<ProcessChange, EngineError> {
+    pub async fn update_process(
+        &self,
+        actor: Actor,
+        id: ProcessId,
+        mut definition: ProcessDefinition,
+    ) -> Result<ProcessChange, EngineError> {
         require_manager(actor)?;
         let current = self.store.get_process(actor.org, id).await?;
         self.validate_definition(actor.org, &mut definition).await?;
         if definition == current.definition {
-            return Ok(ProcessChange { id, version: current.version, changed: false });
+            return Ok(ProcessChange {
+                id,
+                version: current.version,
+                changed: false,
+            });
         }
         let now = self.now();
         let next = if definition.cadence == current.definition.cadence {
@@ -101,11 +180,23 @@ impl Engine {
         } else {
             first_run_at(&definition, current.status, now)
         };
-        let version = self.store.save_version(actor.org, id, &definition, next, now).await?;
-        Ok(ProcessChange { id, version, changed: true })
+        let version = self
+            .store
+            .save_version(actor.org, id, &definition, next, now)
+            .await?;
+        Ok(ProcessChange {
+            id,
+            version,
+            changed: true,
+        })
     }
 
-    pub async fn set_process_status(&self, actor: Actor, id: ProcessId, status: ProcessStatus) -> Result<(), EngineError> {
+    pub async fn set_process_status(
+        &self,
+        actor: Actor,
+        id: ProcessId,
+        status: ProcessStatus,
+    ) -> Result<(), EngineError> {
         require_manager(actor)?;
         let current = self.store.get_process(actor.org, id).await?;
         if current.status == status {
@@ -113,40 +204,85 @@ impl Engine {
         }
         let now = self.now();
         let next = first_run_at(&current.definition, status, now);
-        self.store.set_status(actor.org, id, status, next, now).await?;
+        self.store
+            .set_status(actor.org, id, status, next, now)
+            .await?;
         Ok(())
     }
 
     /// Starts a run now: by hand (`event` None) or for an event-triggered process.
-    pub async fn start_run(&self, actor: Actor, id: ProcessId, event: Option<&str>) -> Result<RunRecord, EngineError> {
+    pub async fn start_run(
+        &self,
+        actor: Actor,
+        id: ProcessId,
+        event: Option<&str>,
+    ) -> Result<RunRecord, EngineError> {
         if !actor.access.can_work() {
             return Err(EngineError::Forbidden("auditors cannot start runs".into()));
         }
         let process = self.store.get_process(actor.org, id).await?;
         if process.status != ProcessStatus::Active {
-            return Err(EngineError::Conflict(format!("the process is {}; activate it before starting runs", process.status.as_str())));
+            return Err(EngineError::Conflict(format!(
+                "the process is {}; activate it before starting runs",
+                process.status.as_str()
+            )));
         }
         let trigger = match (event, &process.definition.cadence) {
-            (Some(name), Cadence::Event { name: expected }) if name == expected => format!("event:{name}"),
-            (Some(name), Cadence::Event { name: expected }) => {
-                return Err(EngineError::invalid("event", format!("this process starts on event {expected:?}, not {name:?}")));
+            (Some(name), Cadence::Event { name: expected }) if name == expected => {
+                format!("event:{name}")
             }
-            (Some(_), _) => return Err(EngineError::invalid("event", "this process is not started by an event")),
+            (Some(name), Cadence::Event { name: expected }) => {
+                return Err(EngineError::invalid(
+                    "event",
+                    format!("this process starts on event {expected:?}, not {name:?}"),
+                ));
+            }
+            (Some(_), _) => {
+                return Err(EngineError::invalid(
+                    "event",
+                    "this process is not started by an event",
+                ));
+            }
             (None, _) => "manual".to_string(),
         };
         let now = self.now();
         let mut roster = self.store.load_roster(actor.org).await?;
-        let run = crate::plan_run(actor.org, id, process.version, &process.definition, now, now, Disposition::OnTime, &trigger, Some(actor.person), &mut roster);
+        let run = crate::plan_run(
+            actor.org,
+            id,
+            process.version,
+            &process.definition,
+            now,
+            now,
+            Disposition::OnTime,
+            &trigger,
+            Some(actor.person),
+            &mut roster,
+        );
         let rotations: Vec<_> = roster
             .touched_roles
             .iter()
-            .filter_map(|role| roster.roles.get(role).map(|r| proofline_store::RotationUpdate { org: actor.org, role: *role, cursor: r.cursor }))
+            .filter_map(|role| {
+                roster
+                    .roles
+                    .get(role)
+                    .map(|r| proofline_store::RotationUpdate {
+                        org: actor.org,
+                        role: *role,
+                        cursor: r.cursor,
+                    })
+            })
             .collect();
         let outcome = self.store.materialize(&[run], &[], &rotations, now).await?;
         if outcome.runs == 0 {
-            return Err(EngineError::Conflict("a run of this process was started at this same instant; try again".into()));
+            return Err(EngineError::Conflict(
+                "a run of this process was started at this same instant; try again".into(),
+            ));
         }
         self.open_once(now).await?;
-        self.store.find_run(actor.org, id, now).await?.ok_or(EngineError::NotFound)
+        self.store
+            .find_run(actor.org, id, now)
+            .await?
+            .ok_or(EngineError::NotFound)
     }
 }

@@ -362,14 +362,21 @@ impl WorkStore for SqliteStore {
         run(&row)
     }
 
-    async fn find_run(&self, org: OrgId, process: ProcessId, scheduled_for: Timestamp) -> Result<Option<RunRecord>> {
-        let row = sqlx::query("SELECT * FROM runs WHERE org_id = ?1 AND process_id = ?2 AND scheduled_for = ?3")
-            .bind(org.0)
-            .bind(process.0)
-            .bind(ms(scheduled_for))
-            .fetch_optional(&self.writer)
-            .await
-            .map_err(db)?;
+    async fn find_run(
+        &self,
+        org: OrgId,
+        process: ProcessId,
+        scheduled_for: Timestamp,
+    ) -> Result<Option<RunRecord>> {
+        let row = sqlx::query(
+            "SELECT * FROM runs WHERE org_id = ?1 AND process_id = ?2 AND scheduled_for = ?3",
+        )
+        .bind(org.0)
+        .bind(process.0)
+        .bind(ms(scheduled_for))
+        .fetch_optional(&self.writer)
+        .await
+        .map_err(db)?;
         row.as_ref().map(run).transpose()
     }
 

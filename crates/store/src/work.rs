@@ -242,7 +242,12 @@ pub trait WorkStore {
 
     async fn get_run(&self, org: OrgId, id: RunId) -> Result<RunRecord>;
     /// The run of `process` scheduled for exactly `scheduled_for`, if any.
-    async fn find_run(&self, org: OrgId, process: ProcessId, scheduled_for: Timestamp) -> Result<Option<RunRecord>>;
+    async fn find_run(
+        &self,
+        org: OrgId,
+        process: ProcessId,
+        scheduled_for: Timestamp,
+    ) -> Result<Option<RunRecord>>;
     async fn get_task(&self, org: OrgId, id: TaskId) -> Result<TaskRecord>;
     async fn list_tasks(&self, org: OrgId, query: &TaskQuery) -> Result<Vec<TaskRecord>>;
     /// `Conflict` when the task moved since it was read.
