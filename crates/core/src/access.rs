@@ -2,9 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Access {
     /// Read-only: sees everything, changes nothing.
@@ -29,14 +27,7 @@ impl Access {
     }
 
     pub fn parse(text: &str) -> Option<Access> {
-        [
-            Access::Auditor,
-            Access::Member,
-            Access::Manager,
-            Access::Owner,
-        ]
-        .into_iter()
-        .find(|a| a.as_str() == text)
+        [Access::Auditor, Access::Member, Access::Manager, Access::Owner].into_iter().find(|a| a.as_str() == text)
     }
 
     pub fn can_manage(self) -> bool {

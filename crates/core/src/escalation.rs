@@ -72,11 +72,7 @@ impl From<EscalationChain> for Vec<Level> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Move {
     /// Reassigned to `holder` at chain `level` (1-based), due at `due_at`.
-    To {
-        level: u32,
-        holder: PersonId,
-        due_at: Timestamp,
-    },
+    To { level: u32, holder: PersonId, due_at: Timestamp },
     /// The chain is exhausted: the owner holds it, in their inbox.
     Unresolved { holder: PersonId },
 }
@@ -101,9 +97,7 @@ pub fn resolve(
     match target {
         Target::Person(p) => usable(p, roster).then_some(p),
         Target::Role(role) => roster.pick(role, at, exclude),
-        Target::Manager => roster
-            .manager_of(parties.assignee)
-            .filter(|m| usable(*m, roster)),
+        Target::Manager => roster.manager_of(parties.assignee).filter(|m| usable(*m, roster)),
         Target::Owner => usable(parties.owner, roster).then_some(parties.owner),
     }
 }
@@ -119,16 +113,10 @@ pub fn next_move(
 ) -> Move {
     for (index, step) in chain.levels().iter().enumerate().skip(level as usize) {
         if let Some(holder) = resolve(step.to, parties, now, Some(missed_by), roster) {
-            return Move::To {
-                level: index as u32 + 1,
-                holder,
-                due_at: now + step.window.as_duration(),
-            };
+            return Move::To { level: index as u32 + 1, holder, due_at: now + step.window.as_duration() };
         }
     }
-    Move::Unresolved {
-        holder: parties.owner,
-    }
+    Move::Unresolved { holder: parties.owner }
 }
 
 #[cfg(test)]
@@ -144,85 +132,41 @@ mod tests {
     fn roster() -> Roster {
         let mut roster = Roster::default();
         for (id, manager) in [(1, Some(9)), (2, None), (3, None), (9, None), (10, None)] {
-            roster.people.insert(
-                PersonId(id),
-                Member {
-                    away_until: None,
-                    manager: manager.map(PersonId),
-                    active: true,
-                },
-            );
+            roster
+                .people
+                .insert(PersonId(id), Member { away_until: None, manager: manager.map(PersonId), active: true });
         }
         roster.roles.insert(
             RoleId(7),
-            Rotation {
-                members: vec![PersonId(2), PersonId(3)],
-                rule: PickRule::RoundRobin,
-                cursor: 0,
-            },
+            Rotation { members: vec![PersonId(2), PersonId(3)], rule: PickRule::RoundRobin, cursor: 0 },
         );
         roster
     }
 
     fn chain() -> EscalationChain {
         EscalationChain::new(vec![
-            Level {
-                to: Target::Role(RoleId(7)),
-                window: Span::from_secs(1800),
-            },
-            Level {
-                to: Target::Manager,
-                window: Span::from_secs(3600),
-            },
-            Level {
-                to: Target::Owner,
-                window: Span::from_secs(7200),
-            },
+            Level { to: Target::Role(RoleId(7)), window: Span::from_secs(1800) },
+            Level { to: Target::Manager, window: Span::from_secs(3600) },
+            Level { to: Target::Owner, window: Span::from_secs(7200) },
         ])
         .unwrap()
     }
 
-    const PARTIES: Parties = Parties {
-        assignee: PersonId(1),
-        owner: PersonId(10),
-    };
+    const PARTIES: Parties = Parties { assignee: PersonId(1), owner: PersonId(10) };
 
     #[test]
     fn a_missed_task_climbs_each_level_with_a_fresh_window() {
         let mut roster = roster();
         let now = t("2026-01-05T08:00:00Z");
         let first = next_move(&chain(), 0, PersonId(1), PARTIES, now, &mut roster);
-        assert_eq!(
-            first,
-            Move::To {
-                level: 1,
-                holder: PersonId(2),
-                due_at: t("2026-01-05T08:30:00Z")
-            }
-        );
+        assert_eq!(first, Move::To { level: 1, holder: PersonId(2), due_at: t("2026-01-05T08:30:00Z") });
         let second = next_move(&chain(), 1, PersonId(2), PARTIES, now, &mut roster);
-        assert_eq!(
-            second,
-            Move::To {
-                level: 2,
-                holder: PersonId(9),
-                due_at: t("2026-01-05T09:00:00Z")
-            }
-        );
+        assert_eq!(second, Move::To { level: 2, holder: PersonId(9), due_at: t("2026-01-05T09:00:00Z") });
         let third = next_move(&chain(), 2, PersonId(9), PARTIES, now, &mut roster);
-        assert_eq!(
-            third,
-            Move::To {
-                level: 3,
-                holder: PersonId(10),
-                due_at: t("2026-01-05T10:00:00Z")
-            }
-        );
+        assert_eq!(third, Move::To { level: 3, holder: PersonId(10), due_at: t("2026-01-05T10:00:00Z") });
         assert_eq!(
             next_move(&chain(), 3, PersonId(10), PARTIES, now, &mut roster),
-            Move::Unresolved {
-                holder: PersonId(10)
-            }
+            Move::Unresolved { holder: PersonId(10) }
         );
     }
 
@@ -231,61 +175,28 @@ mod tests {
         let mut roster = roster();
         let now = t("2026-01-05T08:00:00Z");
         for p in [2, 3] {
-            roster.people.get_mut(&PersonId(p)).unwrap().away_until =
-                Some(t("2026-01-10T00:00:00Z"));
+            roster.people.get_mut(&PersonId(p)).unwrap().away_until = Some(t("2026-01-10T00:00:00Z"));
         }
         let moved = next_move(&chain(), 0, PersonId(1), PARTIES, now, &mut roster);
-        assert_eq!(
-            moved,
-            Move::To {
-                level: 2,
-                holder: PersonId(9),
-                due_at: t("2026-01-05T09:00:00Z")
-            }
-        );
+        assert_eq!(moved, Move::To { level: 2, holder: PersonId(9), due_at: t("2026-01-05T09:00:00Z") });
         // Once the absence ends, the role takes work again.
         let later = t("2026-01-10T00:00:00Z");
-        assert!(matches!(
-            next_move(&chain(), 0, PersonId(1), PARTIES, later, &mut roster),
-            Move::To { level: 1, .. }
-        ));
+        assert!(matches!(next_move(&chain(), 0, PersonId(1), PARTIES, later, &mut roster), Move::To { level: 1, .. }));
     }
 
     #[test]
     fn nobody_gets_back_the_work_they_just_missed() {
         let mut roster = roster();
-        let chain = EscalationChain::new(vec![Level {
-            to: Target::Owner,
-            window: Span::from_secs(60),
-        }])
-        .unwrap();
-        let parties = Parties {
-            assignee: PersonId(10),
-            owner: PersonId(10),
-        };
-        let moved = next_move(
-            &chain,
-            0,
-            PersonId(10),
-            parties,
-            t("2026-01-05T08:00:00Z"),
-            &mut roster,
-        );
-        assert_eq!(
-            moved,
-            Move::Unresolved {
-                holder: PersonId(10)
-            }
-        );
+        let chain = EscalationChain::new(vec![Level { to: Target::Owner, window: Span::from_secs(60) }]).unwrap();
+        let parties = Parties { assignee: PersonId(10), owner: PersonId(10) };
+        let moved = next_move(&chain, 0, PersonId(10), parties, t("2026-01-05T08:00:00Z"), &mut roster);
+        assert_eq!(moved, Move::Unresolved { holder: PersonId(10) });
     }
 
     #[test]
     fn an_empty_chain_or_a_zero_window_is_refused() {
         assert_eq!(EscalationChain::new(vec![]), Err(ChainError::Empty));
-        let zero = vec![Level {
-            to: Target::Owner,
-            window: Span::ZERO,
-        }];
+        let zero = vec![Level { to: Target::Owner, window: Span::ZERO }];
         assert_eq!(EscalationChain::new(zero), Err(ChainError::ZeroWindow(1)));
         assert!(serde_json::from_str::<EscalationChain>("[]").is_err());
     }

@@ -17,15 +17,4 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(
-    OrgId,
-    PersonId,
-    RoleId,
-    SystemId,
-    ProcessId,
-    RunId,
-    TaskId,
-    EventId,
-    SubmissionId,
-    TokenId
-);
+id_type!(OrgId, PersonId, RoleId, SystemId, ProcessId, RunId, TaskId, EventId, SubmissionId, TokenId);

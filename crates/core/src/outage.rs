@@ -39,23 +39,12 @@ mod tests {
 
     #[test]
     fn after_three_days_down_old_runs_are_skipped_and_the_current_one_opens() {
-        let day = |d: i64| {
-            "2026-01-01T07:00:00Z".parse::<Timestamp>().unwrap()
-                + jiff::SignedDuration::from_hours(24 * d)
-        };
+        let day =
+            |d: i64| "2026-01-01T07:00:00Z".parse::<Timestamp>().unwrap() + jiff::SignedDuration::from_hours(24 * d);
         let occurrences = [day(0), day(1), day(2), day(3), day(4)];
         let now = day(3) + jiff::SignedDuration::from_hours(5);
         let got = dispositions(&occurrences, now, Span::from_secs(3600));
-        assert_eq!(
-            got,
-            [
-                SkippedByOutage,
-                SkippedByOutage,
-                SkippedByOutage,
-                Late,
-                OnTime
-            ]
-        );
+        assert_eq!(got, [SkippedByOutage, SkippedByOutage, SkippedByOutage, Late, OnTime]);
     }
 
     #[test]

@@ -30,13 +30,7 @@ impl ProcessStatus {
     }
 
     pub fn parse(text: &str) -> Option<ProcessStatus> {
-        [
-            ProcessStatus::Draft,
-            ProcessStatus::Active,
-            ProcessStatus::Paused,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == text)
+        [ProcessStatus::Draft, ProcessStatus::Active, ProcessStatus::Paused].into_iter().find(|s| s.as_str() == text)
     }
 }
 
@@ -144,10 +138,7 @@ impl ProcessDefinition {
             }
             for &dep in &step.depends_on {
                 if dep >= i {
-                    err(
-                        at("depends_on"),
-                        format!("step {i} can only depend on earlier steps, not on {dep}"),
-                    );
+                    err(at("depends_on"), format!("step {i} can only depend on earlier steps, not on {dep}"));
                 }
             }
             if step.proof.is_empty() {
@@ -167,11 +158,7 @@ impl ProcessDefinition {
 
     /// The longest time any step of a run has before it is due: a run's window.
     pub fn window(&self) -> Span {
-        self.steps
-            .iter()
-            .map(|s| s.due_after)
-            .max()
-            .unwrap_or_default()
+        self.steps.iter().map(|s| s.due_after).max().unwrap_or_default()
     }
 }
 
@@ -212,15 +199,7 @@ mod tests {
         value["steps"][1]["proof"] = json!([]);
         let mut def: ProcessDefinition = serde_json::from_value(value).unwrap();
         let fields: Vec<String> = def.normalize().into_iter().map(|e| e.field).collect();
-        assert_eq!(
-            fields,
-            [
-                "name",
-                "steps[0].due_after",
-                "steps[1].depends_on",
-                "steps[1].proof"
-            ]
-        );
+        assert_eq!(fields, ["name", "steps[0].due_after", "steps[1].depends_on", "steps[1].proof"]);
     }
 
     #[test]

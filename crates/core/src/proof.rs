@@ -92,37 +92,18 @@ pub fn normalize(requirements: &mut [ProofRequirement]) -> Vec<(usize, String)> 
         if req.key.is_empty() {
             let kind = req.rule.kind();
             let n = requirements_of_kind(&seen, kind);
-            req.key = if n == 0 {
-                kind.to_string()
-            } else {
-                format!("{kind}_{}", n + 1)
-            };
+            req.key = if n == 0 { kind.to_string() } else { format!("{kind}_{}", n + 1) };
         }
-        if !req
-            .key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        {
-            problems.push((
-                index,
-                format!(
-                    "key {:?} may only use letters, digits, '_' and '-'",
-                    req.key
-                ),
-            ));
+        if !req.key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+            problems.push((index, format!("key {:?} may only use letters, digits, '_' and '-'", req.key)));
         }
         if seen.insert(req.key.clone(), index).is_some() {
-            problems.push((
-                index,
-                format!("key {:?} is used twice in this step", req.key),
-            ));
+            problems.push((index, format!("key {:?} is used twice in this step", req.key)));
         }
         match &req.rule {
-            ProofRule::Number {
-                min: Some(min),
-                max: Some(max),
-                ..
-            } if min > max => problems.push((index, format!("min {min} is above max {max}"))),
+            ProofRule::Number { min: Some(min), max: Some(max), .. } if min > max => {
+                problems.push((index, format!("min {min} is above max {max}")))
+            }
             ProofRule::Number { min, max, .. }
                 if min.is_some_and(|v| !v.is_finite()) || max.is_some_and(|v| !v.is_finite()) =>
             {
@@ -131,13 +112,8 @@ pub fn normalize(requirements: &mut [ProofRequirement]) -> Vec<(usize, String)> 
             ProofRule::Photo { min: 0, .. } => {
                 problems.push((index, "a photo requirement needs min of at least 1".into()))
             }
-            ProofRule::Checklist { items }
-                if items.is_empty() || items.iter().any(|i| i.trim().is_empty()) =>
-            {
-                problems.push((
-                    index,
-                    "a checklist needs at least one item, none blank".into(),
-                ))
+            ProofRule::Checklist { items } if items.is_empty() || items.iter().any(|i| i.trim().is_empty()) => {
+                problems.push((index, "a checklist needs at least one item, none blank".into()))
             }
             _ => {}
         }
@@ -146,9 +122,7 @@ pub fn normalize(requirements: &mut [ProofRequirement]) -> Vec<(usize, String)> 
 }
 
 fn requirements_of_kind(seen: &BTreeMap<String, usize>, kind: &str) -> usize {
-    seen.keys()
-        .filter(|k| *k == kind || k.starts_with(&format!("{kind}_")))
-        .count()
+    seen.keys().filter(|k| *k == kind || k.starts_with(&format!("{kind}_"))).count()
 }
 
 /// A file already stored content-addressed, as the check sees it.
@@ -205,25 +179,15 @@ pub fn check(
     for key in evidence.values.keys().chain(evidence.files.keys()) {
         if !known(key) {
             let keys: Vec<&str> = requirements.iter().map(|r| r.key.as_str()).collect();
-            problems.push(problem(
-                key,
-                format!("this step asks for no {key:?}; it asks for {keys:?}"),
-            ));
+            problems.push(problem(key, format!("this step asks for no {key:?}; it asks for {keys:?}")));
         }
     }
     for req in requirements {
         let key = req.key.as_str();
         let value = evidence.values.get(key);
-        let files = evidence
-            .files
-            .get(key)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
+        let files = evidence.files.get(key).map(Vec::as_slice).unwrap_or_default();
         if req.rule.takes_files() && value.is_some() {
-            problems.push(problem(
-                key,
-                format!("{key:?} must be uploaded as a file, not sent as a value"),
-            ));
+            problems.push(problem(key, format!("{key:?} must be uploaded as a file, not sent as a value")));
             continue;
         }
         if !req.rule.takes_files() && !files.is_empty() {
@@ -233,47 +197,26 @@ pub fn check(
         match check_one(req, value, files, now) {
             Ok((stored, exception)) => {
                 record.insert(key.to_string(), stored);
-                exceptions.extend(exception.map(|message| Exception {
-                    key: key.to_string(),
-                    message,
-                }));
+                exceptions.extend(exception.map(|message| Exception { key: key.to_string(), message }));
             }
             Err(message) => problems.push(problem(key, message)),
         }
     }
-    if problems.is_empty() {
-        Ok(Accepted {
-            record: Value::Object(record),
-            exceptions,
-        })
-    } else {
-        Err(problems)
-    }
+    if problems.is_empty() { Ok(Accepted { record: Value::Object(record), exceptions }) } else { Err(problems) }
 }
 
 fn problem(key: &str, message: String) -> ProofProblem {
-    ProofProblem {
-        key: key.to_string(),
-        message,
-    }
+    ProofProblem { key: key.to_string(), message }
 }
 
 type Checked = Result<(Value, Option<String>), String>;
 
-fn check_one(
-    req: &ProofRequirement,
-    value: Option<&Value>,
-    files: &[StoredFile],
-    now: Timestamp,
-) -> Checked {
+fn check_one(req: &ProofRequirement, value: Option<&Value>, files: &[StoredFile], now: Timestamp) -> Checked {
     let name = req.label.as_deref().unwrap_or(&req.key);
     match &req.rule {
         ProofRule::Photo { min, max_age } => {
             if files.len() < *min as usize {
-                return Err(format!(
-                    "{name}: {min} photo(s) required, {} received",
-                    files.len()
-                ));
+                return Err(format!("{name}: {min} photo(s) required, {} received", files.len()));
             }
             if let Some(file) = files.iter().find(|f| !f.content_type.starts_with("image/")) {
                 return Err(format!(
@@ -283,10 +226,9 @@ fn check_one(
                 ));
             }
             if let Some(max_age) = max_age
-                && let Some(old) = files.iter().find(|f| {
-                    f.captured_at
-                        .is_some_and(|at| now.duration_since(at) > max_age.as_duration())
-                })
+                && let Some(old) = files
+                    .iter()
+                    .find(|f| f.captured_at.is_some_and(|at| now.duration_since(at) > max_age.as_duration()))
             {
                 return Err(format!(
                     "{name}: a photo was taken at {} — older than the allowed {max_age}",
@@ -299,9 +241,9 @@ fn check_one(
             if files.is_empty() {
                 return Err(format!("{name}: a file is required"));
             }
-            if let Some(file) = files.iter().find(|f| {
-                !types.is_empty() && !types.iter().any(|t| type_matches(t, &f.content_type))
-            }) {
+            if let Some(file) =
+                files.iter().find(|f| !types.is_empty() && !types.iter().any(|t| type_matches(t, &f.content_type)))
+            {
                 return Err(format!(
                     "{name}: {} files are not accepted here; accepted: {}",
                     file.content_type,
@@ -318,77 +260,52 @@ fn check_one(
                 _ => None,
             }
             .filter(|n| n.is_finite())
-            .ok_or_else(|| {
-                format!(
-                    "{name}: {} is not a number",
-                    value.map(Value::to_string).unwrap_or_default()
-                )
-            })?;
+            .ok_or_else(|| format!("{name}: {} is not a number", value.map(Value::to_string).unwrap_or_default()))?;
             let unit = unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
             let exception = match (min, max) {
-                (Some(min), _) if number < *min => Some(format!(
-                    "{name}: {number}{unit} is below the minimum {min}{unit}"
-                )),
-                (_, Some(max)) if number > *max => Some(format!(
-                    "{name}: {number}{unit} is above the maximum {max}{unit}"
-                )),
+                (Some(min), _) if number < *min => {
+                    Some(format!("{name}: {number}{unit} is below the minimum {min}{unit}"))
+                }
+                (_, Some(max)) if number > *max => {
+                    Some(format!("{name}: {number}{unit} is above the maximum {max}{unit}"))
+                }
                 _ => None,
             };
             Ok((json!(number), exception))
         }
         ProofRule::Text { min_length } => {
-            let text = value
-                .and_then(Value::as_str)
-                .map(str::trim)
-                .unwrap_or_default();
+            let text = value.and_then(Value::as_str).map(str::trim).unwrap_or_default();
             let length = text.chars().count();
             if length == 0 || length < *min_length as usize {
-                return Err(format!(
-                    "{name}: a note of at least {min_length} character(s) is required"
-                ));
+                return Err(format!("{name}: a note of at least {min_length} character(s) is required"));
             }
             Ok((json!(text), None))
         }
         ProofRule::Checklist { items } => {
             let ticked = ticked_items(value, items);
-            let missing: Vec<&str> = items
-                .iter()
-                .filter(|i| !ticked.contains(i))
-                .map(String::as_str)
-                .collect();
+            let missing: Vec<&str> = items.iter().filter(|i| !ticked.contains(i)).map(String::as_str).collect();
             if !missing.is_empty() {
                 return Err(format!("{name}: not ticked: {}", missing.join("; ")));
             }
             Ok((json!(items), None))
         }
         ProofRule::Signature { attestation } => {
-            let signer = value
-                .and_then(|v| v.get("name"))
-                .and_then(Value::as_str)
-                .map(str::trim)
-                .unwrap_or_default();
+            let signer = value.and_then(|v| v.get("name")).and_then(Value::as_str).map(str::trim).unwrap_or_default();
             let attested = value
                 .and_then(|v| v.get("attest"))
                 .is_some_and(|a| a == &json!(true) || a == &json!("true") || a == &json!("on"));
             if signer.is_empty() || !attested {
-                return Err(format!(
-                    "{name}: type your name and confirm ({{\"name\": \"…\", \"attest\": true}})"
-                ));
+                return Err(format!("{name}: type your name and confirm ({{\"name\": \"…\", \"attest\": true}})"));
             }
             Ok((json!({"name": signer, "attestation": attestation}), None))
         }
         ProofRule::Link => {
-            let link = value
-                .and_then(Value::as_str)
-                .map(str::trim)
-                .unwrap_or_default();
+            let link = value.and_then(Value::as_str).map(str::trim).unwrap_or_default();
             let looks_like_url = (link.starts_with("https://") || link.starts_with("http://"))
                 && link.len() > 10
                 && !link.contains(char::is_whitespace);
             if !looks_like_url {
-                return Err(format!(
-                    "{name}: a web address starting with https:// is required"
-                ));
+                return Err(format!("{name}: a web address starting with https:// is required"));
             }
             Ok((json!(link), None))
         }
@@ -398,20 +315,13 @@ fn check_one(
 /// Ticks arrive as a list of item texts, a list of booleans in item order, or an object.
 fn ticked_items<'a>(value: Option<&Value>, items: &'a [String]) -> Vec<&'a String> {
     match value {
-        Some(Value::Array(values)) if values.iter().all(Value::is_boolean) => items
-            .iter()
-            .zip(values)
-            .filter(|(_, v)| v.as_bool() == Some(true))
-            .map(|(i, _)| i)
-            .collect(),
-        Some(Value::Array(values)) => items
-            .iter()
-            .filter(|i| values.iter().any(|v| v.as_str() == Some(i.as_str())))
-            .collect(),
-        Some(Value::Object(map)) => items
-            .iter()
-            .filter(|i| map.get(i.as_str()) == Some(&json!(true)))
-            .collect(),
+        Some(Value::Array(values)) if values.iter().all(Value::is_boolean) => {
+            items.iter().zip(values).filter(|(_, v)| v.as_bool() == Some(true)).map(|(i, _)| i).collect()
+        }
+        Some(Value::Array(values)) => {
+            items.iter().filter(|i| values.iter().any(|v| v.as_str() == Some(i.as_str()))).collect()
+        }
+        Some(Value::Object(map)) => items.iter().filter(|i| map.get(i.as_str()) == Some(&json!(true))).collect(),
         _ => Vec::new(),
     }
 }
@@ -431,14 +341,8 @@ fn type_matches(accepted: &str, content_type: &str) -> bool {
             (extension, content_type),
             ("jpg", "image/jpeg")
                 | ("txt", "text/plain")
-                | (
-                    "docx",
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                )
-                | (
-                    "xlsx",
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                )
+                | ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+                | ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         )
 }
 

@@ -25,13 +25,7 @@ impl PickRule {
     }
 
     pub fn parse(text: &str) -> Option<PickRule> {
-        [
-            PickRule::RoundRobin,
-            PickRule::LeastLoaded,
-            PickRule::FirstAvailable,
-        ]
-        .into_iter()
-        .find(|r| r.as_str() == text)
+        [PickRule::RoundRobin, PickRule::LeastLoaded, PickRule::FirstAvailable].into_iter().find(|r| r.as_str() == text)
     }
 }
 
@@ -89,25 +83,15 @@ mod tests {
 
     #[test]
     fn round_robin_takes_turns_and_skips_people_who_are_away() {
-        let mut rotation = Rotation {
-            members: people(&[1, 2, 3]),
-            rule: PickRule::RoundRobin,
-            cursor: 0,
-        };
+        let mut rotation = Rotation { members: people(&[1, 2, 3]), rule: PickRule::RoundRobin, cursor: 0 };
         let away = PersonId(2);
-        let picks: Vec<_> = (0..4)
-            .map(|_| rotation.pick(|p| p != away, |_| 0, None).unwrap().0)
-            .collect();
+        let picks: Vec<_> = (0..4).map(|_| rotation.pick(|p| p != away, |_| 0, None).unwrap().0).collect();
         assert_eq!(picks, [1, 3, 1, 3]);
     }
 
     #[test]
     fn least_loaded_and_first_available() {
-        let mut rotation = Rotation {
-            members: people(&[1, 2, 3]),
-            rule: PickRule::LeastLoaded,
-            cursor: 0,
-        };
+        let mut rotation = Rotation { members: people(&[1, 2, 3]), rule: PickRule::LeastLoaded, cursor: 0 };
         let load = |p: PersonId| [0, 5, 2, 2][p.0 as usize];
         assert_eq!(rotation.pick(|_| true, load, None), Some(PersonId(2)));
         rotation.rule = PickRule::FirstAvailable;
@@ -116,11 +100,7 @@ mod tests {
 
     #[test]
     fn nobody_is_picked_when_everyone_is_away_or_excluded() {
-        let mut rotation = Rotation {
-            members: people(&[1]),
-            rule: PickRule::RoundRobin,
-            cursor: 0,
-        };
+        let mut rotation = Rotation { members: people(&[1]), rule: PickRule::RoundRobin, cursor: 0 };
         assert_eq!(rotation.pick(|_| true, |_| 0, Some(PersonId(1))), None);
         rotation.members.clear();
         assert_eq!(rotation.pick(|_| true, |_| 0, None), None);

@@ -25,9 +25,7 @@ pub struct Roster {
 
 impl Roster {
     pub fn is_available(&self, person: PersonId, at: Timestamp) -> bool {
-        self.people
-            .get(&person)
-            .is_some_and(|m| m.active && m.away_until.is_none_or(|until| until <= at))
+        self.people.get(&person).is_some_and(|m| m.active && m.away_until.is_none_or(|until| until <= at))
     }
 
     pub fn manager_of(&self, person: PersonId) -> Option<PersonId> {
@@ -35,18 +33,9 @@ impl Roster {
     }
 
     /// Picks a member of `role` for work starting `at`, never `exclude`.
-    pub fn pick(
-        &mut self,
-        role: RoleId,
-        at: Timestamp,
-        exclude: Option<PersonId>,
-    ) -> Option<PersonId> {
+    pub fn pick(&mut self, role: RoleId, at: Timestamp, exclude: Option<PersonId>) -> Option<PersonId> {
         let mut rotation = self.roles.get(&role)?.clone();
-        let picked = rotation.pick(
-            |p| self.is_available(p, at),
-            |p| self.load.get(&p).copied().unwrap_or(0),
-            exclude,
-        );
+        let picked = rotation.pick(|p| self.is_available(p, at), |p| self.load.get(&p).copied().unwrap_or(0), exclude);
         if let Some(person) = picked {
             *self.load.entry(person).or_default() += 1;
             if !self.touched_roles.contains(&role) {

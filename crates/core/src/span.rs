@@ -25,21 +25,13 @@ impl Span {
     }
 
     pub fn parse(input: &str) -> Result<Span, SpanError> {
-        let err = || SpanError {
-            input: input.to_string(),
-        };
+        let err = || SpanError { input: input.to_string() };
         let trimmed = input.trim();
         if trimmed.starts_with(['P', 'p']) {
             let duration: SignedDuration = trimmed.parse().map_err(|_| err())?;
-            return if duration.is_negative() {
-                Err(err())
-            } else {
-                Ok(Span(duration))
-            };
+            return if duration.is_negative() { Err(err()) } else { Ok(Span(duration)) };
         }
-        friendly_seconds(trimmed)
-            .map(Span::from_secs)
-            .ok_or_else(err)
+        friendly_seconds(trimmed).map(Span::from_secs).ok_or_else(err)
     }
 
     pub fn as_duration(self) -> SignedDuration {
@@ -60,17 +52,13 @@ fn friendly_seconds(input: &str) -> Option<i64> {
     }
     let mut total: i64 = 0;
     while !rest.is_empty() {
-        let digits = rest
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(rest.len());
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
         if digits == 0 {
             return None;
         }
         let n: i64 = rest[..digits].parse().ok()?;
         rest = rest[digits..].trim_start();
-        let unit_len = rest
-            .find(|c: char| !c.is_ascii_alphabetic())
-            .unwrap_or(rest.len());
+        let unit_len = rest.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(rest.len());
         let unit = match &rest[..unit_len] {
             "s" | "sec" | "secs" | "second" | "seconds" => 1,
             "m" | "min" | "mins" | "minute" | "minutes" => 60,

@@ -52,10 +52,7 @@ impl TaskState {
 
     /// No further move is possible.
     pub fn is_final(self) -> bool {
-        matches!(
-            self,
-            TaskState::Done | TaskState::Cancelled | TaskState::Skipped
-        )
+        matches!(self, TaskState::Done | TaskState::Cancelled | TaskState::Skipped)
     }
 
     /// Proof may be submitted: the task is open, or unresolved and being handled by its owner.
@@ -85,18 +82,11 @@ pub enum TransitionError {
 }
 
 /// The state a task moves to when complete proof is submitted.
-pub fn after_submission(
-    state: TaskState,
-    needs_approval: bool,
-) -> Result<TaskState, TransitionError> {
+pub fn after_submission(state: TaskState, needs_approval: bool) -> Result<TaskState, TransitionError> {
     if !state.accepts_proof() {
         return Err(TransitionError::NotAcceptingProof(state));
     }
-    Ok(if needs_approval {
-        TaskState::Submitted
-    } else {
-        TaskState::Done
-    })
+    Ok(if needs_approval { TaskState::Submitted } else { TaskState::Done })
 }
 
 #[cfg(test)]
@@ -107,16 +97,9 @@ mod tests {
     fn only_open_or_unresolved_work_accepts_proof() {
         for state in TaskState::ALL {
             let result = after_submission(state, false);
-            assert_eq!(
-                result.is_ok(),
-                matches!(state, TaskState::Open | TaskState::Unresolved),
-                "{state}"
-            );
+            assert_eq!(result.is_ok(), matches!(state, TaskState::Open | TaskState::Unresolved), "{state}");
         }
-        assert_eq!(
-            after_submission(TaskState::Open, true),
-            Ok(TaskState::Submitted)
-        );
+        assert_eq!(after_submission(TaskState::Open, true), Ok(TaskState::Submitted));
     }
 
     #[test]

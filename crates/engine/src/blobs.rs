@@ -33,16 +33,8 @@ impl LocalBlobs {
     }
 
     fn path(&self, sha256: &str) -> Option<PathBuf> {
-        let valid = sha256.len() == 64
-            && sha256
-                .bytes()
-                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
-        valid.then(|| {
-            self.root
-                .join(&sha256[..2])
-                .join(&sha256[2..4])
-                .join(sha256)
-        })
+        let valid = sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
+        valid.then(|| self.root.join(&sha256[..2]).join(&sha256[2..4]).join(sha256))
     }
 }
 
@@ -78,18 +70,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// starts like a JPEG but is not one is refused.
 pub fn sniff(bytes: &[u8]) -> Result<String, String> {
     let Some(kind) = infer::get(bytes) else {
-        return Ok(if std::str::from_utf8(bytes).is_ok() {
-            "text/plain"
-        } else {
-            "application/octet-stream"
-        }
-        .to_string());
+        return Ok(
+            if std::str::from_utf8(bytes).is_ok() { "text/plain" } else { "application/octet-stream" }.to_string()
+        );
     };
     let mime = kind.mime_type();
-    if matches!(
-        mime,
-        "image/jpeg" | "image/png" | "image/gif" | "image/webp"
-    ) {
+    if matches!(mime, "image/jpeg" | "image/png" | "image/gif" | "image/webp") {
         image::ImageReader::new(Cursor::new(bytes))
             .with_guessed_format()
             .map_err(|e| e.to_string())?
@@ -105,9 +91,7 @@ mod tests {
 
     fn png() -> Vec<u8> {
         let mut out = Vec::new();
-        image::RgbImage::new(2, 2)
-            .write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
-            .unwrap();
+        image::RgbImage::new(2, 2).write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
         out
     }
 
@@ -116,10 +100,7 @@ mod tests {
         assert_eq!(sniff(&png()).unwrap(), "image/png");
         assert_eq!(sniff(b"%PDF-1.7\n...").unwrap(), "application/pdf");
         assert_eq!(sniff(b"just words").unwrap(), "text/plain");
-        assert_eq!(
-            sniff(&[0, 159, 146, 150]).unwrap(),
-            "application/octet-stream"
-        );
+        assert_eq!(sniff(&[0, 159, 146, 150]).unwrap(), "application/octet-stream");
     }
 
     #[test]

@@ -14,10 +14,7 @@ pub struct Definitions {
 
 impl Definitions {
     pub fn new(store: Arc<dyn Store>) -> Definitions {
-        Definitions {
-            store,
-            cache: RwLock::new(HashMap::new()),
-        }
+        Definitions { store, cache: RwLock::new(HashMap::new()) }
     }
 
     /// The definitions of all `wanted` versions; missing ones are fetched in one query.
@@ -51,14 +48,7 @@ impl Definitions {
         Ok(found)
     }
 
-    pub async fn get(
-        &self,
-        process: ProcessId,
-        version: u32,
-    ) -> Result<Arc<ProcessDefinition>, StoreError> {
-        self.get_many(&[(process, version)])
-            .await?
-            .remove(&(process, version))
-            .ok_or(StoreError::NotFound)
+    pub async fn get(&self, process: ProcessId, version: u32) -> Result<Arc<ProcessDefinition>, StoreError> {
+        self.get_many(&[(process, version)]).await?.remove(&(process, version)).ok_or(StoreError::NotFound)
     }
 }

@@ -34,9 +34,6 @@ impl From<StoreError> for EngineError {
 
 impl EngineError {
     pub fn invalid(field: &str, message: impl Into<String>) -> EngineError {
-        EngineError::Invalid(vec![FieldError {
-            field: field.to_string(),
-            message: message.into(),
-        }])
+        EngineError::Invalid(vec![FieldError { field: field.to_string(), message: message.into() }])
     }
 }

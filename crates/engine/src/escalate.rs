@@ -30,10 +30,7 @@ impl Engine {
         let mut moved = 0;
         let mut rosters: HashMap<OrgId, Roster> = HashMap::new();
         for _ in 0..MAX_BATCHES_PER_PASS {
-            let due = self
-                .store
-                .due_for_escalation(now, self.config.batch)
-                .await?;
+            let due = self.store.due_for_escalation(now, self.config.batch).await?;
             if due.is_empty() {
                 break;
             }
@@ -45,18 +42,8 @@ impl Engine {
                     continue;
                 };
                 let roster = self.roster(&mut rosters, task.org).await?;
-                let parties = Parties {
-                    assignee: task.assignee,
-                    owner: definition.owner,
-                };
-                let outcome = next_move(
-                    &definition.escalation,
-                    task.level,
-                    task.holder,
-                    parties,
-                    now,
-                    roster,
-                );
+                let parties = Parties { assignee: task.assignee, owner: definition.owner };
+                let outcome = next_move(&definition.escalation, task.level, task.holder, parties, now, roster);
                 moves.push(TaskMove {
                     task: task.id,
                     org: task.org,

@@ -11,12 +11,13 @@ mod materialize;
 mod processes;
 mod runner;
 mod submit;
+mod tokens;
 
 pub use blobs::{BlobStore, LocalBlobs, Upload, sniff};
-pub use clock::{Clock, SystemClock};
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::EngineError;
 pub use materialize::plan_run;
-pub use processes::ProcessChange;
+pub use processes::{ProcessChange, valid_key};
 pub use runner::PassOutcome;
 pub use submit::SubmitOutcome;
 
@@ -76,13 +77,7 @@ impl Engine {
         config: EngineConfig,
     ) -> Engine {
         let definitions = Arc::new(Definitions::new(store.clone()));
-        Engine {
-            store,
-            clock,
-            blobs,
-            config,
-            definitions,
-        }
+        Engine { store, clock, blobs, config, definitions }
     }
 
     pub fn now(&self) -> jiff::Timestamp {

@@ -9,9 +9,7 @@ use proofline_core::process::ProcessDefinition;
 use proofline_core::roster::Roster;
 use proofline_core::task::TaskState;
 use proofline_core::{Cadence, OrgId, PersonId, ProcessId};
-use proofline_store::{
-    MaterializeOutcome, NewRun, NewTask, RotationUpdate, RunState, ScheduleAdvance,
-};
+use proofline_store::{MaterializeOutcome, NewRun, NewTask, RotationUpdate, RunState, ScheduleAdvance};
 use std::collections::HashMap;
 
 /// Occurrences handled per process per batch; the rest follow in the next batch.
@@ -44,10 +42,7 @@ pub fn plan_run(
             let holder = if skipped {
                 owner
             } else {
-                let parties = Parties {
-                    assignee: owner,
-                    owner,
-                };
+                let parties = Parties { assignee: owner, owner };
                 resolve(step.assignee.into(), parties, opens_at, None, roster)
                     .or_else(|| {
                         definition
@@ -61,11 +56,7 @@ pub fn plan_run(
             NewTask {
                 step_index: index as u32,
                 title: step.title.clone(),
-                state: if skipped {
-                    TaskState::Skipped
-                } else {
-                    TaskState::Waiting
-                },
+                state: if skipped { TaskState::Skipped } else { TaskState::Waiting },
                 blocked: !step.depends_on.is_empty(),
                 holder,
                 opens_at,
@@ -81,13 +72,8 @@ pub fn plan_run(
         scheduled_for,
         trigger: trigger.to_string(),
         started_by,
-        state: if skipped {
-            RunState::Skipped
-        } else {
-            RunState::Active
-        },
-        reason: skipped
-            .then(|| "Proofline was not running during this occurrence's whole window".to_string()),
+        state: if skipped { RunState::Skipped } else { RunState::Active },
+        reason: skipped.then(|| "Proofline was not running during this occurrence's whole window".to_string()),
         tasks,
     }
 }
@@ -97,11 +83,7 @@ pub(crate) fn rotation_updates(rosters: &mut HashMap<OrgId, Roster>) -> Vec<Rota
     for (org, roster) in rosters.iter_mut() {
         for role in roster.touched_roles.drain(..) {
             if let Some(rotation) = roster.roles.get(&role) {
-                updates.push(RotationUpdate {
-                    org: *org,
-                    role,
-                    cursor: rotation.cursor,
-                });
+                updates.push(RotationUpdate { org: *org, role, cursor: rotation.cursor });
             }
         }
     }
@@ -121,10 +103,7 @@ impl Engine {
     }
 
     /// Creates runs for every occurrence due before now + horizon.
-    pub async fn materialize_once(
-        &self,
-        now: Timestamp,
-    ) -> Result<MaterializeOutcome, EngineError> {
+    pub async fn materialize_once(&self, now: Timestamp) -> Result<MaterializeOutcome, EngineError> {
         let horizon = now + self.config.horizon;
         let mut total = MaterializeOutcome::default();
         let mut rosters: HashMap<OrgId, Roster> = HashMap::new();
@@ -151,8 +130,7 @@ impl Engine {
                 };
                 let mut occurrences = vec![process.next_run_at];
                 let mut next = None;
-                for occurrence in schedule.upcoming(process.next_run_at, MAX_OCCURRENCES_PER_BATCH)
-                {
+                for occurrence in schedule.upcoming(process.next_run_at, MAX_OCCURRENCES_PER_BATCH) {
                     let at = occurrence.timestamp();
                     if at > horizon || occurrences.len() >= MAX_OCCURRENCES_PER_BATCH {
                         next = Some(at);
@@ -161,9 +139,8 @@ impl Engine {
                     occurrences.push(at);
                 }
                 if next.is_none() && occurrences.len() >= MAX_OCCURRENCES_PER_BATCH {
-                    next = schedule
-                        .next_after(*occurrences.last().unwrap_or(&process.next_run_at))
-                        .map(|o| o.timestamp());
+                    next =
+                        schedule.next_after(*occurrences.last().unwrap_or(&process.next_run_at)).map(|o| o.timestamp());
                 }
                 // When more past occurrences follow this chunk, none in it is the current one.
                 let mut considered = occurrences.clone();
@@ -192,10 +169,7 @@ impl Engine {
                 });
             }
             let rotations = rotation_updates(&mut rosters);
-            let outcome = self
-                .store
-                .materialize(&runs, &advances, &rotations, now)
-                .await?;
+            let outcome = self.store.materialize(&runs, &advances, &rotations, now).await?;
             total.runs += outcome.runs;
             total.tasks += outcome.tasks;
             if (due.len() as u32) < self.config.batch {

@@ -23,31 +23,21 @@ fn require_manager(actor: Actor) -> Result<(), EngineError> {
     if actor.access.can_manage() {
         Ok(())
     } else {
-        Err(EngineError::Forbidden(
-            "only managers and owners can change processes".into(),
-        ))
+        Err(EngineError::Forbidden("only managers and owners can change processes".into()))
     }
 }
 
 pub fn valid_key(key: &str) -> bool {
     !key.is_empty()
         && key.len() <= 64
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !key.starts_with('-')
 }
 
 /// When an active process's next scheduled run falls, counting from `now`.
-pub fn first_run_at(
-    definition: &ProcessDefinition,
-    status: ProcessStatus,
-    now: Timestamp,
-) -> Option<Timestamp> {
+pub fn first_run_at(definition: &ProcessDefinition, status: ProcessStatus, now: Timestamp) -> Option<Timestamp> {
     match (&definition.cadence, status) {
-        (Cadence::Schedule(schedule), ProcessStatus::Active) => {
-            schedule.next_after(now).map(|o| o.timestamp())
-        }
+        (Cadence::Schedule(schedule), ProcessStatus::Active) => schedule.next_after(now).map(|o| o.timestamp()),
         _ => None,
     }
 }
@@ -55,72 +45,42 @@ pub fn first_run_at(
 impl Engine {
     /// Normalizes `definition` and checks every person, role and system it names exists
     /// in the organization.
-    pub async fn validate_definition(
-        &self,
-        org: OrgId,
-        definition: &mut ProcessDefinition,
-    ) -> Result<(), EngineError> {
+    pub async fn validate_definition(&self, org: OrgId, definition: &mut ProcessDefinition) -> Result<(), EngineError> {
         let mut errors = definition.normalize();
-        let people: HashSet<_> = self
-            .store
-            .list_people(org)
-            .await?
-            .into_iter()
-            .map(|p| p.id)
-            .collect();
-        let roles: HashSet<_> = self
-            .store
-            .list_roles(org)
-            .await?
-            .into_iter()
-            .map(|r| r.id)
-            .collect();
+        let people: HashSet<_> = self.store.list_people(org).await?.into_iter().map(|p| p.id).collect();
+        let roles: HashSet<_> = self.store.list_roles(org).await?.into_iter().map(|r| r.id).collect();
         let mut err = |field: String, message: String| errors.push(FieldError { field, message });
         if !people.contains(&definition.owner) {
-            err(
-                "owner".into(),
-                format!("no person {} in this organization", definition.owner),
-            );
+            err("owner".into(), format!("no person {} in this organization", definition.owner));
         }
         if let Some(system) = definition.system
             && self.store.get_system(org, system).await.is_err()
         {
-            err(
-                "system".into(),
-                format!("no system {system} in this organization"),
-            );
+            err("system".into(), format!("no system {system} in this organization"));
         }
         for (i, step) in definition.steps.iter().enumerate() {
             match step.assignee {
-                Assignee::Person(p) if !people.contains(&p) => err(
-                    format!("steps[{i}].assignee"),
-                    format!("no person {p} in this organization"),
-                ),
-                Assignee::Role(r) if !roles.contains(&r) => err(
-                    format!("steps[{i}].assignee"),
-                    format!("no role {r} in this organization"),
-                ),
+                Assignee::Person(p) if !people.contains(&p) => {
+                    err(format!("steps[{i}].assignee"), format!("no person {p} in this organization"))
+                }
+                Assignee::Role(r) if !roles.contains(&r) => {
+                    err(format!("steps[{i}].assignee"), format!("no role {r} in this organization"))
+                }
                 _ => {}
             }
         }
         for (i, level) in definition.escalation.levels().iter().enumerate() {
             match level.to {
-                Target::Person(p) if !people.contains(&p) => err(
-                    format!("escalation[{i}].to"),
-                    format!("no person {p} in this organization"),
-                ),
-                Target::Role(r) if !roles.contains(&r) => err(
-                    format!("escalation[{i}].to"),
-                    format!("no role {r} in this organization"),
-                ),
+                Target::Person(p) if !people.contains(&p) => {
+                    err(format!("escalation[{i}].to"), format!("no person {p} in this organization"))
+                }
+                Target::Role(r) if !roles.contains(&r) => {
+                    err(format!("escalation[{i}].to"), format!("no role {r} in this organization"))
+                }
                 _ => {}
             }
         }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(EngineError::Invalid(errors))
-        }
+        if errors.is_empty() { Ok(()) } else { Err(EngineError::Invalid(errors)) }
     }
 
     pub async fn create_process(
@@ -140,21 +100,14 @@ impl Engine {
         self.validate_definition(actor.org, &mut definition).await?;
         let now = self.now();
         let next = first_run_at(&definition, status, now);
-        let id = self
-            .store
-            .create_process(actor.org, key, status, &definition, next, now)
-            .await
-            .map_err(|e| match e {
+        let id =
+            self.store.create_process(actor.org, key, status, &definition, next, now).await.map_err(|e| match e {
                 proofline_store::StoreError::Conflict(_) => {
                     EngineError::Conflict(format!("a process with key {key:?} already exists"))
                 }
                 other => other.into(),
             })?;
-        Ok(ProcessChange {
-            id,
-            version: 1,
-            changed: true,
-        })
+        Ok(ProcessChange { id, version: 1, changed: true })
     }
 
     /// Saves a new version when the definition differs from the current one.
@@ -168,11 +121,7 @@ impl Engine {
         let current = self.store.get_process(actor.org, id).await?;
         self.validate_definition(actor.org, &mut definition).await?;
         if definition == current.definition {
-            return Ok(ProcessChange {
-                id,
-                version: current.version,
-                changed: false,
-            });
+            return Ok(ProcessChange { id, version: current.version, changed: false });
         }
         let now = self.now();
         let next = if definition.cadence == current.definition.cadence {
@@ -180,15 +129,8 @@ impl Engine {
         } else {
             first_run_at(&definition, current.status, now)
         };
-        let version = self
-            .store
-            .save_version(actor.org, id, &definition, next, now)
-            .await?;
-        Ok(ProcessChange {
-            id,
-            version,
-            changed: true,
-        })
+        let version = self.store.save_version(actor.org, id, &definition, next, now).await?;
+        Ok(ProcessChange { id, version, changed: true })
     }
 
     pub async fn set_process_status(
@@ -204,19 +146,12 @@ impl Engine {
         }
         let now = self.now();
         let next = first_run_at(&current.definition, status, now);
-        self.store
-            .set_status(actor.org, id, status, next, now)
-            .await?;
+        self.store.set_status(actor.org, id, status, next, now).await?;
         Ok(())
     }
 
     /// Starts a run now: by hand (`event` None) or for an event-triggered process.
-    pub async fn start_run(
-        &self,
-        actor: Actor,
-        id: ProcessId,
-        event: Option<&str>,
-    ) -> Result<RunRecord, EngineError> {
+    pub async fn start_run(&self, actor: Actor, id: ProcessId, event: Option<&str>) -> Result<RunRecord, EngineError> {
         if !actor.access.can_work() {
             return Err(EngineError::Forbidden("auditors cannot start runs".into()));
         }
@@ -238,10 +173,7 @@ impl Engine {
                 ));
             }
             (Some(_), _) => {
-                return Err(EngineError::invalid(
-                    "event",
-                    "this process is not started by an event",
-                ));
+                return Err(EngineError::invalid("event", "this process is not started by an event"));
             }
             (None, _) => "manual".to_string(),
         };
@@ -263,14 +195,11 @@ impl Engine {
             .touched_roles
             .iter()
             .filter_map(|role| {
-                roster
-                    .roles
-                    .get(role)
-                    .map(|r| proofline_store::RotationUpdate {
-                        org: actor.org,
-                        role: *role,
-                        cursor: r.cursor,
-                    })
+                roster.roles.get(role).map(|r| proofline_store::RotationUpdate {
+                    org: actor.org,
+                    role: *role,
+                    cursor: r.cursor,
+                })
             })
             .collect();
         let outcome = self.store.materialize(&[run], &[], &rotations, now).await?;
@@ -280,9 +209,6 @@ impl Engine {
             ));
         }
         self.open_once(now).await?;
-        self.store
-            .find_run(actor.org, id, now)
-            .await?
-            .ok_or(EngineError::NotFound)
+        self.store.find_run(actor.org, id, now).await?.ok_or(EngineError::NotFound)
     }
 }

@@ -19,12 +19,7 @@ impl Engine {
         let materialized = self.materialize_once(now).await?;
         let opened = self.open_once(now).await?;
         let escalated = self.escalate_once(now).await?;
-        Ok(PassOutcome {
-            runs: materialized.runs,
-            tasks: materialized.tasks,
-            opened,
-            escalated,
-        })
+        Ok(PassOutcome { runs: materialized.runs, tasks: materialized.tasks, opened, escalated })
     }
 
     /// Runs passes until `shutdown` turns true.
@@ -51,14 +46,8 @@ impl Engine {
 
     async fn sleep_after(&self, now: Timestamp) -> Duration {
         let max = self.config.max_sleep;
-        let until_due = match self
-            .store
-            .next_wakeup(self.config.horizon.as_millis() as i64)
-            .await
-        {
-            Ok(Some(at)) => at
-                .duration_since(now)
-                .clamp(SignedDuration::from_millis(10), max),
+        let until_due = match self.store.next_wakeup(self.config.horizon.as_millis() as i64).await {
+            Ok(Some(at)) => at.duration_since(now).clamp(SignedDuration::from_millis(10), max),
             _ => max,
         };
         Duration::try_from(until_due).unwrap_or(Duration::from_secs(1))

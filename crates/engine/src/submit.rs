@@ -29,27 +29,17 @@ impl Engine {
         let task = self.store.get_task(actor.org, task_id).await?;
         if task.holder != actor.person && !actor.access.can_manage() {
             return Err(EngineError::Forbidden(
-                "this task is held by someone else; only its holder or a manager can submit proof"
-                    .into(),
+                "this task is held by someone else; only its holder or a manager can submit proof".into(),
             ));
         }
         if !actor.access.can_work() {
-            return Err(EngineError::Forbidden(
-                "auditors cannot submit proof".into(),
-            ));
+            return Err(EngineError::Forbidden("auditors cannot submit proof".into()));
         }
-        let to_state = task::after_submission(task.state, false)
-            .map_err(|e| EngineError::Conflict(e.to_string()))?;
+        let to_state = task::after_submission(task.state, false).map_err(|e| EngineError::Conflict(e.to_string()))?;
         let definition = self.definitions.get(task.process, task.version).await?;
-        let step = definition
-            .steps
-            .get(task.step_index as usize)
-            .ok_or(EngineError::NotFound)?;
+        let step = definition.steps.get(task.step_index as usize).ok_or(EngineError::NotFound)?;
 
-        let mut evidence = Evidence {
-            values,
-            ..Evidence::default()
-        };
+        let mut evidence = Evidence { values, ..Evidence::default() };
         let mut accepted_files = Vec::new();
         for upload in uploads {
             if upload.bytes.len() > self.config.max_upload_bytes {
@@ -62,10 +52,7 @@ impl Engine {
             let content_type = sniff(&upload.bytes).map_err(|reason| {
                 EngineError::Proof(vec![proof::ProofProblem {
                     key: upload.key.clone(),
-                    message: format!(
-                        "{}: {reason}",
-                        upload.filename.as_deref().unwrap_or("upload")
-                    ),
+                    message: format!("{}: {reason}", upload.filename.as_deref().unwrap_or("upload")),
                 }])
             })?;
             let sha256 = sha256_hex(&upload.bytes);
@@ -76,40 +63,25 @@ impl Engine {
                 name: upload.filename.clone(),
                 captured_at: None,
             };
-            evidence
-                .files
-                .entry(upload.key.clone())
-                .or_default()
-                .push(file.clone());
+            evidence.files.entry(upload.key.clone()).or_default().push(file.clone());
             accepted_files.push((file, upload.bytes));
         }
         let accepted = proof::check(&step.proof, &evidence, now).map_err(EngineError::Proof)?;
 
         for (file, bytes) in &accepted_files {
-            self.blobs.put(&file.sha256, bytes).await.map_err(|e| {
-                EngineError::Store(StoreError::Other(format!("storing evidence: {e}")))
-            })?;
-            self.store
-                .record_blob(&file.sha256, &file.content_type, file.size, now)
-                .await?;
+            self.blobs
+                .put(&file.sha256, bytes)
+                .await
+                .map_err(|e| EngineError::Store(StoreError::Other(format!("storing evidence: {e}"))))?;
+            self.store.record_blob(&file.sha256, &file.content_type, file.size, now).await?;
         }
 
         let unblock = if to_state == TaskState::Done {
-            let siblings = self
-                .store
-                .list_tasks(
-                    actor.org,
-                    &TaskQuery {
-                        run: Some(task.run),
-                        ..TaskQuery::default()
-                    },
-                )
-                .await?;
+            let siblings =
+                self.store.list_tasks(actor.org, &TaskQuery { run: Some(task.run), ..TaskQuery::default() }).await?;
             let done: Vec<u32> = siblings
                 .iter()
-                .filter(|t| {
-                    t.state == TaskState::Done || t.state == TaskState::Skipped || t.id == task.id
-                })
+                .filter(|t| t.state == TaskState::Done || t.state == TaskState::Skipped || t.id == task.id)
                 .map(|t| t.step_index)
                 .collect();
             siblings
@@ -140,15 +112,13 @@ impl Engine {
             now,
         };
         let submission = self.store.complete_task(&completion).await.map_err(|e| match e {
-            StoreError::Conflict(_) => EngineError::Conflict("the task changed while you were submitting (it may have moved to the next person); reload it".into()),
+            StoreError::Conflict(_) => EngineError::Conflict(
+                "the task changed while you were submitting (it may have moved to the next person); reload it".into(),
+            ),
             other => other.into(),
         })?;
         // Dependents unblocked just now may open at once.
         self.open_once(now).await?;
-        Ok(SubmitOutcome {
-            submission,
-            state: to_state,
-            exceptions: accepted.exceptions,
-        })
+        Ok(SubmitOutcome { submission, state: to_state, exceptions: accepted.exceptions })
     }
 }

@@ -49,10 +49,7 @@ async fn person(
 async fn cafe(start: &str) -> Cafe {
     let t = TestEngine::start(start).await;
     let store = &t.engine.store;
-    let org = store
-        .create_org("Corner Café", "Europe/Berlin")
-        .await
-        .unwrap();
+    let org = store.create_org("Corner Café", "Europe/Berlin").await.unwrap();
     let olga = person(&t, org, "Olga", Access::Owner, None).await;
     let ben = person(&t, org, "Ben", Access::Member, None).await;
     let cara = person(&t, org, "Cara", Access::Member, None).await;
@@ -60,19 +57,11 @@ async fn cafe(start: &str) -> Cafe {
     let leads = store
         .create_role(
             org,
-            &RoleFields {
-                name: "Shift lead".into(),
-                pick: PickRule::RoundRobin,
-                members: vec![ben, cara],
-            },
+            &RoleFields { name: "Shift lead".into(), pick: PickRule::RoundRobin, members: vec![ben, cara] },
         )
         .await
         .unwrap();
-    let owner = Actor {
-        org,
-        person: olga,
-        access: Access::Owner,
-    };
+    let owner = Actor { org, person: olga, access: Access::Owner };
     let definition: ProcessDefinition = serde_json::from_value(json!({
         "name": "Opening checklist",
         "owner": olga.0,
@@ -86,27 +75,13 @@ async fn cafe(start: &str) -> Cafe {
         "escalation": [{"to": {"role": leads.0}, "window": "30m"}, {"to": "manager", "window": "30m"}, {"to": "owner", "window": "1h"}]
     }))
     .unwrap();
-    let process = t
-        .engine
-        .create_process(owner, "opening", ProcessStatus::Active, definition)
-        .await
-        .unwrap()
-        .id;
-    Cafe {
-        t,
-        owner,
-        dan,
-        ben,
-        cara,
-        process,
-    }
+    let process = t.engine.create_process(owner, "opening", ProcessStatus::Active, definition).await.unwrap().id;
+    Cafe { t, owner, dan, ben, cara, process }
 }
 
 fn png() -> Vec<u8> {
     let mut out = Vec::new();
-    image::RgbImage::new(4, 4)
-        .write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
-        .unwrap();
+    image::RgbImage::new(4, 4).write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
     out
 }
 
@@ -115,42 +90,21 @@ fn values(v: Value) -> Map<String, Value> {
 }
 
 fn photo() -> Vec<Upload> {
-    vec![Upload {
-        key: "photo".into(),
-        filename: Some("fridge.png".into()),
-        bytes: png(),
-    }]
+    vec![Upload { key: "photo".into(), filename: Some("fridge.png".into()), bytes: png() }]
 }
 
 impl Cafe {
     fn as_person(&self, person: PersonId) -> Actor {
-        Actor {
-            org: self.owner.org,
-            person,
-            access: Access::Member,
-        }
+        Actor { org: self.owner.org, person, access: Access::Member }
     }
 
     async fn tasks(&self, states: &[TaskState]) -> Vec<TaskRecord> {
-        let query = TaskQuery {
-            states: states.to_vec(),
-            ..TaskQuery::default()
-        };
-        self.t
-            .engine
-            .store
-            .list_tasks(self.owner.org, &query)
-            .await
-            .unwrap()
+        let query = TaskQuery { states: states.to_vec(), ..TaskQuery::default() };
+        self.t.engine.store.list_tasks(self.owner.org, &query).await.unwrap()
     }
 
     async fn task(&self, id: TaskId) -> TaskRecord {
-        self.t
-            .engine
-            .store
-            .get_task(self.owner.org, id)
-            .await
-            .unwrap()
+        self.t.engine.store.get_task(self.owner.org, id).await.unwrap()
     }
 
     async fn first_step(&self) -> TaskRecord {
@@ -171,21 +125,11 @@ async fn a_run_is_created_once_however_often_or_by_however_many_engines_it_is_ma
     let cafe = cafe("2026-01-05T05:30:00Z").await;
     let now = cafe.t.clock.advance(mins(1));
     let second_engine = cafe.t.engine.clone();
-    let (a, b) = tokio::join!(
-        cafe.t.engine.materialize_once(now),
-        second_engine.materialize_once(now)
-    );
-    assert_eq!(
-        a.unwrap().runs + b.unwrap().runs,
-        1,
-        "07:00 Berlin is within the one-hour horizon"
-    );
+    let (a, b) = tokio::join!(cafe.t.engine.materialize_once(now), second_engine.materialize_once(now));
+    assert_eq!(a.unwrap().runs + b.unwrap().runs, 1, "07:00 Berlin is within the one-hour horizon");
     assert_eq!(cafe.t.engine.materialize_once(now).await.unwrap().runs, 0);
     assert_eq!(cafe.tasks(&[]).await.len(), 2);
-    assert!(
-        cafe.tasks(&[TaskState::Waiting]).await.len() == 2,
-        "nothing opens before 07:00"
-    );
+    assert!(cafe.tasks(&[TaskState::Waiting]).await.len() == 2, "nothing opens before 07:00");
 }
 
 #[tokio::test]
@@ -205,11 +149,7 @@ async fn a_missed_task_moves_up_the_chain_and_only_what_nobody_resolved_reaches_
         (TaskState::Open, cafe.cara, 1),
         "reassigned, not merely reminded"
     );
-    assert_eq!(
-        task.due_at,
-        at("2026-01-05T07:30:00Z"),
-        "with a fresh 30-minute window"
-    );
+    assert_eq!(task.due_at, at("2026-01-05T07:30:00Z"), "with a fresh 30-minute window");
 
     cafe.t.advance(mins(30)).await; // Cara missed it: Dan's manager, Ben
     let task = cafe.task(task.id).await;
@@ -219,10 +159,7 @@ async fn a_missed_task_moves_up_the_chain_and_only_what_nobody_resolved_reaches_
     assert_eq!((task.holder, task.level), (cafe.owner.person, 3));
     cafe.t.advance(mins(60)).await;
     let task = cafe.task(task.id).await;
-    assert_eq!(
-        (task.state, task.holder),
-        (TaskState::Unresolved, cafe.owner.person)
-    );
+    assert_eq!((task.state, task.holder), (TaskState::Unresolved, cafe.owner.person));
 
     let inbox = cafe
         .t
@@ -230,11 +167,7 @@ async fn a_missed_task_moves_up_the_chain_and_only_what_nobody_resolved_reaches_
         .store
         .list_tasks(
             cafe.owner.org,
-            &TaskQuery {
-                holder: Some(cafe.owner.person),
-                states: vec![TaskState::Unresolved],
-                ..TaskQuery::default()
-            },
+            &TaskQuery { holder: Some(cafe.owner.person), states: vec![TaskState::Unresolved], ..TaskQuery::default() },
         )
         .await
         .unwrap();
@@ -244,37 +177,13 @@ async fn a_missed_task_moves_up_the_chain_and_only_what_nobody_resolved_reaches_
         "the inbox shows the unresolved task and nothing else"
     );
 
-    let history = cafe
-        .t
-        .engine
-        .store
-        .task_history(cafe.owner.org, task.id)
-        .await
-        .unwrap();
+    let history = cafe.t.engine.store.task_history(cafe.owner.org, task.id).await.unwrap();
     let kinds: Vec<&str> = history.iter().map(|e| e.kind.as_str()).collect();
-    assert_eq!(
-        kinds,
-        [
-            "created",
-            "opened",
-            "escalated",
-            "escalated",
-            "escalated",
-            "unresolved"
-        ]
-    );
-    let missed_by: Vec<Value> = history[2..]
-        .iter()
-        .map(|e| e.data["missed_by"].clone())
-        .collect();
+    assert_eq!(kinds, ["created", "opened", "escalated", "escalated", "escalated", "unresolved"]);
+    let missed_by: Vec<Value> = history[2..].iter().map(|e| e.data["missed_by"].clone()).collect();
     assert_eq!(
         missed_by,
-        [
-            json!(cafe.dan.0),
-            json!(cafe.cara.0),
-            json!(cafe.ben.0),
-            json!(cafe.owner.person.0)
-        ],
+        [json!(cafe.dan.0), json!(cafe.cara.0), json!(cafe.ben.0), json!(cafe.owner.person.0)],
         "each miss is recorded against its holder"
     );
 }
@@ -293,17 +202,11 @@ async fn people_who_are_away_are_skipped_by_escalation() {
         away_until: ben.away_until,
         active: true,
     };
-    store
-        .update_person(cafe.owner.org, cafe.ben, &fields)
-        .await
-        .unwrap();
+    store.update_person(cafe.owner.org, cafe.ben, &fields).await.unwrap();
     cafe.t.advance(mins(1)).await;
     cafe.t.advance(mins(60)).await;
     let task = cafe.first_step().await;
-    assert_eq!(
-        task.holder, cafe.cara,
-        "Ben is away, so the shift-lead turn goes to Cara"
-    );
+    assert_eq!(task.holder, cafe.cara, "Ben is away, so the shift-lead turn goes to Cara");
 }
 
 #[tokio::test]
@@ -313,24 +216,10 @@ async fn a_step_is_done_only_with_its_proof_and_an_out_of_range_reading_is_flagg
     let task = cafe.first_step().await;
     let dan = cafe.as_person(cafe.dan);
 
-    let err = cafe
-        .t
-        .engine
-        .submit_proof(dan, task.id, values(json!({"number": 3})), vec![])
-        .await
-        .unwrap_err();
-    let EngineError::Proof(problems) = err else {
-        panic!("expected a proof error, got {err:?}")
-    };
-    assert_eq!(
-        problems.iter().map(|p| p.key.as_str()).collect::<Vec<_>>(),
-        ["photo"]
-    );
-    assert_eq!(
-        cafe.task(task.id).await.state,
-        TaskState::Open,
-        "nothing changed"
-    );
+    let err = cafe.t.engine.submit_proof(dan, task.id, values(json!({"number": 3})), vec![]).await.unwrap_err();
+    let EngineError::Proof(problems) = err else { panic!("expected a proof error, got {err:?}") };
+    assert_eq!(problems.iter().map(|p| p.key.as_str()).collect::<Vec<_>>(), ["photo"]);
+    assert_eq!(cafe.task(task.id).await.state, TaskState::Open, "nothing changed");
 
     let not_an_image = vec![Upload {
         key: "photo".into(),
@@ -338,34 +227,19 @@ async fn a_step_is_done_only_with_its_proof_and_an_out_of_range_reading_is_flagg
         bytes: b"\xFF\xD8\xFF\xE0 definitely not a jpeg".to_vec(),
     }];
     assert!(matches!(
-        cafe.t
-            .engine
-            .submit_proof(dan, task.id, values(json!({"number": 3})), not_an_image)
-            .await,
+        cafe.t.engine.submit_proof(dan, task.id, values(json!({"number": 3})), not_an_image).await,
         Err(EngineError::Proof(_))
     ));
 
     let someone_else = cafe.as_person(cafe.cara);
     assert!(matches!(
-        cafe.t
-            .engine
-            .submit_proof(someone_else, task.id, values(json!({"number": 3})), photo())
-            .await,
+        cafe.t.engine.submit_proof(someone_else, task.id, values(json!({"number": 3})), photo()).await,
         Err(EngineError::Forbidden(_))
     ));
 
-    let outcome = cafe
-        .t
-        .engine
-        .submit_proof(dan, task.id, values(json!({"number": 7.5})), photo())
-        .await
-        .unwrap();
+    let outcome = cafe.t.engine.submit_proof(dan, task.id, values(json!({"number": 7.5})), photo()).await.unwrap();
     assert_eq!(outcome.state, TaskState::Done);
-    assert_eq!(
-        outcome.exceptions.len(),
-        1,
-        "7.5 °C is accepted but flagged"
-    );
+    assert_eq!(outcome.exceptions.len(), 1, "7.5 °C is accepted but flagged");
     let second = cafe.tasks(&[TaskState::Open]).await;
     assert_eq!(second.len(), 1, "the sign-off opens once the reading is in");
     assert_eq!(second[0].step_index, 1);
@@ -373,47 +247,23 @@ async fn a_step_is_done_only_with_its_proof_and_an_out_of_range_reading_is_flagg
     let lead = cafe.as_person(second[0].holder);
     cafe.t
         .engine
-        .submit_proof(
-            lead,
-            second[0].id,
-            values(json!({"signature": {"name": "Ben", "attest": true}})),
-            vec![],
-        )
+        .submit_proof(lead, second[0].id, values(json!({"signature": {"name": "Ben", "attest": true}})), vec![])
         .await
         .unwrap();
-    let run = cafe
-        .t
-        .engine
-        .store
-        .get_run(cafe.owner.org, task.run)
-        .await
-        .unwrap();
+    let run = cafe.t.engine.store.get_run(cafe.owner.org, task.run).await.unwrap();
     assert_eq!(run.state, RunState::Done);
-    let again = cafe
-        .t
-        .engine
-        .submit_proof(dan, task.id, values(json!({"number": 3})), photo())
-        .await;
-    assert!(
-        matches!(again, Err(EngineError::Conflict(_))),
-        "a done task takes no more proof"
-    );
+    let again = cafe.t.engine.submit_proof(dan, task.id, values(json!({"number": 3})), photo()).await;
+    assert!(matches!(again, Err(EngineError::Conflict(_))), "a done task takes no more proof");
 }
 
 #[tokio::test]
-async fn after_an_outage_old_occurrences_are_skipped_and_the_current_one_opens_with_a_fresh_window()
-{
+async fn after_an_outage_old_occurrences_are_skipped_and_the_current_one_opens_with_a_fresh_window() {
     let cafe = cafe("2026-01-05T05:59:00Z").await;
     cafe.t.advance(mins(1)).await; // the 5 January run opens
     let now = cafe.t.clock.advance(SignedDuration::from_hours(24 * 3 + 2)); // down until 8 January 09:00 Berlin
     cafe.t.engine.pass(now).await.unwrap();
-    let runs: Vec<_> = cafe
-        .tasks(&[])
-        .await
-        .into_iter()
-        .filter(|t| t.step_index == 0)
-        .map(|t| (t.scheduled_for, t.state))
-        .collect();
+    let runs: Vec<_> =
+        cafe.tasks(&[]).await.into_iter().filter(|t| t.step_index == 0).map(|t| (t.scheduled_for, t.state)).collect();
     let expected = [
         (at("2026-01-05T06:00:00Z"), TaskState::Open),
         (at("2026-01-06T06:00:00Z"), TaskState::Skipped),
@@ -422,10 +272,7 @@ async fn after_an_outage_old_occurrences_are_skipped_and_the_current_one_opens_w
     ];
     let mut sorted = runs.clone();
     sorted.sort_by_key(|r| r.0);
-    assert_eq!(
-        sorted, expected,
-        "the 5 January task was already out; it moves on one level"
-    );
+    assert_eq!(sorted, expected, "the 5 January task was already out; it moves on one level");
     let current = cafe
         .tasks(&[TaskState::Open])
         .await
@@ -448,20 +295,13 @@ async fn completing_and_escalating_the_same_task_at_once_has_exactly_one_winner(
         let deadline = cafe.t.clock.advance(mins(60));
         let dan = cafe.as_person(cafe.dan);
         let engine = cafe.t.engine.clone();
-        let submit = tokio::spawn(async move {
-            engine
-                .submit_proof(dan, task.id, values(json!({"number": 2})), photo())
-                .await
-        });
+        let submit =
+            tokio::spawn(async move { engine.submit_proof(dan, task.id, values(json!({"number": 2})), photo()).await });
         let escalated = cafe.t.engine.escalate_once(deadline).await.unwrap();
         let submitted = submit.await.unwrap();
         let after = cafe.task(task.id).await;
         match submitted {
-            Ok(_) => assert_eq!(
-                (escalated, after.state),
-                (0, TaskState::Done),
-                "round {round}"
-            ),
+            Ok(_) => assert_eq!((escalated, after.state), (0, TaskState::Done), "round {round}"),
             Err(EngineError::Conflict(_)) => {
                 assert_eq!((escalated, after.holder), (1, cafe.cara), "round {round}")
             }
@@ -474,93 +314,35 @@ async fn completing_and_escalating_the_same_task_at_once_has_exactly_one_winner(
 async fn editing_a_process_makes_a_version_and_running_runs_keep_theirs() {
     let cafe = cafe("2026-01-05T05:59:00Z").await;
     cafe.t.advance(mins(1)).await;
-    let mut definition = cafe
-        .t
-        .engine
-        .store
-        .get_process(cafe.owner.org, cafe.process)
-        .await
-        .unwrap()
-        .definition;
+    let mut definition = cafe.t.engine.store.get_process(cafe.owner.org, cafe.process).await.unwrap().definition;
     definition.steps[0].title = "Fridge and freezer temperature".into();
-    let change = cafe
-        .t
-        .engine
-        .update_process(cafe.owner, cafe.process, definition.clone())
-        .await
-        .unwrap();
+    let change = cafe.t.engine.update_process(cafe.owner, cafe.process, definition.clone()).await.unwrap();
     assert_eq!((change.version, change.changed), (2, true));
     assert!(
-        !cafe
-            .t
-            .engine
-            .update_process(cafe.owner, cafe.process, definition)
-            .await
-            .unwrap()
-            .changed,
+        !cafe.t.engine.update_process(cafe.owner, cafe.process, definition).await.unwrap().changed,
         "saving the same definition makes no version"
     );
     assert_eq!(cafe.first_step().await.version, 1);
     cafe.t.advance(SignedDuration::from_hours(24)).await;
-    let newest = cafe
-        .tasks(&[])
-        .await
-        .into_iter()
-        .filter(|t| t.step_index == 0)
-        .max_by_key(|t| t.scheduled_for)
-        .unwrap();
-    assert_eq!(
-        (newest.version, newest.title.as_str()),
-        (2, "Fridge and freezer temperature")
-    );
+    let newest =
+        cafe.tasks(&[]).await.into_iter().filter(|t| t.step_index == 0).max_by_key(|t| t.scheduled_for).unwrap();
+    assert_eq!((newest.version, newest.title.as_str()), (2, "Fridge and freezer temperature"));
 }
 
 #[tokio::test]
 async fn manual_and_event_runs_start_now_and_bad_definitions_are_refused_whole() {
     let cafe = cafe("2026-01-05T05:59:00Z").await;
-    let run = cafe
-        .t
-        .engine
-        .start_run(cafe.owner, cafe.process, None)
-        .await
-        .unwrap();
+    let run = cafe.t.engine.start_run(cafe.owner, cafe.process, None).await.unwrap();
     assert_eq!(run.trigger, "manual");
-    assert!(
-        cafe.t
-            .engine
-            .start_run(cafe.owner, cafe.process, Some("delivery"))
-            .await
-            .is_err()
-    );
+    assert!(cafe.t.engine.start_run(cafe.owner, cafe.process, Some("delivery")).await.is_err());
 
-    let mut bad = cafe
-        .t
-        .engine
-        .store
-        .get_process(cafe.owner.org, cafe.process)
-        .await
-        .unwrap()
-        .definition;
+    let mut bad = cafe.t.engine.store.get_process(cafe.owner.org, cafe.process).await.unwrap().definition;
     bad.owner = PersonId(999);
     bad.steps[0].proof.clear();
-    let Err(EngineError::Invalid(errors)) = cafe
-        .t
-        .engine
-        .update_process(cafe.owner, cafe.process, bad)
-        .await
-    else {
+    let Err(EngineError::Invalid(errors)) = cafe.t.engine.update_process(cafe.owner, cafe.process, bad).await else {
         panic!("expected invalid")
     };
     let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(fields, ["steps[0].proof", "owner"]);
-    assert_eq!(
-        cafe.t
-            .engine
-            .store
-            .get_process(cafe.owner.org, cafe.process)
-            .await
-            .unwrap()
-            .version,
-        1
-    );
+    assert_eq!(cafe.t.engine.store.get_process(cafe.owner.org, cafe.process).await.unwrap().version, 1);
 }

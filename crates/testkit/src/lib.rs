@@ -1,37 +1,16 @@
 //! Test harness: a manual clock, a fresh store per test (SQLite temp file, or PostgreSQL
 //! when `PROOFLINE_TEST_DATABASE_URL` is set), and an engine wired to both.
 
-use jiff::{SignedDuration, Timestamp};
-use proofline_engine::{Clock, Engine, EngineConfig, LocalBlobs};
+use jiff::SignedDuration;
+use proofline_engine::{Engine, EngineConfig, LocalBlobs};
 use proofline_store::Store;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-/// A clock that moves only when the test says so.
-#[derive(Debug, Clone)]
-pub struct ManualClock(Arc<Mutex<Timestamp>>);
+pub use proofline_engine::ManualClock;
 
-impl ManualClock {
-    pub fn at(start: &str) -> ManualClock {
-        ManualClock(Arc::new(Mutex::new(
-            start.parse().expect("a valid RFC 3339 instant"),
-        )))
-    }
-
-    pub fn set(&self, to: Timestamp) {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = to;
-    }
-
-    pub fn advance(&self, by: SignedDuration) -> Timestamp {
-        let mut now = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        *now += by;
-        *now
-    }
-}
-
-impl Clock for ManualClock {
-    fn now(&self) -> Timestamp {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner())
-    }
+/// A manual clock starting at an RFC 3339 instant.
+pub fn clock_at(start: &str) -> ManualClock {
+    ManualClock::new(start.parse().expect("a valid RFC 3339 instant"))
 }
 
 /// A store that lives as long as the value: a temp SQLite file, dropped with it.
@@ -44,13 +23,8 @@ impl TestStore {
     pub async fn sqlite() -> TestStore {
         let dir = tempfile::tempdir().expect("a temp dir");
         let url = format!("sqlite://{}", dir.path().join("proofline.db").display());
-        let store = proofline_store_sqlite::SqliteStore::connect(&url)
-            .await
-            .expect("SQLite opens");
-        TestStore {
-            store: Arc::new(store),
-            dir,
-        }
+        let store = proofline_store_sqlite::SqliteStore::connect(&url).await.expect("SQLite opens");
+        TestStore { store: Arc::new(store), dir }
     }
 }
 
@@ -64,19 +38,10 @@ pub struct TestEngine {
 impl TestEngine {
     pub async fn start(at: &str) -> TestEngine {
         let store = TestStore::sqlite().await;
-        let clock = ManualClock::at(at);
+        let clock = clock_at(at);
         let blobs = Arc::new(LocalBlobs::new(store.dir.path().join("blobs")));
-        let engine = Engine::new(
-            store.store.clone(),
-            Arc::new(clock.clone()),
-            blobs,
-            EngineConfig::default(),
-        );
-        TestEngine {
-            engine,
-            clock,
-            store,
-        }
+        let engine = Engine::new(store.store.clone(), Arc::new(clock.clone()), blobs, EngineConfig::default());
+        TestEngine { engine, clock, store }
     }
 
     /// Moves the clock and runs one engine pass at the new instant.

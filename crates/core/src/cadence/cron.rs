@@ -2,18 +2,13 @@
 
 use super::CadenceError;
 
-const MONTHS: [&str; 12] = [
-    "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
-];
+const MONTHS: [&str; 12] = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
 const DAYS: [&str; 7] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 const RRULE_DAYS: [&str; 7] = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"];
 
 /// Converts `minute hour day-of-month month day-of-week` (or a macro such as `@daily`).
 pub(super) fn to_rrule(expr: &str) -> Result<String, CadenceError> {
-    let fail = |reason: &str| CadenceError::Cron {
-        expr: expr.to_string(),
-        reason: reason.to_string(),
-    };
+    let fail = |reason: &str| CadenceError::Cron { expr: expr.to_string(), reason: reason.to_string() };
     let expanded = match expr.trim().to_ascii_lowercase().as_str() {
         "@yearly" | "@annually" => "0 0 1 1 *".to_string(),
         "@monthly" => "0 0 1 * *".to_string(),
@@ -25,9 +20,7 @@ pub(super) fn to_rrule(expr: &str) -> Result<String, CadenceError> {
     };
     let fields: Vec<&str> = expanded.split_whitespace().collect();
     let [minute, hour, dom, month, dow] = fields.as_slice() else {
-        return Err(fail(
-            "expected five fields: minute hour day-of-month month day-of-week",
-        ));
+        return Err(fail("expected five fields: minute hour day-of-month month day-of-week"));
     };
     let minutes = field(minute, 0, 59, &[]).map_err(|r| fail(&format!("minute: {r}")))?;
     let hours = field(hour, 0, 23, &[]).map_err(|r| fail(&format!("hour: {r}")))?;
@@ -71,11 +64,7 @@ pub(super) fn to_rrule(expr: &str) -> Result<String, CadenceError> {
 }
 
 fn join(values: &[u32]) -> String {
-    values
-        .iter()
-        .map(u32::to_string)
-        .collect::<Vec<_>>()
-        .join(",")
+    values.iter().map(u32::to_string).collect::<Vec<_>>().join(",")
 }
 
 /// The values a field allows, or `None` for every value (`*`).
@@ -87,9 +76,7 @@ fn field(text: &str, min: u32, max: u32, names: &[&str]) -> Result<Option<Vec<u3
     for item in text.split(',') {
         let (range, step) = match item.split_once('/') {
             Some((range, step)) => {
-                let step: u32 = step
-                    .parse()
-                    .map_err(|_| format!("{step:?} is not a step"))?;
+                let step: u32 = step.parse().map_err(|_| format!("{step:?} is not a step"))?;
                 if step == 0 {
                     return Err("a step of 0 never advances".into());
                 }
@@ -119,15 +106,9 @@ fn value(text: &str, min: u32, max: u32, names: &[&str]) -> Result<u32, String> 
     let upper = text.to_ascii_uppercase();
     if let Some(i) = names.iter().position(|n| *n == upper) {
         // Month names count from 1, day names from 0 (Sunday).
-        return Ok(if names.len() == 12 {
-            i as u32 + 1
-        } else {
-            i as u32
-        });
+        return Ok(if names.len() == 12 { i as u32 + 1 } else { i as u32 });
     }
-    let v: u32 = text
-        .parse()
-        .map_err(|_| format!("{text:?} is not a number"))?;
+    let v: u32 = text.parse().map_err(|_| format!("{text:?} is not a number"))?;
     if v < min || v > max {
         return Err(format!("{v} is outside {min}–{max}"));
     }
@@ -140,40 +121,23 @@ mod tests {
 
     #[test]
     fn weekday_mornings_become_a_daily_rule_on_weekdays() {
-        assert_eq!(
-            to_rrule("0 7 * * 1-5").unwrap(),
-            "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=7;BYMINUTE=0;BYSECOND=0"
-        );
+        assert_eq!(to_rrule("0 7 * * 1-5").unwrap(), "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=7;BYMINUTE=0;BYSECOND=0");
     }
 
     #[test]
     fn steps_names_and_macros() {
-        assert_eq!(
-            to_rrule("*/15 * * * *").unwrap(),
-            "FREQ=HOURLY;BYMINUTE=0,15,30,45;BYSECOND=0"
-        );
+        assert_eq!(to_rrule("*/15 * * * *").unwrap(), "FREQ=HOURLY;BYMINUTE=0,15,30,45;BYSECOND=0");
         assert_eq!(
             to_rrule("30 9 1 jan,jul *").unwrap(),
             "FREQ=DAILY;BYMONTH=1,7;BYMONTHDAY=1;BYHOUR=9;BYMINUTE=30;BYSECOND=0"
         );
-        assert_eq!(
-            to_rrule("@weekly").unwrap(),
-            "FREQ=DAILY;BYDAY=SU;BYHOUR=0;BYMINUTE=0;BYSECOND=0"
-        );
-        assert_eq!(
-            to_rrule("0 22 * * 7").unwrap(),
-            "FREQ=DAILY;BYDAY=SU;BYHOUR=22;BYMINUTE=0;BYSECOND=0"
-        );
+        assert_eq!(to_rrule("@weekly").unwrap(), "FREQ=DAILY;BYDAY=SU;BYHOUR=0;BYMINUTE=0;BYSECOND=0");
+        assert_eq!(to_rrule("0 22 * * 7").unwrap(), "FREQ=DAILY;BYDAY=SU;BYHOUR=22;BYMINUTE=0;BYSECOND=0");
     }
 
     #[test]
     fn refuses_what_it_cannot_say_faithfully() {
-        assert!(
-            to_rrule("0 7 1 * MON")
-                .unwrap_err()
-                .to_string()
-                .contains("either")
-        );
+        assert!(to_rrule("0 7 1 * MON").unwrap_err().to_string().contains("either"));
         assert!(to_rrule("61 * * * *").is_err());
         assert!(to_rrule("0 7 * *").is_err());
         assert!(to_rrule("0 7 * * 1-").is_err());

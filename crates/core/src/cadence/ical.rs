@@ -43,9 +43,7 @@ pub(super) fn parse(text: &str) -> Result<Parsed, CadenceError> {
     let mut rrule = None;
     let mut exdates = Vec::new();
     for token in normalized.split_whitespace() {
-        let (head, value) = token
-            .split_once(':')
-            .ok_or_else(|| CadenceError::UnknownLine(token.to_string()))?;
+        let (head, value) = token.split_once(':').ok_or_else(|| CadenceError::UnknownLine(token.to_string()))?;
         let mut params = head.split(';');
         let name = params.next().unwrap_or_default().to_ascii_uppercase();
         let tzid = params
@@ -80,25 +78,17 @@ pub(super) fn parse(text: &str) -> Result<Parsed, CadenceError> {
 }
 
 fn parse_moment(value: &str) -> Result<Moment, CadenceError> {
-    let bad = || CadenceError::BadDateTime {
-        value: value.to_string(),
-    };
+    let bad = || CadenceError::BadDateTime { value: value.to_string() };
     let (body, utc) = match value.strip_suffix(['Z', 'z']) {
         Some(body) => (body, true),
         None => (value, false),
     };
     let wall = if body.len() == 8 {
-        civil::Date::strptime("%Y%m%d", body)
-            .map_err(|_| bad())?
-            .to_datetime(civil::Time::midnight())
+        civil::Date::strptime("%Y%m%d", body).map_err(|_| bad())?.to_datetime(civil::Time::midnight())
     } else {
         civil::DateTime::strptime("%Y%m%dT%H%M%S", body).map_err(|_| bad())?
     };
-    Ok(if utc {
-        Moment::Utc(wall)
-    } else {
-        Moment::Wall(wall)
-    })
+    Ok(if utc { Moment::Utc(wall) } else { Moment::Wall(wall) })
 }
 
 pub(super) fn format_civil(dt: civil::DateTime) -> String {
@@ -133,62 +123,44 @@ pub(super) struct Rule {
 }
 
 impl Rule {
-    pub fn build(
-        text: &str,
-        start: civil::DateTime,
-        zone: &TimeZone,
-    ) -> Result<Rule, CadenceError> {
+    pub fn build(text: &str, start: civil::DateTime, zone: &TimeZone) -> Result<Rule, CadenceError> {
         let mut count = None;
         let mut until = None;
         let mut kept = Vec::new();
         let mut explicit_day = false;
         let mut canonical = Vec::new();
-        for part in text
-            .trim()
-            .trim_start_matches("RRULE:")
-            .split(';')
-            .filter(|p| !p.is_empty())
-        {
-            let (key, value) = part
-                .split_once('=')
-                .ok_or_else(|| CadenceError::Rule(format!("{part:?} is not KEY=VALUE")))?;
+        for part in text.trim().trim_start_matches("RRULE:").split(';').filter(|p| !p.is_empty()) {
+            let (key, value) =
+                part.split_once('=').ok_or_else(|| CadenceError::Rule(format!("{part:?} is not KEY=VALUE")))?;
             let key = key.to_ascii_uppercase();
             let value = value.to_ascii_uppercase();
             canonical.push(format!("{key}={value}"));
             match key.as_str() {
                 "COUNT" => {
-                    let n: u32 = value.parse().map_err(|_| {
-                        CadenceError::Rule(format!("COUNT={value} is not a whole number"))
-                    })?;
+                    let n: u32 = value
+                        .parse()
+                        .map_err(|_| CadenceError::Rule(format!("COUNT={value} is not a whole number")))?;
                     count = Some(n);
                 }
                 "UNTIL" => {
                     until = Some(match parse_moment(&value)? {
                         Moment::Wall(w) => Until::Wall(w),
                         Moment::Utc(u) => Until::Instant(
-                            u.to_zoned(TimeZone::UTC)
-                                .map_err(|e| CadenceError::Rule(e.to_string()))?
-                                .timestamp(),
+                            u.to_zoned(TimeZone::UTC).map_err(|e| CadenceError::Rule(e.to_string()))?.timestamp(),
                         ),
                     })
                 }
                 _ => {
-                    if matches!(
-                        key.as_str(),
-                        "BYMONTHDAY" | "BYDAY" | "BYYEARDAY" | "BYWEEKNO"
-                    ) {
+                    if matches!(key.as_str(), "BYMONTHDAY" | "BYDAY" | "BYYEARDAY" | "BYWEEKNO") {
                         explicit_day = true;
                     }
                     kept.push(format!("{key}={value}"));
                 }
             }
         }
-        let sub_daily = kept
-            .iter()
-            .any(|p| p.strip_prefix("FREQ=").is_some_and(freq_is_sub_daily));
+        let sub_daily = kept.iter().any(|p| p.strip_prefix("FREQ=").is_some_and(freq_is_sub_daily));
         rewrite_as_yearly(&mut kept, start);
-        let unvalidated = rrule::RRule::from_str(&kept.join(";"))
-            .map_err(|e| CadenceError::Rule(e.to_string()))?;
+        let unvalidated = rrule::RRule::from_str(&kept.join(";")).map_err(|e| CadenceError::Rule(e.to_string()))?;
         let set = build_set(&unvalidated, start)?;
         let freq = unvalidated.get_freq();
         let interval = i64::from(unvalidated.get_interval().max(1));
@@ -200,24 +172,12 @@ impl Rule {
             rrule::Frequency::Weekly => Stride::Days(7 * interval),
             // Moving DTSTART by months would change its day of month, which MONTHLY and
             // YEARLY rules use as their default day.
-            rrule::Frequency::Monthly if explicit_day || start.day() <= 28 => {
-                Stride::Months(interval)
-            }
-            rrule::Frequency::Yearly if explicit_day || start.day() <= 28 => {
-                Stride::Months(12 * interval)
-            }
+            rrule::Frequency::Monthly if explicit_day || start.day() <= 28 => Stride::Months(interval),
+            rrule::Frequency::Yearly if explicit_day || start.day() <= 28 => Stride::Months(12 * interval),
             _ => Stride::None,
         };
         let _ = zone;
-        Ok(Rule {
-            text: canonical.join(";"),
-            unvalidated,
-            set,
-            count,
-            until,
-            sub_daily,
-            stride,
-        })
+        Ok(Rule { text: canonical.join(";"), unvalidated, set, count, until, sub_daily, stride })
     }
 
     pub fn text(&self) -> &str {
@@ -230,24 +190,16 @@ impl Rule {
     }
 }
 
-fn build_set(
-    rule: &rrule::RRule<rrule::Unvalidated>,
-    start: civil::DateTime,
-) -> Result<rrule::RRuleSet, CadenceError> {
-    let dtstart =
-        to_chrono(start).ok_or_else(|| CadenceError::Rule("DTSTART is out of range".into()))?;
-    let set = rule
-        .clone()
-        .build(dtstart)
-        .map_err(|e| CadenceError::Rule(e.to_string()))?;
+fn build_set(rule: &rrule::RRule<rrule::Unvalidated>, start: civil::DateTime) -> Result<rrule::RRuleSet, CadenceError> {
+    let dtstart = to_chrono(start).ok_or_else(|| CadenceError::Rule("DTSTART is out of range".into()))?;
+    let set = rule.clone().build(dtstart).map_err(|e| CadenceError::Rule(e.to_string()))?;
     // Guards against rules that can never match (BYMONTHDAY=30;BYMONTH=2 would loop forever).
     Ok(set.limit())
 }
 
 pub(super) fn to_chrono(dt: civil::DateTime) -> Option<chrono::DateTime<rrule::Tz>> {
-    let naive =
-        chrono::NaiveDate::from_ymd_opt(i32::from(dt.year()), dt.month() as u32, dt.day() as u32)?
-            .and_hms_opt(dt.hour() as u32, dt.minute() as u32, dt.second() as u32)?;
+    let naive = chrono::NaiveDate::from_ymd_opt(i32::from(dt.year()), dt.month() as u32, dt.day() as u32)?
+        .and_hms_opt(dt.hour() as u32, dt.minute() as u32, dt.second() as u32)?;
     Some(rrule::Tz::UTC.from_utc_datetime(&naive))
 }
 
@@ -273,17 +225,11 @@ pub(super) fn from_chrono(dt: &chrono::DateTime<rrule::Tz>) -> Option<civil::Dat
 /// rule that lists the hours, minutes and seconds the finer frequency would visit.
 fn rewrite_as_yearly(parts: &mut Vec<String>, start: civil::DateTime) {
     let has = |parts: &[String], key: &str| parts.iter().any(|p| p.starts_with(&format!("{key}=")));
-    let freq = parts
-        .iter()
-        .find_map(|p| p.strip_prefix("FREQ="))
-        .unwrap_or_default()
-        .to_string();
+    let freq = parts.iter().find_map(|p| p.strip_prefix("FREQ=")).unwrap_or_default().to_string();
     let forbidden = (has(parts, "BYWEEKNO") && freq != "YEARLY")
         || (has(parts, "BYYEARDAY") && matches!(freq.as_str(), "DAILY" | "WEEKLY" | "MONTHLY"))
         || (has(parts, "BYMONTHDAY") && freq == "WEEKLY");
-    let interval_one = parts
-        .iter()
-        .all(|p| !p.starts_with("INTERVAL=") || p == "INTERVAL=1");
+    let interval_one = parts.iter().all(|p| !p.starts_with("INTERVAL=") || p == "INTERVAL=1");
     if !forbidden || !interval_one || has(parts, "BYSETPOS") {
         return;
     }
@@ -294,11 +240,9 @@ fn rewrite_as_yearly(parts: &mut Vec<String>, start: civil::DateTime) {
         "SECONDLY" => (Some(every(24)), Some(every(60)), Some(every(60))),
         _ => (None, None, None),
     };
-    for (key, all, own) in [
-        ("BYHOUR", hours, start.hour()),
-        ("BYMINUTE", minutes, start.minute()),
-        ("BYSECOND", seconds, start.second()),
-    ] {
+    for (key, all, own) in
+        [("BYHOUR", hours, start.hour()), ("BYMINUTE", minutes, start.minute()), ("BYSECOND", seconds, start.second())]
+    {
         if !has(parts, key) && (all.is_some() || freq_is_sub_daily(&freq)) {
             parts.push(format!("{key}={}", all.unwrap_or_else(|| own.to_string())));
         }

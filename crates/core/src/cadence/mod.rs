@@ -26,9 +26,7 @@ pub enum Cadence {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CadenceError {
-    #[error(
-        "the rule has no DTSTART line (write e.g. \"DTSTART;TZID=Europe/Berlin:20260105T070000\")"
-    )]
+    #[error("the rule has no DTSTART line (write e.g. \"DTSTART;TZID=Europe/Berlin:20260105T070000\")")]
     MissingStart,
     #[error("the rule has no RRULE line (write e.g. \"RRULE:FREQ=DAILY\")")]
     MissingRule,
@@ -75,14 +73,7 @@ impl Schedule {
         let start = parsed.start.resolve(&zone);
         let exdates = parsed.exdates.iter().map(|d| d.resolve(&zone)).collect();
         let rule = ical::Rule::build(&parsed.rrule, start, &zone)?;
-        let schedule = Schedule {
-            zone_name,
-            zone,
-            start,
-            rule,
-            exdates,
-            cron: None,
-        };
+        let schedule = Schedule { zone_name, zone, start, rule, exdates, cron: None };
         if schedule.occurrences().next().is_none() {
             return Err(CadenceError::Empty);
         }
@@ -90,26 +81,13 @@ impl Schedule {
     }
 
     /// Converts a five-field cron expression (or `@daily` and friends) into a schedule in
-    /// `zone` whose first possible occurrence is at or after `start`.
-    pub fn from_cron(
-        expr: &str,
-        zone: &str,
-        start: civil::DateTime,
-    ) -> Result<Schedule, CadenceError> {
+    /// `zone`. Its DTSTART is a fixed past midnight, so converting the same expression
+    /// always gives the same rule; cron has no start of its own.
+    pub fn from_cron(expr: &str, zone: &str) -> Result<Schedule, CadenceError> {
         let rrule = cron::to_rrule(expr)?;
         lookup_zone(zone)?;
-        let start = start
-            .with()
-            .hour(0)
-            .minute(0)
-            .second(0)
-            .subsec_nanosecond(0)
-            .build()
-            .unwrap_or(start);
-        let text = format!(
-            "DTSTART;TZID={zone}:{}\nRRULE:{rrule}",
-            ical::format_civil(start)
-        );
+        let start = civil::date(2020, 1, 1).at(0, 0, 0, 0);
+        let text = format!("DTSTART;TZID={zone}:{}\nRRULE:{rrule}", ical::format_civil(start));
         let mut schedule = Schedule::parse(&text, None)?;
         schedule.cron = Some(expr.trim().to_string());
         Ok(schedule)
@@ -117,23 +95,11 @@ impl Schedule {
 
     /// The canonical iCalendar text of this schedule.
     pub fn to_ical(&self) -> String {
-        let mut text = format!(
-            "DTSTART;TZID={}:{}\nRRULE:{}",
-            self.zone_name,
-            ical::format_civil(self.start),
-            self.rule.text()
-        );
+        let mut text =
+            format!("DTSTART;TZID={}:{}\nRRULE:{}", self.zone_name, ical::format_civil(self.start), self.rule.text());
         if !self.exdates.is_empty() {
-            let dates: Vec<String> = self
-                .exdates
-                .iter()
-                .map(|d| ical::format_civil(*d))
-                .collect();
-            text.push_str(&format!(
-                "\nEXDATE;TZID={}:{}",
-                self.zone_name,
-                dates.join(",")
-            ));
+            let dates: Vec<String> = self.exdates.iter().map(|d| ical::format_civil(*d)).collect();
+            text.push_str(&format!("\nEXDATE;TZID={}:{}", self.zone_name, dates.join(",")));
         }
         text
     }
@@ -162,10 +128,7 @@ impl Schedule {
 
     /// The next `count` occurrences strictly after `after`.
     pub fn upcoming(&self, after: jiff::Timestamp, count: usize) -> Vec<Occurrence> {
-        Occurrences::new(self, Some(after))
-            .filter(|o| o.timestamp() > after)
-            .take(count)
-            .collect()
+        Occurrences::new(self, Some(after)).filter(|o| o.timestamp() > after).take(count).collect()
     }
 
     /// The time from one occurrence to the next in the rule's usual rhythm, used to decide
@@ -173,9 +136,7 @@ impl Schedule {
     pub fn typical_gap(&self) -> Span {
         let mut it = self.occurrences();
         match (it.next(), it.next()) {
-            (Some(a), Some(b)) => {
-                Span::from_secs(b.timestamp().as_second() - a.timestamp().as_second())
-            }
+            (Some(a), Some(b)) => Span::from_secs(b.timestamp().as_second() - a.timestamp().as_second()),
             _ => Span::from_secs(86_400),
         }
     }
@@ -187,7 +148,7 @@ impl PartialEq for Schedule {
     }
 }
 
-pub(crate) fn lookup_zone(name: &str) -> Result<TimeZone, CadenceError> {
+pub fn lookup_zone(name: &str) -> Result<TimeZone, CadenceError> {
     if name.eq_ignore_ascii_case("utc") || name == "Z" {
         return Ok(TimeZone::UTC);
     }
@@ -203,11 +164,7 @@ struct ScheduleWire {
 
 impl Serialize for Schedule {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ScheduleWire {
-            rule: self.to_ical(),
-            cron: self.cron.clone(),
-        }
-        .serialize(s)
+        ScheduleWire { rule: self.to_ical(), cron: self.cron.clone() }.serialize(s)
     }
 }
 

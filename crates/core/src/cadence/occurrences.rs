@@ -45,9 +45,7 @@ pub struct Occurrences<'a> {
 impl<'a> Occurrences<'a> {
     pub(super) fn new(schedule: &'a Schedule, after: Option<Timestamp>) -> Self {
         let shifted = match (after, schedule.rule.count) {
-            (Some(after), None) => {
-                fast_forward(schedule, after).and_then(|start| schedule.rule.set_from(start))
-            }
+            (Some(after), None) => fast_forward(schedule, after).and_then(|start| schedule.rule.set_from(start)),
             _ => None,
         };
         let inner = match &shifted {
@@ -78,10 +76,7 @@ impl<'a> Occurrences<'a> {
         }
         self.last = Some(at);
         self.emitted += 1;
-        Some(Occurrence {
-            wall,
-            at: at.to_zoned(self.schedule.zone.clone()),
-        })
+        Some(Occurrence { wall, at: at.to_zoned(self.schedule.zone.clone()) })
     }
 }
 
@@ -147,9 +142,7 @@ impl Iterator for Occurrences<'_> {
 fn fast_forward(schedule: &Schedule, after: Timestamp) -> Option<civil::DateTime> {
     let start = schedule.start;
     let target = after.to_zoned(schedule.zone.clone()).datetime();
-    let target = target
-        .checked_sub(jiff::Span::new().days(FAST_FORWARD_MARGIN_DAYS))
-        .ok()?;
+    let target = target.checked_sub(jiff::Span::new().days(FAST_FORWARD_MARGIN_DAYS)).ok()?;
     if target <= start {
         return None;
     }
@@ -158,15 +151,11 @@ fn fast_forward(schedule: &Schedule, after: Timestamp) -> Option<civil::DateTime
         Stride::Seconds(step) => {
             let elapsed = wall_seconds(target) - wall_seconds(start);
             let seconds = elapsed.div_euclid(step) * step;
-            start
-                .checked_add(jiff::SignedDuration::from_secs(seconds))
-                .ok()?
+            start.checked_add(jiff::SignedDuration::from_secs(seconds)).ok()?
         }
         Stride::Days(step) => {
             let days = (wall_seconds(target) - wall_seconds(start)).div_euclid(86_400);
-            start
-                .checked_add(jiff::Span::new().days(days.div_euclid(step) * step))
-                .ok()?
+            start.checked_add(jiff::Span::new().days(days.div_euclid(step) * step)).ok()?
         }
         Stride::Months(step) => {
             let months = (i64::from(target.year()) * 12 + i64::from(target.month()))
@@ -175,16 +164,12 @@ fn fast_forward(schedule: &Schedule, after: Timestamp) -> Option<civil::DateTime
             if months <= 0 {
                 return None;
             }
-            start
-                .checked_add(jiff::Span::new().months(months.div_euclid(step) * step))
-                .ok()?
+            start.checked_add(jiff::Span::new().months(months.div_euclid(step) * step)).ok()?
         }
     };
     (shifted > start).then_some(shifted)
 }
 
 fn wall_seconds(dt: civil::DateTime) -> i64 {
-    dt.to_zoned(jiff::tz::TimeZone::UTC)
-        .map(|z| z.timestamp().as_second())
-        .unwrap_or(0)
+    dt.to_zoned(jiff::tz::TimeZone::UTC).map(|z| z.timestamp().as_second()).unwrap_or(0)
 }

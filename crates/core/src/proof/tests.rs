@@ -21,10 +21,7 @@ fn photo(sha: &str, content_type: &str) -> StoredFile {
 }
 
 fn evidence(values: Value) -> Evidence {
-    Evidence {
-        values: values.as_object().unwrap().clone(),
-        files: BTreeMap::new(),
-    }
+    Evidence { values: values.as_object().unwrap().clone(), files: BTreeMap::new() }
 }
 
 fn fridge() -> Vec<ProofRequirement> {
@@ -36,9 +33,7 @@ fn fridge() -> Vec<ProofRequirement> {
 
 #[test]
 fn keys_default_to_the_kind_and_count_up() {
-    let r = reqs(
-        json!([{"kind": "number"}, {"kind": "number"}, {"kind": "photo"}, {"kind": "text", "key": "note"}]),
-    );
+    let r = reqs(json!([{"kind": "number"}, {"kind": "number"}, {"kind": "photo"}, {"kind": "text", "key": "note"}]));
     let keys: Vec<&str> = r.iter().map(|r| r.key.as_str()).collect();
     assert_eq!(keys, ["number", "number_2", "photo", "note"]);
 }
@@ -46,8 +41,7 @@ fn keys_default_to_the_kind_and_count_up() {
 #[test]
 fn a_reading_in_range_with_a_photo_is_done_without_exceptions() {
     let mut ev = evidence(json!({"number": 3.5}));
-    ev.files
-        .insert("photo".into(), vec![photo("ab", "image/jpeg")]);
+    ev.files.insert("photo".into(), vec![photo("ab", "image/jpeg")]);
     let accepted = check(&fridge(), &ev, now()).unwrap();
     assert!(accepted.exceptions.is_empty());
     assert_eq!(accepted.record["number"], json!(3.5));
@@ -56,17 +50,10 @@ fn a_reading_in_range_with_a_photo_is_done_without_exceptions() {
 #[test]
 fn a_reading_out_of_range_is_accepted_but_raises_an_exception() {
     let mut ev = evidence(json!({"number": "7,5"}));
-    ev.files
-        .insert("photo".into(), vec![photo("ab", "image/png")]);
+    ev.files.insert("photo".into(), vec![photo("ab", "image/png")]);
     let accepted = check(&fridge(), &ev, now()).unwrap();
     assert_eq!(accepted.exceptions.len(), 1);
-    assert!(
-        accepted.exceptions[0]
-            .message
-            .contains("7.5 °C is above the maximum 5 °C"),
-        "{:?}",
-        accepted.exceptions
-    );
+    assert!(accepted.exceptions[0].message.contains("7.5 °C is above the maximum 5 °C"), "{:?}", accepted.exceptions);
 }
 
 #[test]
@@ -80,8 +67,7 @@ fn missing_proof_names_every_requirement_that_failed() {
 #[test]
 fn a_file_that_is_not_an_image_does_not_count_as_a_photo() {
     let mut ev = evidence(json!({"number": 2}));
-    ev.files
-        .insert("photo".into(), vec![photo("ab", "application/pdf")]);
+    ev.files.insert("photo".into(), vec![photo("ab", "application/pdf")]);
     let problems = check(&fridge(), &ev, now()).unwrap_err();
     assert!(problems[0].message.contains("not an image"), "{problems:?}");
 }
@@ -89,31 +75,16 @@ fn a_file_that_is_not_an_image_does_not_count_as_a_photo() {
 #[test]
 fn checklists_need_every_item_ticked_in_any_of_the_accepted_shapes() {
     let r = reqs(json!([{"kind": "checklist", "items": ["Lights on", "Till counted"]}]));
-    assert!(
-        check(
-            &r,
-            &evidence(json!({"checklist": ["Lights on", "Till counted"]})),
-            now()
-        )
-        .is_ok()
-    );
+    assert!(check(&r, &evidence(json!({"checklist": ["Lights on", "Till counted"]})), now()).is_ok());
     assert!(check(&r, &evidence(json!({"checklist": [true, true]})), now()).is_ok());
-    assert!(
-        check(
-            &r,
-            &evidence(json!({"checklist": {"Lights on": true, "Till counted": true}})),
-            now()
-        )
-        .is_ok()
-    );
+    assert!(check(&r, &evidence(json!({"checklist": {"Lights on": true, "Till counted": true}})), now()).is_ok());
     let problems = check(&r, &evidence(json!({"checklist": [true, false]})), now()).unwrap_err();
     assert!(problems[0].message.contains("not ticked: Till counted"));
 }
 
 #[test]
 fn text_signature_and_link_are_checked() {
-    let r =
-        reqs(json!([{"kind": "text", "min_length": 10}, {"kind": "signature"}, {"kind": "link"}]));
+    let r = reqs(json!([{"kind": "text", "min_length": 10}, {"kind": "signature"}, {"kind": "link"}]));
     let good = json!({"text": "All pallets wrapped", "signature": {"name": "Ana", "attest": true}, "link": "https://tickets.example/42"});
     assert!(check(&r, &evidence(good), now()).is_ok());
     let bad = json!({"text": "ok", "signature": {"name": "Ana"}, "link": "tickets/42"});
@@ -122,12 +93,8 @@ fn text_signature_and_link_are_checked() {
 
 #[test]
 fn unknown_keys_and_values_for_file_requirements_are_refused() {
-    let problems = check(
-        &fridge(),
-        &evidence(json!({"number": 1, "photo": "me.jpg", "tempreature": 3})),
-        now(),
-    )
-    .unwrap_err();
+    let problems =
+        check(&fridge(), &evidence(json!({"number": 1, "photo": "me.jpg", "tempreature": 3})), now()).unwrap_err();
     let keys: Vec<&str> = problems.iter().map(|p| p.key.as_str()).collect();
     assert_eq!(keys, ["tempreature", "photo"]);
 }
@@ -135,14 +102,9 @@ fn unknown_keys_and_values_for_file_requirements_are_refused() {
 #[test]
 fn file_types_accept_media_types_extensions_and_wildcards() {
     let r = reqs(json!([{"kind": "file", "types": ["pdf", "image/*"]}]));
-    for (content_type, ok) in [
-        ("application/pdf", true),
-        ("image/png", true),
-        ("application/zip", false),
-    ] {
+    for (content_type, ok) in [("application/pdf", true), ("image/png", true), ("application/zip", false)] {
         let mut ev = Evidence::default();
-        ev.files
-            .insert("file".into(), vec![photo("cd", content_type)]);
+        ev.files.insert("file".into(), vec![photo("cd", content_type)]);
         assert_eq!(check(&r, &ev, now()).is_ok(), ok, "{content_type}");
     }
 }
