@@ -11,6 +11,7 @@ use proofline_core::task::TaskState;
 use proofline_core::{Cadence, OrgId, PersonId, ProcessId};
 use proofline_store::{MaterializeOutcome, NewRun, NewTask, RotationUpdate, RunState, ScheduleAdvance};
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 /// Occurrences handled per process per batch; the rest follow in the next batch.
 const MAX_OCCURRENCES_PER_BATCH: usize = 500;
@@ -96,10 +97,10 @@ impl Engine {
         rosters: &'a mut HashMap<OrgId, Roster>,
         org: OrgId,
     ) -> Result<&'a mut Roster, EngineError> {
-        if !rosters.contains_key(&org) {
-            rosters.insert(org, self.store.load_roster(org).await?);
-        }
-        Ok(rosters.get_mut(&org).expect("inserted above"))
+        Ok(match rosters.entry(org) {
+            Entry::Occupied(entry) => entry.into_mut(),
+            Entry::Vacant(entry) => entry.insert(self.store.load_roster(org).await?),
+        })
     }
 
     /// Creates runs for every occurrence due before now + horizon.

@@ -37,16 +37,30 @@ fn system(row: &SqliteRow) -> Result<System> {
     })
 }
 
+fn foreign_manager() -> StoreError {
+    StoreError::Conflict("the manager is not a person of this organization".into())
+}
+
+fn foreign_member() -> StoreError {
+    StoreError::Conflict("every member of a role must be a person of this organization".into())
+}
+
+fn foreign_system_link() -> StoreError {
+    StoreError::Conflict("a system's owner and parent must belong to its organization".into())
+}
+
 const PERSON_COLUMNS: &str = "id, name, email, access, manager_id, away_until, active";
 
 impl SqliteStore {
     async fn role_rows(&self, org: OrgId, only: Option<RoleId>) -> Result<Vec<(Role, u32)>> {
-        let rows = sqlx::query("SELECT id, name, pick, cursor FROM roles WHERE org_id = ?1 AND (?2 IS NULL OR id = ?2) ORDER BY name")
-            .bind(org.0)
-            .bind(only.map(|r| r.0))
-            .fetch_all(&self.reader)
-            .await
-            .map_err(db)?;
+        let rows = sqlx::query(
+            "SELECT id, name, pick, cursor FROM roles WHERE org_id = ?1 AND (?2 IS NULL OR id = ?2) ORDER BY name",
+        )
+        .bind(org.0)
+        .bind(only.map(|r| r.0))
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db)?;
         let members = sqlx::query(
             "SELECT m.role_id, m.person_id FROM role_members m JOIN roles r ON r.id = m.role_id
              WHERE r.org_id = ?1 ORDER BY m.role_id, m.position",
@@ -57,10 +71,7 @@ impl SqliteStore {
         .map_err(db)?;
         let mut by_role: HashMap<i64, Vec<PersonId>> = HashMap::new();
         for m in &members {
-            by_role
-                .entry(get(m, "role_id")?)
-                .or_default()
-                .push(PersonId(get(m, "person_id")?));
+            by_role.entry(get(m, "role_id")?).or_default().push(PersonId(get(m, "person_id")?));
         }
         rows.iter()
             .map(|row| {
@@ -77,43 +88,60 @@ impl SqliteStore {
             .collect()
     }
 
+    /// Replaces a role's members, keeping their order; only people of `org` may join.
     async fn write_members(
         tx: &mut sqlx::SqliteConnection,
+        org: OrgId,
         role: RoleId,
         members: &[PersonId],
     ) -> Result<()> {
-        sqlx::query("DELETE FROM role_members WHERE role_id = ?1")
-            .bind(role.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        for (position, person) in members.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO role_members (role_id, position, person_id) VALUES (?1, ?2, ?3)",
-            )
-            .bind(role.0)
-            .bind(position as i64)
-            .bind(person.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
+        sqlx::query("DELETE FROM role_members WHERE role_id = ?1").bind(role.0).execute(&mut *tx).await.map_err(db)?;
+        let ids: Vec<i64> = members.iter().map(|p| p.0).collect();
+        let written = sqlx::query(
+            "INSERT INTO role_members (role_id, position, person_id)
+             SELECT ?1, j.key, p.id FROM json_each(?2) j JOIN people p ON p.id = j.value AND p.org_id = ?3",
+        )
+        .bind(role.0)
+        .bind(serde_json::to_string(&ids).map_err(other)?)
+        .bind(org.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        if written.rows_affected() != members.len() as u64 {
+            return Err(foreign_member());
         }
         Ok(())
+    }
+
+    async fn person_exists(&self, org: OrgId, id: PersonId) -> Result<bool> {
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM people WHERE org_id = ?1 AND id = ?2)")
+            .bind(org.0)
+            .bind(id.0)
+            .fetch_one(&self.reader)
+            .await
+            .map_err(db)
+    }
+
+    async fn system_exists(&self, org: OrgId, id: SystemId) -> Result<bool> {
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM systems WHERE org_id = ?1 AND id = ?2)")
+            .bind(org.0)
+            .bind(id.0)
+            .fetch_one(&self.reader)
+            .await
+            .map_err(db)
     }
 }
 
 #[async_trait]
 impl DirectoryStore for SqliteStore {
     async fn create_org(&self, name: &str, zone: &str) -> Result<OrgId> {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO orgs (name, zone, created_at) VALUES (?1, ?2, ?3) RETURNING id",
-        )
-        .bind(name)
-        .bind(zone)
-        .bind(ms(Timestamp::now()))
-        .fetch_one(&self.writer)
-        .await
-        .map_err(db)?;
+        let id: i64 = sqlx::query_scalar("INSERT INTO orgs (name, zone, created_at) VALUES (?1, ?2, ?3) RETURNING id")
+            .bind(name)
+            .bind(zone)
+            .bind(ms(Timestamp::now()))
+            .fetch_one(&self.writer)
+            .await
+            .map_err(db)?;
         Ok(OrgId(id))
     }
 
@@ -123,26 +151,14 @@ impl DirectoryStore for SqliteStore {
             .fetch_one(&self.reader)
             .await
             .map_err(db)?;
-        Ok(Org {
-            id: OrgId(get(&row, "id")?),
-            name: get(&row, "name")?,
-            zone: get(&row, "zone")?,
-        })
+        Ok(Org { id: OrgId(get(&row, "id")?), name: get(&row, "name")?, zone: get(&row, "zone")? })
     }
 
     async fn list_orgs(&self) -> Result<Vec<Org>> {
-        let rows = sqlx::query("SELECT id, name, zone FROM orgs ORDER BY id")
-            .fetch_all(&self.reader)
-            .await
-            .map_err(db)?;
+        let rows =
+            sqlx::query("SELECT id, name, zone FROM orgs ORDER BY id").fetch_all(&self.reader).await.map_err(db)?;
         rows.iter()
-            .map(|row| {
-                Ok(Org {
-                    id: OrgId(get(row, "id")?),
-                    name: get(row, "name")?,
-                    zone: get(row, "zone")?,
-                })
-            })
+            .map(|row| Ok(Org { id: OrgId(get(row, "id")?), name: get(row, "name")?, zone: get(row, "zone")? }))
             .collect()
     }
 
@@ -163,23 +179,15 @@ impl DirectoryStore for SqliteStore {
         .fetch_optional(&self.writer)
         .await
         .map_err(db)?
-        .ok_or_else(|| {
-            StoreError::Conflict("the manager is not a person of this organization".into())
-        })?;
+        .ok_or_else(foreign_manager)?;
         Ok(PersonId(id))
     }
 
     async fn update_person(&self, org: OrgId, id: PersonId, f: &PersonFields) -> Result<()> {
-        if f.manager.is_some_and(|m| m != id) {
-            self.get_person(org, f.manager.unwrap_or(id))
-                .await
-                .map_err(|_| {
-                    StoreError::Conflict("the manager is not a person of this organization".into())
-                })?;
-        }
         let done = sqlx::query(
             "UPDATE people SET name = ?3, email = ?4, access = ?5, manager_id = ?6, away_until = ?7, active = ?8
-             WHERE org_id = ?1 AND id = ?2",
+             WHERE org_id = ?1 AND id = ?2
+               AND (?6 IS NULL OR ?6 = ?2 OR EXISTS (SELECT 1 FROM people WHERE id = ?6 AND org_id = ?1))",
         )
         .bind(org.0)
         .bind(id.0)
@@ -192,10 +200,12 @@ impl DirectoryStore for SqliteStore {
         .execute(&self.writer)
         .await
         .map_err(db)?;
-        if done.rows_affected() == 0 {
-            Err(StoreError::NotFound)
-        } else {
+        if done.rows_affected() > 0 {
             Ok(())
+        } else if self.person_exists(org, id).await? {
+            Err(foreign_manager())
+        } else {
+            Err(StoreError::NotFound)
         }
     }
 
@@ -236,59 +246,50 @@ impl DirectoryStore for SqliteStore {
 
     async fn create_role(&self, org: OrgId, f: &RoleFields) -> Result<RoleId> {
         let mut tx = self.writer.begin().await.map_err(db)?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO roles (org_id, name, pick) VALUES (?1, ?2, ?3) RETURNING id",
-        )
-        .bind(org.0)
-        .bind(&f.name)
-        .bind(f.pick.as_str())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db)?;
-        Self::write_members(&mut tx, RoleId(id), &f.members).await?;
+        let id: i64 = sqlx::query_scalar("INSERT INTO roles (org_id, name, pick) VALUES (?1, ?2, ?3) RETURNING id")
+            .bind(org.0)
+            .bind(&f.name)
+            .bind(f.pick.as_str())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db)?;
+        Self::write_members(&mut tx, org, RoleId(id), &f.members).await?;
         tx.commit().await.map_err(db)?;
         Ok(RoleId(id))
     }
 
     async fn update_role(&self, org: OrgId, id: RoleId, f: &RoleFields) -> Result<()> {
         let mut tx = self.writer.begin().await.map_err(db)?;
-        let done =
-            sqlx::query("UPDATE roles SET name = ?3, pick = ?4 WHERE org_id = ?1 AND id = ?2")
-                .bind(org.0)
-                .bind(id.0)
-                .bind(&f.name)
-                .bind(f.pick.as_str())
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?;
+        let done = sqlx::query("UPDATE roles SET name = ?3, pick = ?4 WHERE org_id = ?1 AND id = ?2")
+            .bind(org.0)
+            .bind(id.0)
+            .bind(&f.name)
+            .bind(f.pick.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        Self::write_members(&mut tx, id, &f.members).await?;
+        Self::write_members(&mut tx, org, id, &f.members).await?;
         tx.commit().await.map_err(db)
     }
 
     async fn get_role(&self, org: OrgId, id: RoleId) -> Result<Role> {
-        self.role_rows(org, Some(id))
-            .await?
-            .into_iter()
-            .next()
-            .map(|(r, _)| r)
-            .ok_or(StoreError::NotFound)
+        self.role_rows(org, Some(id)).await?.into_iter().next().map(|(r, _)| r).ok_or(StoreError::NotFound)
     }
 
     async fn list_roles(&self, org: OrgId) -> Result<Vec<Role>> {
-        Ok(self
-            .role_rows(org, None)
-            .await?
-            .into_iter()
-            .map(|(r, _)| r)
-            .collect())
+        Ok(self.role_rows(org, None).await?.into_iter().map(|(r, _)| r).collect())
     }
 
     async fn create_system(&self, org: OrgId, f: &SystemFields) -> Result<SystemId> {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO systems (org_id, key, name, goal, owner_id, parent_id, software) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+            "INSERT INTO systems (org_id, key, name, goal, owner_id, parent_id, software)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
+             WHERE EXISTS (SELECT 1 FROM people WHERE id = ?5 AND org_id = ?1)
+               AND (?6 IS NULL OR EXISTS (SELECT 1 FROM systems WHERE id = ?6 AND org_id = ?1))
+             RETURNING id",
         )
         .bind(org.0)
         .bind(&f.key)
@@ -297,15 +298,19 @@ impl DirectoryStore for SqliteStore {
         .bind(f.owner.0)
         .bind(f.parent.map(|p| p.0))
         .bind(serde_json::to_string(&f.software).map_err(other)?)
-        .fetch_one(&self.writer)
+        .fetch_optional(&self.writer)
         .await
-        .map_err(db)?;
+        .map_err(db)?
+        .ok_or_else(foreign_system_link)?;
         Ok(SystemId(id))
     }
 
     async fn update_system(&self, org: OrgId, id: SystemId, f: &SystemFields) -> Result<()> {
         let done = sqlx::query(
-            "UPDATE systems SET key = ?3, name = ?4, goal = ?5, owner_id = ?6, parent_id = ?7, software = ?8 WHERE org_id = ?1 AND id = ?2",
+            "UPDATE systems SET key = ?3, name = ?4, goal = ?5, owner_id = ?6, parent_id = ?7, software = ?8
+             WHERE org_id = ?1 AND id = ?2
+               AND EXISTS (SELECT 1 FROM people WHERE id = ?6 AND org_id = ?1)
+               AND (?7 IS NULL OR EXISTS (SELECT 1 FROM systems WHERE id = ?7 AND org_id = ?1))",
         )
         .bind(org.0)
         .bind(id.0)
@@ -318,10 +323,12 @@ impl DirectoryStore for SqliteStore {
         .execute(&self.writer)
         .await
         .map_err(db)?;
-        if done.rows_affected() == 0 {
-            Err(StoreError::NotFound)
-        } else {
+        if done.rows_affected() > 0 {
             Ok(())
+        } else if self.system_exists(org, id).await? {
+            Err(foreign_system_link())
+        } else {
+            Err(StoreError::NotFound)
         }
     }
 
@@ -336,7 +343,7 @@ impl DirectoryStore for SqliteStore {
     }
 
     async fn list_systems(&self, org: OrgId) -> Result<Vec<System>> {
-        let rows = sqlx::query("SELECT * FROM systems WHERE org_id = ?1 ORDER BY name")
+        let rows = sqlx::query("SELECT * FROM systems WHERE org_id = ?1 ORDER BY name, id")
             .bind(org.0)
             .fetch_all(&self.reader)
             .await
@@ -347,35 +354,20 @@ impl DirectoryStore for SqliteStore {
     async fn load_roster(&self, org: OrgId) -> Result<Roster> {
         let mut roster = Roster::default();
         for p in self.list_people(org).await? {
-            roster.people.insert(
-                p.id,
-                Member {
-                    away_until: p.away_until,
-                    manager: p.manager,
-                    active: p.active,
-                },
-            );
+            roster.people.insert(p.id, Member { away_until: p.away_until, manager: p.manager, active: p.active });
         }
         for (role, cursor) in self.role_rows(org, None).await? {
-            roster.roles.insert(
-                role.id,
-                Rotation {
-                    members: role.members,
-                    rule: role.pick,
-                    cursor,
-                },
-            );
+            roster.roles.insert(role.id, Rotation { members: role.members, rule: role.pick, cursor });
         }
-        let load = sqlx::query("SELECT holder_id, COUNT(*) AS n FROM tasks WHERE org_id = ?1 AND state = 'open' GROUP BY holder_id")
-            .bind(org.0)
-            .fetch_all(&self.reader)
-            .await
-            .map_err(db)?;
+        let load = sqlx::query(
+            "SELECT holder_id, COUNT(*) AS n FROM tasks WHERE org_id = ?1 AND state = 'open' GROUP BY holder_id",
+        )
+        .bind(org.0)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db)?;
         for row in &load {
-            roster.load.insert(
-                PersonId(get(row, "holder_id")?),
-                get::<i64>(row, "n")? as u64,
-            );
+            roster.load.insert(PersonId(get(row, "holder_id")?), get::<i64>(row, "n")? as u64);
         }
         Ok(roster)
     }

@@ -9,9 +9,7 @@ mod rows;
 mod work;
 
 use proofline_store::{Store, StoreError};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -33,20 +31,10 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             .pragma("cache_size", "-16000");
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options.clone())
-            .await
-            .map_err(other)?;
-        sqlx::migrate!("./migrations")
-            .run(&writer)
-            .await
-            .map_err(|e| StoreError::Other(format!("migrating: {e}")))?;
-        let reader = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options.read_only(true))
-            .await
-            .map_err(other)?;
+        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await.map_err(other)?;
+        sqlx::migrate!("./migrations").run(&writer).await.map_err(|e| StoreError::Other(format!("migrating: {e}")))?;
+        let reader =
+            SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await.map_err(other)?;
         Ok(SqliteStore { reader, writer })
     }
 }
@@ -65,13 +53,10 @@ pub(crate) fn other(e: impl std::fmt::Display) -> StoreError {
 pub(crate) fn db(e: sqlx::Error) -> StoreError {
     match e {
         sqlx::Error::RowNotFound => StoreError::NotFound,
-        sqlx::Error::Database(d) if d.is_unique_violation() => {
-            StoreError::Conflict(d.message().to_string())
+        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(d.message().to_string()),
+        sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+            StoreError::Conflict(format!("refers to something that does not exist: {}", d.message()))
         }
-        sqlx::Error::Database(d) if d.is_foreign_key_violation() => StoreError::Conflict(format!(
-            "refers to something that does not exist: {}",
-            d.message()
-        )),
         e => StoreError::Other(e.to_string()),
     }
 }

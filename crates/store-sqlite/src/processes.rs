@@ -51,13 +51,15 @@ impl ProcessStore for SqliteStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(db)?;
-        sqlx::query("INSERT INTO process_versions (process_id, version, definition, created_at) VALUES (?1, 1, ?2, ?3)")
-            .bind(id)
-            .bind(serde_json::to_string(definition).map_err(other)?)
-            .bind(ms(now))
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
+        sqlx::query(
+            "INSERT INTO process_versions (process_id, version, definition, created_at) VALUES (?1, 1, ?2, ?3)",
+        )
+        .bind(id)
+        .bind(serde_json::to_string(definition).map_err(other)?)
+        .bind(ms(now))
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
         tx.commit().await.map_err(db)?;
         Ok(ProcessId(id))
     }
@@ -82,14 +84,16 @@ impl ProcessStore for SqliteStore {
         .await
         .map_err(db)?
         .ok_or(StoreError::NotFound)?;
-        sqlx::query("INSERT INTO process_versions (process_id, version, definition, created_at) VALUES (?1, ?2, ?3, ?4)")
-            .bind(id.0)
-            .bind(version)
-            .bind(serde_json::to_string(definition).map_err(other)?)
-            .bind(ms(now))
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
+        sqlx::query(
+            "INSERT INTO process_versions (process_id, version, definition, created_at) VALUES (?1, ?2, ?3, ?4)",
+        )
+        .bind(id.0)
+        .bind(version)
+        .bind(serde_json::to_string(definition).map_err(other)?)
+        .bind(ms(now))
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
         tx.commit().await.map_err(db)?;
         Ok(version as u32)
     }
@@ -102,54 +106,46 @@ impl ProcessStore for SqliteStore {
         next_run_at: Option<Timestamp>,
         now: Timestamp,
     ) -> Result<()> {
-        let done = sqlx::query("UPDATE processes SET status = ?3, next_run_at = ?4, updated_at = ?5 WHERE org_id = ?1 AND id = ?2")
-            .bind(org.0)
-            .bind(id.0)
-            .bind(status.as_str())
-            .bind(next_run_at.map(ms))
-            .bind(ms(now))
-            .execute(&self.writer)
-            .await
-            .map_err(db)?;
-        if done.rows_affected() == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+        let done = sqlx::query(
+            "UPDATE processes SET status = ?3, next_run_at = ?4, updated_at = ?5 WHERE org_id = ?1 AND id = ?2",
+        )
+        .bind(org.0)
+        .bind(id.0)
+        .bind(status.as_str())
+        .bind(next_run_at.map(ms))
+        .bind(ms(now))
+        .execute(&self.writer)
+        .await
+        .map_err(db)?;
+        if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
     async fn get_process(&self, org: OrgId, id: ProcessId) -> Result<ProcessRecord> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{SELECT_PROCESS} WHERE p.org_id = ?1 AND p.id = ?2"
-        )))
-        .bind(org.0)
-        .bind(id.0)
-        .fetch_one(&self.reader)
-        .await
-        .map_err(db)?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT_PROCESS} WHERE p.org_id = ?1 AND p.id = ?2")))
+            .bind(org.0)
+            .bind(id.0)
+            .fetch_one(&self.reader)
+            .await
+            .map_err(db)?;
         process(&row)
     }
 
     async fn find_process_by_key(&self, org: OrgId, key: &str) -> Result<Option<ProcessRecord>> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{SELECT_PROCESS} WHERE p.org_id = ?1 AND p.key = ?2"
-        )))
-        .bind(org.0)
-        .bind(key)
-        .fetch_optional(&self.reader)
-        .await
-        .map_err(db)?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT_PROCESS} WHERE p.org_id = ?1 AND p.key = ?2")))
+            .bind(org.0)
+            .bind(key)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db)?;
         row.as_ref().map(process).transpose()
     }
 
     async fn list_processes(&self, org: OrgId) -> Result<Vec<ProcessRecord>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{SELECT_PROCESS} WHERE p.org_id = ?1 ORDER BY p.key"
-        )))
-        .bind(org.0)
-        .fetch_all(&self.reader)
-        .await
-        .map_err(db)?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT_PROCESS} WHERE p.org_id = ?1 ORDER BY p.key")))
+            .bind(org.0)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db)?;
         rows.iter().map(process).collect()
     }
 
@@ -192,10 +188,7 @@ impl ProcessStore for SqliteStore {
         .map_err(db)?;
         rows.iter()
             .map(|row| {
-                let key = (
-                    ProcessId(get(row, "process_id")?),
-                    get::<i64>(row, "version")? as u32,
-                );
+                let key = (ProcessId(get(row, "process_id")?), get::<i64>(row, "version")? as u32);
                 Ok((key, json(&get::<String>(row, "definition")?, "definition")?))
             })
             .collect()

@@ -17,8 +17,7 @@ pub fn get<'r, T>(row: &'r SqliteRow, column: &str) -> Result<T, StoreError>
 where
     T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
 {
-    row.try_get(column)
-        .map_err(|e| StoreError::Other(format!("column {column}: {e}")))
+    row.try_get(column).map_err(|e| StoreError::Other(format!("column {column}: {e}")))
 }
 
 pub fn get_ts(row: &SqliteRow, column: &str) -> Result<Timestamp, StoreError> {

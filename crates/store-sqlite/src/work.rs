@@ -80,18 +80,11 @@ async fn insert_events(conn: &mut sqlx::SqliteConnection, events: &[Value]) -> R
     if events.is_empty() {
         return Ok(());
     }
-    sqlx::query(INSERT_EVENTS)
-        .bind(Value::Array(events.to_vec()).to_string())
-        .execute(conn)
-        .await
-        .map_err(db)?;
+    sqlx::query(INSERT_EVENTS).bind(Value::Array(events.to_vec()).to_string()).execute(conn).await.map_err(db)?;
     Ok(())
 }
 
-async fn save_rotations(
-    conn: &mut sqlx::SqliteConnection,
-    rotations: &[RotationUpdate],
-) -> Result<()> {
+async fn save_rotations(conn: &mut sqlx::SqliteConnection, rotations: &[RotationUpdate]) -> Result<()> {
     for r in rotations {
         sqlx::query("UPDATE roles SET cursor = ?3 WHERE org_id = ?1 AND id = ?2")
             .bind(r.org.0)
@@ -109,7 +102,7 @@ impl WorkStore for SqliteStore {
     async fn due_processes(&self, horizon: Timestamp, limit: u32) -> Result<Vec<DueProcess>> {
         let rows = sqlx::query(
             "SELECT id, org_id, version, next_run_at FROM processes
-             WHERE status = 'active' AND next_run_at IS NOT NULL AND next_run_at <= ?1 ORDER BY next_run_at LIMIT ?2",
+             WHERE status = 'active' AND next_run_at IS NOT NULL AND next_run_at <= ?1 ORDER BY next_run_at, id LIMIT ?2",
         )
         .bind(ms(horizon))
         .bind(i64::from(limit))
@@ -155,9 +148,7 @@ impl WorkStore for SqliteStore {
         let advanced: HashSet<i64> = advanced.into_iter().collect();
         let runs: Vec<&NewRun> = runs
             .iter()
-            .filter(|r| {
-                advanced.contains(&r.process.0) || !advances.iter().any(|a| a.process == r.process)
-            })
+            .filter(|r| advanced.contains(&r.process.0) || !advances.iter().any(|a| a.process == r.process))
             .collect();
         let run_json: Vec<Value> = runs
             .iter()
@@ -181,10 +172,7 @@ impl WorkStore for SqliteStore {
         .map_err(db)?;
         let mut run_ids: HashMap<(i64, i64), i64> = HashMap::new();
         for row in &created {
-            run_ids.insert(
-                (get(row, "process_id")?, get(row, "scheduled_for")?),
-                get(row, "id")?,
-            );
+            run_ids.insert((get(row, "process_id")?, get(row, "scheduled_for")?), get(row, "id")?);
         }
         let mut task_json = Vec::new();
         for run in &runs {
@@ -225,17 +213,14 @@ impl WorkStore for SqliteStore {
         insert_events(&mut tx, &events).await?;
         save_rotations(&mut tx, rotations).await?;
         tx.commit().await.map_err(db)?;
-        Ok(MaterializeOutcome {
-            runs: created.len() as u64,
-            tasks: tasks.len() as u64,
-        })
+        Ok(MaterializeOutcome { runs: created.len() as u64, tasks: tasks.len() as u64 })
     }
 
     async fn open_ready(&self, now: Timestamp, limit: u32) -> Result<u64> {
         let mut tx = self.writer.begin().await.map_err(db)?;
         let opened = sqlx::query(
             "UPDATE tasks SET state = 'open', due_at = MAX(due_at, ?1 + window_ms), rev = rev + 1
-             WHERE id IN (SELECT id FROM tasks WHERE state = 'waiting' AND blocked = 0 AND opens_at <= ?1 ORDER BY opens_at LIMIT ?2)
+             WHERE id IN (SELECT id FROM tasks WHERE state = 'waiting' AND blocked = 0 AND opens_at <= ?1 ORDER BY opens_at, id LIMIT ?2)
              RETURNING id, org_id, run_id, process_id, holder_id, due_at",
         )
         .bind(ms(now))
@@ -259,7 +244,7 @@ impl WorkStore for SqliteStore {
     async fn due_for_escalation(&self, now: Timestamp, limit: u32) -> Result<Vec<DueTask>> {
         let rows = sqlx::query(
             "SELECT id, org_id, process_id, version, holder_id, assignee_id, level, due_at, rev FROM tasks
-             WHERE state = 'open' AND due_at <= ?1 ORDER BY due_at LIMIT ?2",
+             WHERE state = 'open' AND due_at <= ?1 ORDER BY due_at, id LIMIT ?2",
         )
         .bind(ms(now))
         .bind(i64::from(limit))
@@ -283,12 +268,7 @@ impl WorkStore for SqliteStore {
             .collect()
     }
 
-    async fn apply_moves(
-        &self,
-        moves: &[TaskMove],
-        rotations: &[RotationUpdate],
-        now: Timestamp,
-    ) -> Result<u64> {
+    async fn apply_moves(&self, moves: &[TaskMove], rotations: &[RotationUpdate], now: Timestamp) -> Result<u64> {
         if moves.is_empty() {
             return Ok(0);
         }
@@ -362,33 +342,25 @@ impl WorkStore for SqliteStore {
         run(&row)
     }
 
-    async fn find_run(
-        &self,
-        org: OrgId,
-        process: ProcessId,
-        scheduled_for: Timestamp,
-    ) -> Result<Option<RunRecord>> {
-        let row = sqlx::query(
-            "SELECT * FROM runs WHERE org_id = ?1 AND process_id = ?2 AND scheduled_for = ?3",
-        )
-        .bind(org.0)
-        .bind(process.0)
-        .bind(ms(scheduled_for))
-        .fetch_optional(&self.writer)
-        .await
-        .map_err(db)?;
+    async fn find_run(&self, org: OrgId, process: ProcessId, scheduled_for: Timestamp) -> Result<Option<RunRecord>> {
+        let row = sqlx::query("SELECT * FROM runs WHERE org_id = ?1 AND process_id = ?2 AND scheduled_for = ?3")
+            .bind(org.0)
+            .bind(process.0)
+            .bind(ms(scheduled_for))
+            .fetch_optional(&self.writer)
+            .await
+            .map_err(db)?;
         row.as_ref().map(run).transpose()
     }
 
     async fn get_task(&self, org: OrgId, id: TaskId) -> Result<TaskRecord> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {TASK_COLUMNS} FROM tasks WHERE org_id = ?1 AND id = ?2"
-        )))
-        .bind(org.0)
-        .bind(id.0)
-        .fetch_one(&self.reader)
-        .await
-        .map_err(db)?;
+        let row =
+            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {TASK_COLUMNS} FROM tasks WHERE org_id = ?1 AND id = ?2")))
+                .bind(org.0)
+                .bind(id.0)
+                .fetch_one(&self.reader)
+                .await
+                .map_err(db)?;
         task(&row)
     }
 
@@ -404,11 +376,7 @@ impl WorkStore for SqliteStore {
         .bind(q.holder.map(|p| p.0))
         .bind(q.run.map(|r| r.0))
         .bind(serde_json::to_string(&states).map_err(other)?)
-        .bind(if q.limit == 0 {
-            1000
-        } else {
-            i64::from(q.limit)
-        })
+        .bind(if q.limit == 0 { 1000 } else { i64::from(q.limit) })
         .fetch_all(&self.reader)
         .await
         .map_err(db)?;
@@ -430,8 +398,11 @@ impl WorkStore for SqliteStore {
         .bind(c.from_state.as_str())
         .fetch_optional(&mut *tx)
         .await
-        .map_err(db)?
-        .ok_or_else(|| StoreError::Conflict("the task changed since it was read".into()))?;
+        .map_err(db)?;
+        let Some(moved) = moved else {
+            drop(tx);
+            return Err(self.missed_completion(c.org, c.task).await);
+        };
         let run: i64 = get(&moved, "run_id")?;
         let process: i64 = get(&moved, "process_id")?;
         let holder: i64 = get(&moved, "holder_id")?;
@@ -447,11 +418,7 @@ impl WorkStore for SqliteStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(db)?;
-        let kind = if c.to_state == TaskState::Done {
-            "completed"
-        } else {
-            "submitted"
-        };
+        let kind = if c.to_state == TaskState::Done { "completed" } else { "submitted" };
         let event = json!({
             "org": c.org.0, "at": ms(c.now), "kind": kind, "task": c.task.0, "run": run, "process": process, "actor": c.by.0,
             "from_state": c.from_state.as_str(), "to_state": c.to_state.as_str(), "from_holder": holder, "to_holder": holder,
@@ -480,13 +447,12 @@ impl WorkStore for SqliteStore {
     }
 
     async fn submissions(&self, org: OrgId, task: TaskId) -> Result<Vec<SubmissionRecord>> {
-        let rows =
-            sqlx::query("SELECT * FROM submissions WHERE org_id = ?1 AND task_id = ?2 ORDER BY id")
-                .bind(org.0)
-                .bind(task.0)
-                .fetch_all(&self.reader)
-                .await
-                .map_err(db)?;
+        let rows = sqlx::query("SELECT * FROM submissions WHERE org_id = ?1 AND task_id = ?2 ORDER BY id")
+            .bind(org.0)
+            .bind(task.0)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db)?;
         rows.iter()
             .map(|row| {
                 Ok(SubmissionRecord {
@@ -502,23 +468,16 @@ impl WorkStore for SqliteStore {
     }
 
     async fn task_history(&self, org: OrgId, task: TaskId) -> Result<Vec<EventRecord>> {
-        let rows =
-            sqlx::query("SELECT * FROM events WHERE org_id = ?1 AND task_id = ?2 ORDER BY id")
-                .bind(org.0)
-                .bind(task.0)
-                .fetch_all(&self.reader)
-                .await
-                .map_err(db)?;
+        let rows = sqlx::query("SELECT * FROM events WHERE org_id = ?1 AND task_id = ?2 ORDER BY id")
+            .bind(org.0)
+            .bind(task.0)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db)?;
         rows.iter().map(event).collect()
     }
 
-    async fn record_blob(
-        &self,
-        sha256: &str,
-        content_type: &str,
-        size: u64,
-        now: Timestamp,
-    ) -> Result<()> {
+    async fn record_blob(&self, sha256: &str, content_type: &str, size: u64, now: Timestamp) -> Result<()> {
         sqlx::query("INSERT INTO blobs (sha256, content_type, size, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (sha256) DO NOTHING")
             .bind(sha256)
             .bind(content_type)
@@ -528,5 +487,22 @@ impl WorkStore for SqliteStore {
             .await
             .map_err(db)?;
         Ok(())
+    }
+}
+
+impl SqliteStore {
+    /// Why a completion's compare-and-set matched nothing: the task is not in this
+    /// organization at all, or it moved since the submitter read it.
+    async fn missed_completion(&self, org: OrgId, task: TaskId) -> StoreError {
+        let exists = sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM tasks WHERE org_id = ?1 AND id = ?2)")
+            .bind(org.0)
+            .bind(task.0)
+            .fetch_one(&self.reader)
+            .await;
+        match exists {
+            Ok(true) => StoreError::Conflict("the task changed since it was read".into()),
+            Ok(false) => StoreError::NotFound,
+            Err(e) => db(e),
+        }
     }
 }

@@ -28,9 +28,7 @@ impl RunState {
     }
 
     pub fn parse(text: &str) -> Option<RunState> {
-        [RunState::Active, RunState::Done, RunState::Skipped]
-            .into_iter()
-            .find(|s| s.as_str() == text)
+        [RunState::Active, RunState::Done, RunState::Skipped].into_iter().find(|s| s.as_str() == text)
     }
 }
 
@@ -231,23 +229,13 @@ pub trait WorkStore {
     /// Open tasks whose window closed at or before `now`, oldest deadline first.
     async fn due_for_escalation(&self, now: Timestamp, limit: u32) -> Result<Vec<DueTask>>;
     /// Applies moves whose task is unchanged since read; returns how many applied.
-    async fn apply_moves(
-        &self,
-        moves: &[TaskMove],
-        rotations: &[RotationUpdate],
-        now: Timestamp,
-    ) -> Result<u64>;
+    async fn apply_moves(&self, moves: &[TaskMove], rotations: &[RotationUpdate], now: Timestamp) -> Result<u64>;
     /// The earliest instant at which the engine has something to do.
     async fn next_wakeup(&self, horizon_ms: i64) -> Result<Option<Timestamp>>;
 
     async fn get_run(&self, org: OrgId, id: RunId) -> Result<RunRecord>;
     /// The run of `process` scheduled for exactly `scheduled_for`, if any.
-    async fn find_run(
-        &self,
-        org: OrgId,
-        process: ProcessId,
-        scheduled_for: Timestamp,
-    ) -> Result<Option<RunRecord>>;
+    async fn find_run(&self, org: OrgId, process: ProcessId, scheduled_for: Timestamp) -> Result<Option<RunRecord>>;
     async fn get_task(&self, org: OrgId, id: TaskId) -> Result<TaskRecord>;
     async fn list_tasks(&self, org: OrgId, query: &TaskQuery) -> Result<Vec<TaskRecord>>;
     /// `Conflict` when the task moved since it was read.
@@ -255,11 +243,5 @@ pub trait WorkStore {
     async fn submissions(&self, org: OrgId, task: TaskId) -> Result<Vec<SubmissionRecord>>;
     async fn task_history(&self, org: OrgId, task: TaskId) -> Result<Vec<EventRecord>>;
     /// Remembers a stored evidence file (idempotent by hash).
-    async fn record_blob(
-        &self,
-        sha256: &str,
-        content_type: &str,
-        size: u64,
-        now: Timestamp,
-    ) -> Result<()>;
+    async fn record_blob(&self, sha256: &str, content_type: &str, size: u64, now: Timestamp) -> Result<()>;
 }

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Cadence {
     /// Runs on a recurrence rule.
-    Schedule(Schedule),
+    Schedule(Box<Schedule>),
     /// Runs when something outside asks for it ("after every delivery").
     Event { name: String },
     /// Runs only when a person starts it.

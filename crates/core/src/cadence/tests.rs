@@ -190,7 +190,8 @@ fn bad_rules_are_refused_with_a_reason() {
 fn a_cadence_round_trips_through_json() {
     let schedule =
         Schedule::parse("DTSTART;TZID=Europe/Berlin:20260105T070000\nRRULE:FREQ=WEEKLY;BYDAY=MO", None).unwrap();
-    for cadence in [Cadence::Schedule(schedule), Cadence::Event { name: "delivery".into() }, Cadence::Manual] {
+    for cadence in [Cadence::Schedule(Box::new(schedule)), Cadence::Event { name: "delivery".into() }, Cadence::Manual]
+    {
         let json = serde_json::to_string(&cadence).unwrap();
         let back: Cadence = serde_json::from_str(&json).unwrap();
         assert_eq!(back, cadence, "{json}");

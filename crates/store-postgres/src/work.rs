@@ -1,0 +1,550 @@
+//! Runs, tasks, submissions and events on PostgreSQL. Engine writes are set-based: a batch
+//! travels as one JSONB parameter, is unpacked by `jsonb_to_recordset` and applied by one
+//! statement per table. Every transition is a compare-and-set, so several engines may
+//! work on one database: whoever loses a race changes nothing.
+
+use crate::rows::{get, get_json, get_opt_ts, get_ts, ms, parse, to_json, ts};
+use crate::{PostgresStore, db};
+use async_trait::async_trait;
+use jiff::Timestamp;
+use proofline_core::escalation::Move;
+use proofline_core::task::TaskState;
+use proofline_core::{OrgId, PersonId, ProcessId, RunId, SubmissionId, TaskId};
+use proofline_store::*;
+use serde_json::{Value, json};
+use sqlx::postgres::PgRow;
+use std::collections::{HashMap, HashSet};
+
+const TASK_COLUMNS: &str = "id, org_id, run_id, process_id, version, step_index, title, state, holder_id, assignee_id, level, blocked, scheduled_for, opens_at, due_at, completed_at, rev";
+const RUN_COLUMNS: &str = "id, org_id, process_id, version, scheduled_for, trigger, started_by, state, reason";
+const EVENT_COLUMNS: &str =
+    "id, at, kind, task_id, run_id, process_id, actor_id, from_state, to_state, from_holder, to_holder, data";
+
+fn task(row: &PgRow) -> Result<TaskRecord> {
+    let state: String = get(row, "state")?;
+    Ok(TaskRecord {
+        id: TaskId(get(row, "id")?),
+        org: OrgId(get(row, "org_id")?),
+        run: RunId(get(row, "run_id")?),
+        process: ProcessId(get(row, "process_id")?),
+        version: get::<i64>(row, "version")? as u32,
+        step_index: get::<i64>(row, "step_index")? as u32,
+        title: get(row, "title")?,
+        state: parse(TaskState::parse(&state), "state", &state)?,
+        holder: PersonId(get(row, "holder_id")?),
+        assignee: PersonId(get(row, "assignee_id")?),
+        level: get::<i64>(row, "level")? as u32,
+        blocked: get(row, "blocked")?,
+        scheduled_for: get_ts(row, "scheduled_for")?,
+        opens_at: get_ts(row, "opens_at")?,
+        due_at: get_ts(row, "due_at")?,
+        completed_at: get_opt_ts(row, "completed_at")?,
+        rev: get(row, "rev")?,
+    })
+}
+
+fn run(row: &PgRow) -> Result<RunRecord> {
+    let state: String = get(row, "state")?;
+    Ok(RunRecord {
+        id: RunId(get(row, "id")?),
+        org: OrgId(get(row, "org_id")?),
+        process: ProcessId(get(row, "process_id")?),
+        version: get::<i64>(row, "version")? as u32,
+        scheduled_for: get_ts(row, "scheduled_for")?,
+        trigger: get(row, "trigger")?,
+        started_by: get::<Option<i64>>(row, "started_by")?.map(PersonId),
+        state: parse(RunState::parse(&state), "state", &state)?,
+        reason: get(row, "reason")?,
+    })
+}
+
+fn event(row: &PgRow) -> Result<EventRecord> {
+    Ok(EventRecord {
+        id: get(row, "id")?,
+        at: get_ts(row, "at")?,
+        kind: get(row, "kind")?,
+        task: get::<Option<i64>>(row, "task_id")?.map(TaskId),
+        run: get::<Option<i64>>(row, "run_id")?.map(RunId),
+        process: get::<Option<i64>>(row, "process_id")?.map(ProcessId),
+        actor: get::<Option<i64>>(row, "actor_id")?.map(PersonId),
+        from_state: get(row, "from_state")?,
+        to_state: get(row, "to_state")?,
+        from_holder: get::<Option<i64>>(row, "from_holder")?.map(PersonId),
+        to_holder: get::<Option<i64>>(row, "to_holder")?.map(PersonId),
+        data: get(row, "data")?,
+    })
+}
+
+/// Inserts events given as a JSON array of objects keyed like the record set below.
+const INSERT_EVENTS: &str = "INSERT INTO events (org_id, at, kind, task_id, run_id, process_id, actor_id, from_state, to_state, from_holder, to_holder, data)
+     SELECT e.org, e.at, e.kind, e.task, e.run, e.process, e.actor, e.from_state, e.to_state, e.from_holder, e.to_holder, COALESCE(e.data, '{}')
+     FROM jsonb_to_recordset($1::jsonb) AS e(org bigint, at bigint, kind text, task bigint, run bigint, process bigint, actor bigint,
+                                             from_state text, to_state text, from_holder bigint, to_holder bigint, data jsonb)";
+
+async fn insert_events(conn: &mut sqlx::PgConnection, events: Vec<Value>) -> Result<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(INSERT_EVENTS).bind(Value::Array(events)).execute(conn).await.map_err(db)?;
+    Ok(())
+}
+
+async fn save_rotations(conn: &mut sqlx::PgConnection, rotations: &[RotationUpdate]) -> Result<()> {
+    if rotations.is_empty() {
+        return Ok(());
+    }
+    let wire: Vec<Value> =
+        rotations.iter().map(|r| json!({"org": r.org.0, "role": r.role.0, "cursor": r.cursor})).collect();
+    sqlx::query(
+        "UPDATE roles SET cursor = u.cursor
+         FROM jsonb_to_recordset($1::jsonb) AS u(org bigint, role bigint, cursor bigint)
+         WHERE roles.org_id = u.org AND roles.id = u.role",
+    )
+    .bind(Value::Array(wire))
+    .execute(conn)
+    .await
+    .map_err(db)?;
+    Ok(())
+}
+
+#[async_trait]
+impl WorkStore for PostgresStore {
+    async fn due_processes(&self, horizon: Timestamp, limit: u32) -> Result<Vec<DueProcess>> {
+        let rows = sqlx::query(
+            "SELECT id, org_id, version, next_run_at FROM processes
+             WHERE status = 'active' AND next_run_at IS NOT NULL AND next_run_at <= $1
+             ORDER BY next_run_at, id LIMIT $2",
+        )
+        .bind(ms(horizon))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter()
+            .map(|row| {
+                Ok(DueProcess {
+                    org: OrgId(get(row, "org_id")?),
+                    id: ProcessId(get(row, "id")?),
+                    version: get::<i64>(row, "version")? as u32,
+                    next_run_at: get_ts(row, "next_run_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn materialize(
+        &self,
+        runs: &[NewRun],
+        advances: &[ScheduleAdvance],
+        rotations: &[RotationUpdate],
+        now: Timestamp,
+    ) -> Result<MaterializeOutcome> {
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        // Only processes whose schedule is still where this engine read it may create runs:
+        // a second engine that got there first has already advanced it (the row lock makes
+        // the loser wait, then re-check `expected` against the winner's value).
+        let advance_json: Vec<Value> = advances
+            .iter()
+            .map(|a| json!({"id": a.process.0, "expected": a.expected.map(ms), "next": a.next_run_at.map(ms)}))
+            .collect();
+        let advanced: Vec<i64> = sqlx::query_scalar(
+            "UPDATE processes SET next_run_at = a.next
+             FROM jsonb_to_recordset($1::jsonb) AS a(id bigint, expected bigint, next bigint)
+             WHERE processes.id = a.id AND processes.next_run_at IS NOT DISTINCT FROM a.expected
+             RETURNING processes.id",
+        )
+        .bind(Value::Array(advance_json))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db)?;
+        let advanced: HashSet<i64> = advanced.into_iter().collect();
+        let runs: Vec<&NewRun> = runs
+            .iter()
+            .filter(|r| advanced.contains(&r.process.0) || !advances.iter().any(|a| a.process == r.process))
+            .collect();
+        let run_json: Vec<Value> = runs
+            .iter()
+            .map(|r| {
+                json!({"org": r.org.0, "process": r.process.0, "version": r.version, "at": ms(r.scheduled_for), "trigger": r.trigger,
+                       "started_by": r.started_by.map(|p| p.0), "state": r.state.as_str(), "reason": r.reason})
+            })
+            .collect();
+        let created = sqlx::query(
+            "INSERT INTO runs (org_id, process_id, version, scheduled_for, trigger, started_by, state, reason, created_at)
+             SELECT r.org, r.process, r.version, r.at, r.trigger, r.started_by, r.state, r.reason, $2
+             FROM jsonb_to_recordset($1::jsonb) AS r(org bigint, process bigint, version bigint, at bigint, trigger text,
+                                                     started_by bigint, state text, reason text)
+             ON CONFLICT (process_id, scheduled_for) DO NOTHING
+             RETURNING id, process_id, scheduled_for",
+        )
+        .bind(Value::Array(run_json))
+        .bind(ms(now))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db)?;
+        let mut run_ids: HashMap<(i64, i64), i64> = HashMap::new();
+        for row in &created {
+            run_ids.insert((get(row, "process_id")?, get(row, "scheduled_for")?), get(row, "id")?);
+        }
+        let mut task_json = Vec::new();
+        for run in &runs {
+            let Some(run_id) = run_ids.get(&(run.process.0, ms(run.scheduled_for))) else {
+                continue;
+            };
+            for t in &run.tasks {
+                task_json.push(json!({
+                    "org": run.org.0, "run": run_id, "process": run.process.0, "version": run.version, "step": t.step_index,
+                    "title": t.title, "state": t.state.as_str(), "holder": t.holder.0, "blocked": t.blocked,
+                    "scheduled_for": ms(run.scheduled_for), "opens_at": ms(t.opens_at), "due_at": ms(t.due_at), "window_ms": t.window_ms,
+                }));
+            }
+        }
+        let tasks = sqlx::query(
+            "INSERT INTO tasks (org_id, run_id, process_id, version, step_index, title, state, holder_id, assignee_id, blocked,
+                                scheduled_for, opens_at, due_at, window_ms)
+             SELECT t.org, t.run, t.process, t.version, t.step, t.title, t.state, t.holder, t.holder, t.blocked,
+                    t.scheduled_for, t.opens_at, t.due_at, t.window_ms
+             FROM jsonb_to_recordset($1::jsonb) AS t(org bigint, run bigint, process bigint, version bigint, step bigint, title text,
+                                                     state text, holder bigint, blocked boolean, scheduled_for bigint,
+                                                     opens_at bigint, due_at bigint, window_ms bigint)
+             RETURNING id, org_id, run_id, process_id, state, holder_id",
+        )
+        .bind(Value::Array(task_json))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db)?;
+        let mut events = Vec::with_capacity(tasks.len());
+        for row in &tasks {
+            let state: String = get(row, "state")?;
+            events.push(json!({
+                "org": get::<i64>(row, "org_id")?, "at": ms(now), "kind": if state == "skipped" { "skipped" } else { "created" },
+                "task": get::<i64>(row, "id")?, "run": get::<i64>(row, "run_id")?, "process": get::<i64>(row, "process_id")?,
+                "to_state": state, "to_holder": get::<i64>(row, "holder_id")?,
+                "data": if state == "skipped" { json!({"reason": "outage"}) } else { json!({}) },
+            }));
+        }
+        insert_events(&mut tx, events).await?;
+        save_rotations(&mut tx, rotations).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(MaterializeOutcome { runs: created.len() as u64, tasks: tasks.len() as u64 })
+    }
+
+    async fn open_ready(&self, now: Timestamp, limit: u32) -> Result<u64> {
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        // The outer state check is what a second engine re-evaluates after waiting for the
+        // row lock: a task it opened meanwhile is not opened (and logged) twice.
+        let opened = sqlx::query(
+            "UPDATE tasks SET state = 'open', due_at = GREATEST(due_at, $1 + window_ms), rev = rev + 1
+             WHERE id IN (SELECT id FROM tasks WHERE state = 'waiting' AND NOT blocked AND opens_at <= $1
+                          ORDER BY opens_at, id LIMIT $2)
+               AND state = 'waiting' AND NOT blocked
+             RETURNING id, org_id, run_id, process_id, holder_id, due_at",
+        )
+        .bind(ms(now))
+        .bind(i64::from(limit))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db)?;
+        let mut events = Vec::with_capacity(opened.len());
+        for row in &opened {
+            events.push(json!({
+                "org": get::<i64>(row, "org_id")?, "at": ms(now), "kind": "opened", "task": get::<i64>(row, "id")?,
+                "run": get::<i64>(row, "run_id")?, "process": get::<i64>(row, "process_id")?, "from_state": "waiting",
+                "to_state": "open", "to_holder": get::<i64>(row, "holder_id")?, "data": {"due_at": get::<i64>(row, "due_at")?},
+            }));
+        }
+        insert_events(&mut tx, events).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(opened.len() as u64)
+    }
+
+    async fn due_for_escalation(&self, now: Timestamp, limit: u32) -> Result<Vec<DueTask>> {
+        let rows = sqlx::query(
+            "SELECT id, org_id, process_id, version, holder_id, assignee_id, level, due_at, rev FROM tasks
+             WHERE state = 'open' AND due_at <= $1 ORDER BY due_at, id LIMIT $2",
+        )
+        .bind(ms(now))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter()
+            .map(|row| {
+                Ok(DueTask {
+                    id: TaskId(get(row, "id")?),
+                    org: OrgId(get(row, "org_id")?),
+                    process: ProcessId(get(row, "process_id")?),
+                    version: get::<i64>(row, "version")? as u32,
+                    holder: PersonId(get(row, "holder_id")?),
+                    assignee: PersonId(get(row, "assignee_id")?),
+                    level: get::<i64>(row, "level")? as u32,
+                    due_at: get_ts(row, "due_at")?,
+                    rev: get(row, "rev")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn apply_moves(&self, moves: &[TaskMove], rotations: &[RotationUpdate], now: Timestamp) -> Result<u64> {
+        if moves.is_empty() {
+            return Ok(0);
+        }
+        let wire: Vec<Value> = moves
+            .iter()
+            .map(|m| match m.outcome {
+                Move::To { level, holder, due_at } => {
+                    json!({"id": m.task.0, "rev": m.rev, "state": "open", "holder": holder.0, "level": level, "due": ms(due_at)})
+                }
+                Move::Unresolved { holder } => {
+                    json!({"id": m.task.0, "rev": m.rev, "state": "unresolved", "holder": holder.0, "level": m.from_level + 1, "due": ms(m.missed_due_at)})
+                }
+            })
+            .collect();
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        // Compare-and-set: a task completed or moved since it was read keeps its new state.
+        // A concurrent writer holds the row lock; after it commits, rev and state are
+        // re-checked against its version and no longer match.
+        let applied: Vec<(i64, i64, i64)> = sqlx::query_as(
+            "UPDATE tasks SET state = m.state, holder_id = m.holder, level = m.level, due_at = m.due, rev = tasks.rev + 1
+             FROM jsonb_to_recordset($1::jsonb) AS m(id bigint, rev bigint, state text, holder bigint, level bigint, due bigint)
+             WHERE tasks.id = m.id AND tasks.rev = m.rev AND tasks.state = 'open'
+             RETURNING tasks.id, tasks.run_id, tasks.process_id",
+        )
+        .bind(Value::Array(wire))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db)?;
+        let by_id: HashMap<i64, &TaskMove> = moves.iter().map(|m| (m.task.0, m)).collect();
+        let events: Vec<Value> = applied
+            .iter()
+            .filter_map(|(id, run, process)| by_id.get(id).map(|m| (m, run, process)))
+            .map(|(m, run, process)| {
+                let (kind, to_state, holder, level) = match m.outcome {
+                    Move::To { level, holder, .. } => ("escalated", "open", holder, level),
+                    Move::Unresolved { holder } => ("unresolved", "unresolved", holder, m.from_level + 1),
+                };
+                json!({
+                    "org": m.org.0, "at": ms(now), "kind": kind, "task": m.task.0, "run": run, "process": process,
+                    "from_state": "open", "to_state": to_state, "from_holder": m.missed_by.0, "to_holder": holder.0,
+                    "data": {"missed_by": m.missed_by.0, "missed_due_at": ms(m.missed_due_at), "from_level": m.from_level, "level": level},
+                })
+            })
+            .collect();
+        insert_events(&mut tx, events).await?;
+        save_rotations(&mut tx, rotations).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(applied.len() as u64)
+    }
+
+    async fn next_wakeup(&self, horizon_ms: i64) -> Result<Option<Timestamp>> {
+        let next: Option<i64> = sqlx::query_scalar(
+            "SELECT MIN(t) FROM (
+                SELECT MIN(due_at) AS t FROM tasks WHERE state = 'open'
+                UNION ALL SELECT MIN(opens_at) FROM tasks WHERE state = 'waiting' AND NOT blocked
+                UNION ALL SELECT MIN(next_run_at) - $1 FROM processes WHERE status = 'active' AND next_run_at IS NOT NULL
+             ) AS wakeups",
+        )
+        .bind(horizon_ms)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(next.map(ts))
+    }
+
+    async fn get_run(&self, org: OrgId, id: RunId) -> Result<RunRecord> {
+        let row =
+            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {RUN_COLUMNS} FROM runs WHERE org_id = $1 AND id = $2")))
+                .bind(org.0)
+                .bind(id.0)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db)?;
+        run(&row)
+    }
+
+    async fn find_run(&self, org: OrgId, process: ProcessId, scheduled_for: Timestamp) -> Result<Option<RunRecord>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {RUN_COLUMNS} FROM runs WHERE org_id = $1 AND process_id = $2 AND scheduled_for = $3"
+        )))
+        .bind(org.0)
+        .bind(process.0)
+        .bind(ms(scheduled_for))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        row.as_ref().map(run).transpose()
+    }
+
+    async fn get_task(&self, org: OrgId, id: TaskId) -> Result<TaskRecord> {
+        let row =
+            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {TASK_COLUMNS} FROM tasks WHERE org_id = $1 AND id = $2")))
+                .bind(org.0)
+                .bind(id.0)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db)?;
+        task(&row)
+    }
+
+    async fn list_tasks(&self, org: OrgId, q: &TaskQuery) -> Result<Vec<TaskRecord>> {
+        let states: Vec<&str> = q.states.iter().map(|s| s.as_str()).collect();
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {TASK_COLUMNS} FROM tasks
+             WHERE org_id = $1 AND ($2::bigint IS NULL OR holder_id = $2) AND ($3::bigint IS NULL OR run_id = $3)
+               AND (cardinality($4::text[]) = 0 OR state = ANY($4))
+             ORDER BY due_at, id LIMIT $5"
+        )))
+        .bind(org.0)
+        .bind(q.holder.map(|p| p.0))
+        .bind(q.run.map(|r| r.0))
+        .bind(&states)
+        .bind(if q.limit == 0 { 1000 } else { i64::from(q.limit) })
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter().map(task).collect()
+    }
+
+    async fn complete_task(&self, c: &Completion) -> Result<SubmissionId> {
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        let moved = sqlx::query(
+            "UPDATE tasks SET state = $4, completed_at = $5, rev = rev + 1
+             WHERE org_id = $1 AND id = $2 AND rev = $3 AND state = $6
+             RETURNING run_id, process_id, holder_id",
+        )
+        .bind(c.org.0)
+        .bind(c.task.0)
+        .bind(c.rev)
+        .bind(c.to_state.as_str())
+        .bind(c.to_state.is_final().then_some(ms(c.now)))
+        .bind(c.from_state.as_str())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        let Some(moved) = moved else {
+            drop(tx);
+            return Err(self.missed_completion(c.org, c.task).await);
+        };
+        let run: i64 = get(&moved, "run_id")?;
+        let process: i64 = get(&moved, "process_id")?;
+        let holder: i64 = get(&moved, "holder_id")?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO submissions (org_id, task_id, person_id, at, evidence, exceptions)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(c.org.0)
+        .bind(c.task.0)
+        .bind(c.by.0)
+        .bind(ms(c.now))
+        .bind(&c.evidence)
+        .bind(to_json(&c.exceptions)?)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+        let kind = if c.to_state == TaskState::Done { "completed" } else { "submitted" };
+        let event = json!({
+            "org": c.org.0, "at": ms(c.now), "kind": kind, "task": c.task.0, "run": run, "process": process, "actor": c.by.0,
+            "from_state": c.from_state.as_str(), "to_state": c.to_state.as_str(), "from_holder": holder, "to_holder": holder,
+            "data": {"submission": id, "exceptions": c.exceptions},
+        });
+        insert_events(&mut tx, vec![event]).await?;
+        if !c.unblock.is_empty() {
+            let ids: Vec<i64> = c.unblock.iter().map(|t| t.0).collect();
+            sqlx::query(
+                "UPDATE tasks SET blocked = FALSE, rev = rev + 1 WHERE run_id = $1 AND state = 'waiting' AND id = ANY($2)",
+            )
+            .bind(run)
+            .bind(&ids)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        }
+        // Two people finishing the last two tasks of a run at once would each still see the
+        // other's task unfinished and neither would close the run. Taking the run's lock
+        // (always the last lock this transaction takes) makes the second wait, and its next
+        // statement then sees the first one's committed task.
+        sqlx::query("SELECT id FROM runs WHERE id = $1 FOR NO KEY UPDATE")
+            .bind(run)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        sqlx::query(
+            "UPDATE runs SET state = 'done' WHERE id = $1 AND state = 'active'
+             AND NOT EXISTS (SELECT 1 FROM tasks WHERE run_id = $1 AND state NOT IN ('done', 'cancelled', 'skipped'))",
+        )
+        .bind(run)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(SubmissionId(id))
+    }
+
+    async fn submissions(&self, org: OrgId, task: TaskId) -> Result<Vec<SubmissionRecord>> {
+        let rows = sqlx::query(
+            "SELECT id, task_id, person_id, at, evidence, exceptions FROM submissions
+             WHERE org_id = $1 AND task_id = $2 ORDER BY id",
+        )
+        .bind(org.0)
+        .bind(task.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter()
+            .map(|row| {
+                Ok(SubmissionRecord {
+                    id: SubmissionId(get(row, "id")?),
+                    task: TaskId(get(row, "task_id")?),
+                    by: PersonId(get(row, "person_id")?),
+                    at: get_ts(row, "at")?,
+                    evidence: get(row, "evidence")?,
+                    exceptions: get_json(row, "exceptions")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn task_history(&self, org: OrgId, task: TaskId) -> Result<Vec<EventRecord>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE org_id = $1 AND task_id = $2 ORDER BY id"
+        )))
+        .bind(org.0)
+        .bind(task.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter().map(event).collect()
+    }
+
+    async fn record_blob(&self, sha256: &str, content_type: &str, size: u64, now: Timestamp) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO blobs (sha256, content_type, size, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (sha256) DO NOTHING",
+        )
+        .bind(sha256)
+        .bind(content_type)
+        .bind(size as i64)
+        .bind(ms(now))
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+}
+
+impl PostgresStore {
+    /// Why a completion's compare-and-set matched nothing: the task is not in this
+    /// organization at all, or it moved since the submitter read it.
+    async fn missed_completion(&self, org: OrgId, task: TaskId) -> StoreError {
+        let exists = sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM tasks WHERE org_id = $1 AND id = $2)")
+            .bind(org.0)
+            .bind(task.0)
+            .fetch_one(&self.pool)
+            .await;
+        match exists {
+            Ok(true) => StoreError::Conflict("the task changed since it was read".into()),
+            Ok(false) => StoreError::NotFound,
+            Err(e) => db(e),
+        }
+    }
+}

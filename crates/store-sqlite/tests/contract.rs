@@ -1,0 +1,34 @@
+//! The storage contract story and races, on a fresh SQLite file per test.
+
+use proofline_store::Store;
+use proofline_store::contract;
+use proofline_store_sqlite::SqliteStore;
+use std::sync::Arc;
+
+/// A store on a new file in its own temporary directory, removed when the guard drops.
+async fn fresh() -> (SqliteStore, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let url = format!("sqlite://{}/test.db", dir.path().display());
+    let store = SqliteStore::connect(&url).await.expect("the store opens");
+    (store, dir)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn story() {
+    let (store, _dir) = fresh().await;
+    contract::story(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_completion_and_escalation() {
+    let (store, _dir) = fresh().await;
+    let store: Arc<dyn Store> = Arc::new(store);
+    contract::concurrent_completion_and_escalation(store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_completions_close_the_run() {
+    let (store, _dir) = fresh().await;
+    let store: Arc<dyn Store> = Arc::new(store);
+    contract::concurrent_completions_close_the_run(store).await;
+}

@@ -1,0 +1,216 @@
+//! The story's last part: proof completes tasks (or is refused), dependents unblock, runs
+//! finish; then listings, the engine's next wakeup and evidence files.
+
+use super::work::{HORIZON_MS, Work};
+use super::{Cast, Processes, conflict, kinds, mins, not_found};
+use crate::*;
+use jiff::SignedDuration;
+use proofline_core::process::ProcessStatus;
+use proofline_core::proof::Exception;
+use proofline_core::task::TaskState;
+use proofline_core::{PersonId, RunId, TaskId};
+use serde_json::json;
+
+pub(super) async fn chapter(store: &dyn Store, cast: &Cast, p: &Processes, w: &Work) {
+    fridge(store, cast, p, w).await;
+    door(store, cast, p, w).await;
+    inbox(store, cast, p, w).await;
+    listings(store, cast, w).await;
+    wakeups_and_blobs(store, cast, p).await;
+}
+
+async fn run_state(store: &dyn Store, cast: &Cast, run: RunId) -> RunState {
+    store.get_run(cast.acme, run).await.unwrap().state
+}
+
+/// Ben, now holding the fridge reading, submits it; wrong reads are refused first.
+async fn fridge(store: &dyn Store, cast: &Cast, p: &Processes, w: &Work) {
+    let Cast { acme, globex, ben, .. } = *cast;
+    let r = p.first_run;
+    let evidence = json!({"number": 3.5, "photo": ["sha-fridge"]});
+    let completion = Completion {
+        org: acme,
+        task: w.fridge,
+        rev: 1,
+        from_state: TaskState::Open,
+        to_state: TaskState::Done,
+        by: ben,
+        evidence: evidence.clone(),
+        exceptions: vec![],
+        unblock: vec![w.door],
+        now: r + mins(70),
+    };
+    conflict(store.complete_task(&completion).await, "completing a task that moved since it was read");
+    conflict(
+        store.complete_task(&Completion { rev: 2, from_state: TaskState::Unresolved, ..completion.clone() }).await,
+        "completing a task from a state it is not in",
+    );
+    not_found(
+        store.complete_task(&Completion { org: globex, rev: 2, ..completion.clone() }).await,
+        "completing a task of another organization",
+    );
+    assert!(store.submissions(acme, w.fridge).await.unwrap().is_empty(), "a refused completion leaves no submission");
+
+    let completion = Completion { rev: 2, ..completion };
+    let submission = store.complete_task(&completion).await.unwrap();
+    let fridge = store.get_task(acme, w.fridge).await.unwrap();
+    assert_eq!(
+        (fridge.state, fridge.completed_at, fridge.rev, fridge.holder),
+        (TaskState::Done, Some(r + mins(70)), 3, ben)
+    );
+    assert_eq!(
+        store.submissions(acme, w.fridge).await.unwrap(),
+        [SubmissionRecord { id: submission, task: w.fridge, by: ben, at: r + mins(70), evidence, exceptions: vec![] }]
+    );
+    assert!(store.submissions(globex, w.fridge).await.unwrap().is_empty());
+    let history = store.task_history(acme, w.fridge).await.unwrap();
+    assert_eq!(
+        kinds(&history),
+        ["created", "opened", "escalated", "completed"],
+        "the history tells the task's story in order"
+    );
+    let completed = &history[3];
+    assert_eq!(
+        (
+            completed.at,
+            completed.actor,
+            completed.from_state.as_deref(),
+            completed.to_state.as_deref(),
+            completed.from_holder,
+            completed.to_holder,
+            &completed.data["submission"]
+        ),
+        (r + mins(70), Some(ben), Some("open"), Some("done"), Some(ben), Some(ben), &json!(submission))
+    );
+    let door = store.get_task(acme, w.door).await.unwrap();
+    assert_eq!(
+        (door.state, door.blocked, door.rev),
+        (TaskState::Waiting, false, 1),
+        "completing a step unblocks the steps that depend on it"
+    );
+    assert_eq!(run_state(store, cast, w.run).await, RunState::Active, "the run goes on while a step is unfinished");
+    conflict(store.complete_task(&completion).await, "completing the same task twice");
+    assert_eq!(store.submissions(acme, w.fridge).await.unwrap().len(), 1);
+}
+
+/// Cleo signs for the door late; it needs Ben's approval before the run is done.
+async fn door(store: &dyn Store, cast: &Cast, p: &Processes, w: &Work) {
+    let Cast { acme, ben, cleo, .. } = *cast;
+    let r = p.first_run;
+    assert_eq!(store.open_ready(r + mins(70), 10).await.unwrap(), 1);
+    let door = store.get_task(acme, w.door).await.unwrap();
+    assert_eq!((door.state, door.due_at, door.rev), (TaskState::Open, r + mins(100), 2));
+    let late = vec![Exception { key: "signature".into(), message: "signed after the deadline".into() }];
+    let submitted = Completion {
+        org: acme,
+        task: w.door,
+        rev: 2,
+        from_state: TaskState::Open,
+        to_state: TaskState::Submitted,
+        by: cleo,
+        evidence: json!({"signature": {"name": "Cleo Park", "attested": true}}),
+        exceptions: late.clone(),
+        unblock: vec![],
+        now: r + mins(95),
+    };
+    let first = store.complete_task(&submitted).await.unwrap();
+    let door = store.get_task(acme, w.door).await.unwrap();
+    assert_eq!(
+        (door.state, door.completed_at, door.rev),
+        (TaskState::Submitted, None, 3),
+        "submitted proof is not done yet"
+    );
+    let history = store.task_history(acme, w.door).await.unwrap();
+    let last = history.last().expect("the submission is logged");
+    assert_eq!((last.kind.as_str(), last.actor, &last.data["exceptions"]), ("submitted", Some(cleo), &json!(late)));
+    assert_eq!(run_state(store, cast, w.run).await, RunState::Active, "a step waiting for approval is not finished");
+
+    let approved = Completion {
+        rev: 3,
+        from_state: TaskState::Submitted,
+        to_state: TaskState::Done,
+        by: ben,
+        evidence: json!({"approved": true}),
+        exceptions: vec![],
+        now: r + mins(100),
+        ..submitted
+    };
+    let second = store.complete_task(&approved).await.unwrap();
+    let submissions = store.submissions(acme, w.door).await.unwrap();
+    assert_eq!(
+        submissions.iter().map(|s| (s.id, s.by, s.exceptions.clone())).collect::<Vec<_>>(),
+        [(first, cleo, late), (second, ben, vec![])],
+        "every submission is kept, in order, with its exceptions"
+    );
+    let door = store.get_task(acme, w.door).await.unwrap();
+    assert_eq!((door.state, door.completed_at), (TaskState::Done, Some(r + mins(100))));
+    assert_eq!(run_state(store, cast, w.run).await, RunState::Done, "the run is done once every task is final");
+}
+
+/// Ana clears the unresolved closing task from her inbox.
+async fn inbox(store: &dyn Store, cast: &Cast, p: &Processes, w: &Work) {
+    let Cast { acme, ana, .. } = *cast;
+    let r = p.first_run;
+    store
+        .complete_task(&Completion {
+            org: acme,
+            task: w.lock,
+            rev: 2,
+            from_state: TaskState::Unresolved,
+            to_state: TaskState::Done,
+            by: ana,
+            evidence: json!({"text": "Locked it myself."}),
+            exceptions: vec![],
+            unblock: vec![],
+            now: r + mins(120),
+        })
+        .await
+        .unwrap();
+    assert_eq!(run_state(store, cast, w.manual_run).await, RunState::Done);
+    assert_eq!(run_state(store, cast, w.skipped_run).await, RunState::Skipped, "a skipped run stays skipped");
+}
+
+async fn listings(store: &dyn Store, cast: &Cast, w: &Work) {
+    let Cast { acme, globex, ana, ben, cleo, .. } = *cast;
+    let ids = |org, query: TaskQuery| async move {
+        store.list_tasks(org, &query).await.unwrap().into_iter().map(|t| t.id).collect::<Vec<TaskId>>()
+    };
+    let holder = |p: PersonId| TaskQuery { holder: Some(p), ..TaskQuery::default() };
+    let states = |s: &[TaskState]| TaskQuery { states: s.to_vec(), ..TaskQuery::default() };
+    assert_eq!(
+        ids(acme, TaskQuery::default()).await,
+        [w.skipped, w.lock, w.fridge, w.door],
+        "tasks are listed by deadline"
+    );
+    assert_eq!(ids(acme, holder(ben)).await, [w.fridge]);
+    assert_eq!(ids(acme, holder(cleo)).await, [w.skipped, w.door]);
+    assert_eq!(ids(acme, holder(ana)).await, [w.lock]);
+    assert_eq!(ids(acme, states(&[TaskState::Done])).await, [w.lock, w.fridge, w.door]);
+    assert_eq!(ids(acme, states(&[TaskState::Skipped, TaskState::Waiting])).await, [w.skipped]);
+    assert_eq!(ids(acme, states(&[TaskState::Open])).await, []);
+    assert_eq!(ids(acme, TaskQuery { run: Some(w.run), ..TaskQuery::default() }).await, [w.fridge, w.door]);
+    assert_eq!(ids(acme, TaskQuery { run: Some(w.run), ..holder(cleo) }).await, [w.door], "filters combine");
+    assert_eq!(ids(acme, TaskQuery { limit: 2, ..TaskQuery::default() }).await, [w.skipped, w.lock]);
+    assert_eq!(ids(globex, TaskQuery::default()).await, []);
+}
+
+async fn wakeups_and_blobs(store: &dyn Store, cast: &Cast, p: &Processes) {
+    let r = p.first_run;
+    let next_run = r + SignedDuration::from_hours(24);
+    assert_eq!(
+        store.next_wakeup(HORIZON_MS).await.unwrap(),
+        Some(next_run - mins(15)),
+        "with all work finished, the engine wakes a horizon ahead of the next run"
+    );
+    assert_eq!(store.next_wakeup(0).await.unwrap(), Some(next_run));
+    store.set_status(cast.acme, p.opening, ProcessStatus::Paused, Some(next_run), r + mins(130)).await.unwrap();
+    assert_eq!(store.next_wakeup(HORIZON_MS).await.unwrap(), None, "nothing scheduled, nothing open: no wakeup");
+
+    let now = r + mins(70);
+    store.record_blob("sha-fridge", "image/jpeg", 2048, now).await.unwrap();
+    store.record_blob("sha-fridge", "image/jpeg", 2048, now).await.expect("recording the same file twice is harmless");
+    store
+        .record_blob("sha-fridge", "image/png", 2048, now + mins(1))
+        .await
+        .expect("a file is identified by its hash alone");
+}

@@ -1,0 +1,162 @@
+//! Two writers on the same rows at once. The store's compare-and-set transitions must let
+//! exactly one of them win, whatever the interleaving; repeated on fresh tasks to give the
+//! scheduler many chances to interleave them differently.
+
+use super::{at, definition, kinds, mins};
+use crate::*;
+use jiff::Timestamp;
+use proofline_core::access::Access;
+use proofline_core::escalation::Move;
+use proofline_core::process::ProcessStatus;
+use proofline_core::roles::PickRule;
+use proofline_core::task::TaskState;
+use proofline_core::{OrgId, PersonId, ProcessId};
+use serde_json::json;
+use std::sync::Arc;
+
+const ROUNDS: i64 = 20;
+
+struct Setup {
+    org: OrgId,
+    worker: PersonId,
+    manager: PersonId,
+    process: ProcessId,
+    start: Timestamp,
+}
+
+async fn setup(store: &dyn Store) -> Setup {
+    let org = store.create_org("Race Bakery", "UTC").await.unwrap();
+    let person = |name: &str, access, manager| PersonFields {
+        name: name.into(),
+        email: format!("{}@race.test", name.to_lowercase()),
+        access,
+        manager,
+        away_until: None,
+        active: true,
+    };
+    let manager = store.create_person(org, &person("Mona", Access::Manager, None)).await.unwrap();
+    let worker = store.create_person(org, &person("Walt", Access::Member, Some(manager))).await.unwrap();
+    let role = store
+        .create_role(org, &RoleFields { name: "Crew".into(), pick: PickRule::RoundRobin, members: vec![worker] })
+        .await
+        .unwrap();
+    let start = at("2026-03-02T08:00:00Z");
+    let process = store
+        .create_process(org, "race", ProcessStatus::Active, &definition("Race", manager, role, worker), None, start)
+        .await
+        .unwrap();
+    Setup { org, worker, manager, process, start }
+}
+
+/// Starts a run by hand with `steps` open tasks held by the worker; returns them.
+async fn open_run(store: &dyn Store, s: &Setup, round: i64, steps: u32) -> Vec<TaskRecord> {
+    let scheduled_for = s.start + mins(round);
+    let run = NewRun {
+        org: s.org,
+        process: s.process,
+        version: 1,
+        scheduled_for,
+        trigger: "manual".into(),
+        started_by: Some(s.manager),
+        state: RunState::Active,
+        reason: None,
+        tasks: (0..steps)
+            .map(|step| NewTask {
+                step_index: step,
+                title: format!("Step {step}"),
+                state: TaskState::Open,
+                blocked: false,
+                holder: s.worker,
+                opens_at: scheduled_for,
+                due_at: scheduled_for + mins(60),
+                window_ms: 60 * 60_000,
+            })
+            .collect(),
+    };
+    let outcome = store.materialize(&[run], &[], &[], scheduled_for).await.unwrap();
+    assert_eq!(outcome.tasks, u64::from(steps));
+    let run = store.find_run(s.org, s.process, scheduled_for).await.unwrap().expect("the run exists");
+    store.list_tasks(s.org, &TaskQuery { run: Some(run.id), ..TaskQuery::default() }).await.unwrap()
+}
+
+fn completion(s: &Setup, task: &TaskRecord, now: Timestamp) -> Completion {
+    Completion {
+        org: s.org,
+        task: task.id,
+        rev: task.rev,
+        from_state: TaskState::Open,
+        to_state: TaskState::Done,
+        by: s.worker,
+        evidence: json!({"text": "done"}),
+        exceptions: vec![],
+        unblock: vec![],
+        now,
+    }
+}
+
+/// The worker submits proof the moment the engine escalates the same task: either the
+/// proof counts and the escalation is dropped, or the task moves on and the proof is
+/// refused as a conflict — never both, never neither.
+pub async fn concurrent_completion_and_escalation(store: Arc<dyn Store>) {
+    let s = setup(&*store).await;
+    for round in 0..ROUNDS {
+        let task = open_run(&*store, &s, round, 1).await.remove(0);
+        let now = task.due_at;
+        let completion = completion(&s, &task, now);
+        let escalation = TaskMove {
+            task: task.id,
+            org: s.org,
+            rev: task.rev,
+            missed_by: s.worker,
+            from_level: 0,
+            missed_due_at: task.due_at,
+            outcome: Move::To { level: 1, holder: s.manager, due_at: now + mins(30) },
+        };
+        let (a, b) = (Arc::clone(&store), Arc::clone(&store));
+        let completing = tokio::spawn(async move { a.complete_task(&completion).await });
+        let escalating = tokio::spawn(async move { b.apply_moves(&[escalation], &[], now).await });
+        let completed = completing.await.expect("the completion does not panic");
+        let escalated = escalating
+            .await
+            .expect("the escalation does not panic")
+            .expect("an escalation that loses simply applies nothing");
+
+        let after = store.get_task(s.org, task.id).await.unwrap();
+        let history = store.task_history(s.org, task.id).await.unwrap();
+        let submissions = store.submissions(s.org, task.id).await.unwrap();
+        match (completed, escalated) {
+            (Ok(_), 0) => {
+                assert_eq!((after.state, after.holder, after.rev), (TaskState::Done, s.worker, 1));
+                assert_eq!(kinds(&history), ["created", "completed"]);
+                assert_eq!(submissions.len(), 1);
+            }
+            (Err(StoreError::Conflict(_)), 1) => {
+                assert_eq!((after.state, after.holder, after.level, after.rev), (TaskState::Open, s.manager, 1, 1));
+                assert_eq!(kinds(&history), ["created", "escalated"]);
+                assert!(submissions.is_empty());
+            }
+            (completed, escalated) => panic!(
+                "round {round}: exactly one of completion and escalation must win, \
+                 got completion {completed:?} and {escalated} escalation(s)"
+            ),
+        }
+    }
+}
+
+/// Two people finish the last two tasks of a run at the same moment: both completions
+/// succeed and the run is done, however their transactions interleave.
+pub async fn concurrent_completions_close_the_run(store: Arc<dyn Store>) {
+    let s = setup(&*store).await;
+    for round in 0..ROUNDS {
+        let tasks = open_run(&*store, &s, round, 2).await;
+        let now = tasks[0].opens_at + mins(5);
+        let (first, second) = (completion(&s, &tasks[0], now), completion(&s, &tasks[1], now));
+        let (a, b) = (Arc::clone(&store), Arc::clone(&store));
+        let one = tokio::spawn(async move { a.complete_task(&first).await });
+        let two = tokio::spawn(async move { b.complete_task(&second).await });
+        one.await.unwrap().expect("the first completion succeeds");
+        two.await.unwrap().expect("the second completion succeeds");
+        let run = store.get_run(s.org, tasks[0].run).await.unwrap();
+        assert_eq!(run.state, RunState::Done, "round {round}: the run is done once both of its tasks are");
+    }
+}
