@@ -1,1 +1,91 @@
-//! placeholder
+//! Proofline's HTTP face: the JSON API under `/api/v1`, its OpenAPI document, health
+//! checks and Prometheus metrics, as one axum router over an [`Engine`].
+
+mod api;
+mod auth;
+mod error;
+mod extract;
+mod health;
+mod metrics;
+mod openapi;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{Request, Response};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use error::ApiError;
+use proofline_engine::Engine;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+use tracing::Span;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+/// Largest request body outside proof submissions.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+/// Largest proof submission (several photos).
+pub const SUBMISSION_LIMIT: usize = 25 * 1024 * 1024;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub(crate) struct AppState {
+    pub engine: Engine,
+    pub metrics: Arc<metrics::Metrics>,
+}
+
+/// The whole HTTP application.
+pub fn router(engine: Engine) -> Router {
+    let state = AppState { engine, metrics: Arc::new(metrics::Metrics::default()) };
+    let (api, doc) =
+        OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest("/api/v1", api::v1::routes()).split_for_parts();
+    let doc = openapi::with_problem_responses(doc);
+    let doc = Arc::new(doc.to_json().unwrap_or_else(|_| "{}".to_string()));
+    api.route("/api/openapi.json", get(move || async move { ([(CONTENT_TYPE, "application/json")], doc.to_string()) }))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::metrics))
+        .fallback(|| async { ApiError::not_found("no such endpoint") })
+        .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(CatchPanicLayer::custom(|panic: Box<dyn std::any::Any + Send>| {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            ApiError::internal(format!("a handler panicked: {message}")).into_response()
+        }))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<_>| {
+                    let route =
+                        request.extensions().get::<axum::extract::MatchedPath>().map_or("unmatched", |p| p.as_str());
+                    tracing::info_span!("request", method = %request.method(), route)
+                })
+                .on_request(())
+                .on_response(|response: &Response<_>, latency: Duration, _: &Span| {
+                    tracing::info!(
+                        status = response.status().as_u16(),
+                        latency_ms = latency.as_secs_f64() * 1000.0,
+                        "answered"
+                    );
+                }),
+        )
+        .with_state(state)
+}
+
+/// Serves the application on `listener` until `shutdown` completes, then lets requests
+/// in flight finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    engine: Engine,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(engine)).with_graceful_shutdown(shutdown).await
+}

@@ -1,0 +1,229 @@
+//! `proofline bench`: the engine's budgets measured on a temporary SQLite file, one JSON
+//! line per figure. Run it on a release build: `cargo run --release -- bench`.
+
+use crate::user_error;
+use jiff::{SignedDuration, Timestamp};
+use proofline_core::access::Access;
+use proofline_core::outage::Disposition;
+use proofline_core::process::{ProcessDefinition, ProcessStatus};
+use proofline_core::roster::Roster;
+use proofline_core::{OrgId, PersonId, ProcessId};
+use proofline_engine::{Actor, Engine, EngineConfig, LocalBlobs, ManualClock, SystemClock, plan_run};
+use proofline_store::{PersonFields, Store};
+use serde_json::json;
+use std::sync::Arc;
+use std::time::Instant;
+
+#[derive(clap::Args)]
+pub struct BenchArgs {
+    /// Active processes to materialize runs for.
+    #[arg(long, default_value_t = 100_000)]
+    pub processes: u32,
+    /// Overdue tasks to escalate (and open tasks during the deadline test).
+    #[arg(long, default_value_t = 1_000_000)]
+    pub tasks: u32,
+    /// Tasks falling due while the real loop runs, for the deadline-to-move delay.
+    #[arg(long, default_value_t = 20_000)]
+    pub due_during_loop: u32,
+}
+
+fn figure(name: &str, value: f64, unit: &str, extra: serde_json::Value) {
+    let mut line = json!({"figure": name, "value": (value * 100.0).round() / 100.0, "unit": unit});
+    if let (Some(line), Some(extra)) = (line.as_object_mut(), extra.as_object()) {
+        line.extend(extra.clone());
+    }
+    println!("{line}");
+}
+
+/// Resident memory now and at its peak, in MB, from /proc (Linux).
+fn memory_mb() -> (f64, f64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .unwrap_or(0.0)
+            / 1024.0
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+async fn setup(
+    dir: &std::path::Path,
+    name: &str,
+    clock: Arc<dyn proofline_engine::Clock>,
+) -> anyhow::Result<(Engine, Actor)> {
+    let url = format!("sqlite://{}", dir.join(format!("{name}.db")).display());
+    let store: Arc<dyn Store> = Arc::new(proofline_store_sqlite::SqliteStore::connect(&url).await?);
+    let org = store.create_org("Bench", "UTC").await?;
+    let mut ids = Vec::new();
+    for name in ["owner", "first", "second"] {
+        let fields = PersonFields {
+            name: name.into(),
+            email: format!("{name}@bench.test"),
+            access: Access::Owner,
+            manager: None,
+            away_until: None,
+            active: true,
+        };
+        ids.push(store.create_person(org, &fields).await?);
+    }
+    let engine = Engine::new(store, clock, Arc::new(LocalBlobs::new(dir.join("blobs"))), EngineConfig::default());
+    Ok((engine, Actor { org, person: ids[0], access: Access::Owner }))
+}
+
+fn definition(owner: PersonId, rule: &str) -> anyhow::Result<ProcessDefinition> {
+    Ok(serde_json::from_value(json!({
+        "name": "Bench", "owner": owner.0,
+        "cadence": if rule == "manual" { json!({"kind": "manual"}) } else { json!({"kind": "schedule", "rule": rule}) },
+        "steps": [{"title": "Check", "assignee": {"person": owner.0 + 1}, "due_after": "1h", "proof": [{"kind": "signature"}]}],
+        "escalation": [{"to": {"person": owner.0 + 2}, "window": "1h"}, {"to": "owner", "window": "1h"}]
+    }))?)
+}
+
+/// Inserts `count` runs of one process, one task each, due at `due(i)`.
+async fn insert_tasks(
+    engine: &Engine,
+    org: OrgId,
+    process: ProcessId,
+    def: &ProcessDefinition,
+    count: u32,
+    start: Timestamp,
+    due: impl Fn(u32) -> Timestamp,
+) -> anyhow::Result<()> {
+    let mut roster = Roster::default();
+    let mut batch = Vec::with_capacity(10_000);
+    for i in 0..count {
+        let scheduled = start + SignedDuration::from_millis(i64::from(i));
+        let mut run =
+            plan_run(org, process, 1, def, scheduled, scheduled, Disposition::OnTime, "bench", None, &mut roster);
+        for task in &mut run.tasks {
+            task.holder = def.owner;
+            task.due_at = due(i);
+            task.window_ms = 0;
+        }
+        batch.push(run);
+        if batch.len() == 10_000 || i + 1 == count {
+            engine.store.materialize(&batch, &[], &[], start).await?;
+            batch.clear();
+        }
+    }
+    Ok(())
+}
+
+pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
+    if cfg!(debug_assertions) {
+        eprintln!("warning: this is a debug build; budgets are for `cargo run --release -- bench`");
+    }
+    if args.processes == 0 || args.tasks == 0 || args.due_during_loop > args.tasks {
+        return Err(user_error("--processes and --tasks must be positive, --due-during-loop at most --tasks"));
+    }
+    let dir = tempfile::tempdir()?;
+    let t0: Timestamp = "2026-06-01T00:00:00Z".parse()?;
+    let (idle, _) = memory_mb();
+    figure("idle_resident_memory", idle, "MB", json!({"budget": "< 30"}));
+
+    // Materialize: every process has an occurrence due now.
+    let clock = ManualClock::new(t0);
+    let (engine, owner) = setup(dir.path(), "materialize", Arc::new(clock.clone())).await?;
+    let def = definition(owner.person, "DTSTART:20260601T003000Z\nRRULE:FREQ=DAILY")?;
+    for i in 0..args.processes {
+        engine
+            .store
+            .create_process(
+                owner.org,
+                &format!("p{i}"),
+                ProcessStatus::Active,
+                &def,
+                Some("2026-06-01T00:30:00Z".parse()?),
+                t0,
+            )
+            .await?;
+    }
+    let started = Instant::now();
+    let made = engine.materialize_once(t0).await?;
+    let seconds = started.elapsed().as_secs_f64();
+    figure(
+        "materialize_runs_per_sec",
+        made.runs as f64 / seconds,
+        "runs/s",
+        json!({"processes": args.processes, "runs": made.runs, "seconds": seconds, "budget": "100000 processes in < 5 s"}),
+    );
+
+    // Escalate: a million tasks whose window closed.
+    let (engine, owner) = setup(dir.path(), "escalate", Arc::new(ManualClock::new(t0))).await?;
+    let def = definition(owner.person, "manual")?;
+    let process = engine.store.create_process(owner.org, "overdue", ProcessStatus::Active, &def, None, t0).await?;
+    insert_tasks(&engine, owner.org, process, &def, args.tasks, t0, |_| t0).await?;
+    engine.open_once(t0).await?;
+    let later = t0 + SignedDuration::from_secs(1);
+    let started = Instant::now();
+    let moved = engine.escalate_once(later).await?;
+    let seconds = started.elapsed().as_secs_f64();
+    figure(
+        "escalate_tasks_per_sec",
+        moved as f64 / seconds,
+        "tasks/s",
+        json!({"tasks": args.tasks, "moved": moved, "seconds": seconds, "budget": "1000000 in < 10 s"}),
+    );
+
+    // Deadline to move, with the real loop and clock: most tasks due far ahead, some due
+    // one by one over the next seconds.
+    let (engine, owner) = setup(dir.path(), "deadlines", Arc::new(SystemClock)).await?;
+    let def = definition(owner.person, "manual")?;
+    let process = engine.store.create_process(owner.org, "open", ProcessStatus::Active, &def, None, t0).await?;
+    let now = Timestamp::now();
+    let spread_ms = 20_000i64;
+    let soon = args.due_during_loop;
+    let far = now + SignedDuration::from_hours(24 * 30);
+    insert_tasks(&engine, owner.org, process, &def, args.tasks, now, |i| {
+        if i < soon {
+            now + SignedDuration::from_millis(5_000 + i64::from(i) * spread_ms / i64::from(soon.max(1)))
+        } else {
+            far
+        }
+    })
+    .await?;
+    engine.open_once(Timestamp::now()).await?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let loop_engine = engine.clone();
+    let runner = tokio::spawn(async move { loop_engine.run(stopped).await });
+    tokio::time::sleep(std::time::Duration::from_millis(5_000 + spread_ms as u64 + 2_000)).await;
+    let _ = stop.send(true);
+    let _ = runner.await;
+    let moved = engine
+        .store
+        .list_tasks(
+            owner.org,
+            &proofline_store::TaskQuery {
+                holder: Some(PersonId(owner.person.0 + 2)),
+                limit: soon + 10,
+                ..Default::default()
+            },
+        )
+        .await?;
+    // A moved task is due one window (1h) after it moved; it was due at scheduled_for-based deadline.
+    let mut delays: Vec<i64> = moved
+        .iter()
+        .map(|t| {
+            let moved_at = t.due_at - SignedDuration::from_hours(1);
+            let i = t.scheduled_for.duration_since(now).as_millis() as i64;
+            let was_due = now + SignedDuration::from_millis(5_000 + i * spread_ms / i64::from(soon.max(1)));
+            moved_at.duration_since(was_due).as_millis() as i64
+        })
+        .collect();
+    delays.sort_unstable();
+    let p = |q: f64| delays.get(((delays.len() as f64 * q).ceil() as usize).saturating_sub(1)).copied().unwrap_or(-1);
+    figure(
+        "deadline_to_move_p99",
+        p(0.99) as f64,
+        "ms",
+        json!({"open_tasks": args.tasks, "moved": delays.len(), "expected": soon, "p50_ms": p(0.5), "max_ms": delays.last(), "budget": "<= 1000 ms"}),
+    );
+
+    let (_, peak) = memory_mb();
+    figure("peak_resident_memory", peak, "MB", json!({"open_tasks": args.tasks, "budget": "< 250"}));
+    Ok(())
+}

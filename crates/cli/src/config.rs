@@ -1,0 +1,80 @@
+//! Layered configuration: defaults, then a TOML file, then `PROOFLINE_*` variables and
+//! `DATABASE_URL`, then command-line flags. Unknown keys are errors, not silence.
+
+use crate::{ServeArgs, user_error};
+use serde::Deserialize;
+use std::path::PathBuf;
+
+pub const EXAMPLE: &str = r#"# Proofline configuration. Every key may also be set by an environment variable:
+# PROOFLINE_LISTEN, PROOFLINE_DATA_DIR, DATABASE_URL (or PROOFLINE_DATABASE_URL).
+
+# Where the API listens.
+listen = "127.0.0.1:8080"
+
+# Evidence files (and the SQLite database, unless database_url says otherwise).
+data_dir = "proofline-data"
+
+# sqlite://path/to/file.db (the default, inside data_dir) or postgres://user@host/db
+# database_url = "postgres://postgres@127.0.0.1:5432/proofline"
+"#;
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<String>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct Config {
+    pub listen: String,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // A database URL may carry a password.
+        let redacted = match self.database_url.split_once('@') {
+            Some((_, host)) if self.database_url.starts_with("postgres") => format!("postgres://…@{host}"),
+            _ => self.database_url.clone(),
+        };
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &redacted)
+            .finish()
+    }
+}
+
+impl Config {
+    pub fn load(args: &ServeArgs, default_data: &str) -> anyhow::Result<Config> {
+        let file = match &args.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| user_error(format!("cannot read {}: {e}", path.display())))?;
+                toml::from_str::<FileConfig>(&text).map_err(|e| user_error(format!("{}: {e}", path.display())))?
+            }
+            None => FileConfig::default(),
+        };
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let listen = args
+            .listen
+            .clone()
+            .or_else(|| env("PROOFLINE_LISTEN"))
+            .or(file.listen)
+            .unwrap_or_else(|| "127.0.0.1:8080".into());
+        let data_dir = args
+            .data
+            .clone()
+            .or_else(|| env("PROOFLINE_DATA_DIR").map(PathBuf::from))
+            .or(file.data_dir)
+            .unwrap_or_else(|| default_data.into());
+        let database_url = env("PROOFLINE_DATABASE_URL")
+            .or_else(|| env("DATABASE_URL"))
+            .or(file.database_url)
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("proofline.db").display()));
+        Ok(Config { listen, data_dir, database_url })
+    }
+}

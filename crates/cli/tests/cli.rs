@@ -1,0 +1,123 @@
+//! The `proofline` binary as an operator uses it: previews, process files, exit codes.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn proofline(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_proofline"))
+        .args(args)
+        .env("PROOFLINE_DATA_DIR", data)
+        .env_remove("DATABASE_URL")
+        .env_remove("PROOFLINE_DATABASE_URL")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn example() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/example.toml")
+}
+
+#[test]
+fn cadence_prints_local_wall_time_and_utc_across_a_dst_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = proofline(
+        dir.path(),
+        &["cadence", "DTSTART;TZID=Europe/Berlin:20260328T023000\nRRULE:FREQ=DAILY", "--count", "3", "--json"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let items: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        items,
+        serde_json::json!([
+            {"local": "2026-03-28T02:30:00+01:00", "utc": "2026-03-28T01:30:00Z"},
+            {"local": "2026-03-29T03:30:00+02:00", "utc": "2026-03-29T01:30:00Z"},
+            {"local": "2026-03-30T02:30:00+02:00", "utc": "2026-03-30T00:30:00Z"},
+        ])
+    );
+}
+
+#[test]
+fn cron_needs_a_zone_and_bad_rules_exit_with_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = proofline(dir.path(), &["cadence", "0 7 * * 1-5", "--tz", "America/New_York", "--count", "2"]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(stdout(&ok).contains("FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=7"), "{}", stdout(&ok));
+    for args in [
+        vec!["cadence", "0 7 * * 1-5"],
+        vec!["cadence", "DTSTART;TZID=Mars/Base:20260101T000000 RRULE:FREQ=DAILY"],
+        vec!["cadence", "DTSTART:20260101T000000Z RRULE:FREQ=DAILY", "--count", "0"],
+    ] {
+        let out = proofline(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).starts_with("error: "), "{}", stderr(&out));
+    }
+}
+
+#[test]
+fn a_process_file_applies_once_exports_back_and_reapplies_without_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = example();
+    let first = proofline(dir.path(), &["apply", file.to_str().unwrap()]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(stdout(&first).contains("0 updated, 0 unchanged"), "{}", stdout(&first));
+    let again = proofline(dir.path(), &["apply", file.to_str().unwrap()]);
+    assert!(stdout(&again).contains("0 created, 0 updated"), "applying twice changes nothing: {}", stdout(&again));
+
+    let exported = proofline(dir.path(), &["export"]);
+    assert!(exported.status.success(), "{}", stderr(&exported));
+    let copy = dir.path().join("exported.toml");
+    std::fs::write(&copy, stdout(&exported)).unwrap();
+    let other = tempfile::tempdir().unwrap();
+    assert!(proofline(other.path(), &["apply", copy.to_str().unwrap()]).status.success());
+    assert_eq!(stdout(&proofline(other.path(), &["export"])), stdout(&exported), "export → apply → export is stable");
+}
+
+#[test]
+fn a_changed_process_gets_a_new_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(example()).unwrap();
+    let file = dir.path().join("cafe.toml");
+    std::fs::write(&file, &text).unwrap();
+    assert!(proofline(dir.path(), &["apply", file.to_str().unwrap()]).status.success());
+    std::fs::write(&file, text.replacen("due = \"45m\"", "due = \"50m\"", 1)).unwrap();
+    let out = proofline(dir.path(), &["apply", file.to_str().unwrap()]);
+    assert!(stdout(&out).contains("now version 2"), "{}", stdout(&out));
+}
+
+#[test]
+fn mistakes_in_a_process_file_are_reported_with_file_line_and_field_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(example()).unwrap();
+    let broken = text.replacen("assignee = \"role:Barista\"", "assignee = \"role:Baristas\"", 1).replacen(
+        "FREQ=DAILY",
+        "FREQ=DAILYISH",
+        1,
+    );
+    let file = dir.path().join("broken.toml");
+    std::fs::write(&file, broken).unwrap();
+    let out = proofline(dir.path(), &["apply", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("nothing was changed"), "{err}");
+    assert!(err.contains("broken.toml:") && err.contains(".steps[0].assignee: no role named \"Baristas\""), "{err}");
+    assert!(err.contains(".cadence: invalid RRULE"), "{err}");
+    let exported = proofline(dir.path(), &["export"]);
+    assert_eq!(exported.status.code(), Some(2), "no organization was created");
+
+    std::fs::write(
+        &file,
+        "[organization]\nname = \"X\"\nzone = \"Europe/Berlin\"\n[[people]]\nemail = \"a@b.c\"\nnmae = \"typo\"\n",
+    )
+    .unwrap();
+    let out = proofline(dir.path(), &["apply", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("line 6") && stderr(&out).contains("nmae"), "{}", stderr(&out));
+}

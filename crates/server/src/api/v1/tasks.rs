@@ -1,0 +1,226 @@
+//! Tasks: one step of one run, held by one person. Reading a task shows its SOP, the
+//! proof it needs, what was submitted and everything that happened to it.
+
+use super::enums::TaskStateDoc;
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::{ApiPath, NoQuery};
+use axum::Json;
+use axum::extract::State;
+use jiff::Timestamp;
+use proofline_core::process::ProcessDefinition;
+use proofline_core::proof::{Exception, ProofRequirement};
+use proofline_core::task::TaskState;
+use proofline_core::{PersonId, ProcessId, RunId, SubmissionId, TaskId};
+use proofline_store::{EventRecord, StoreError, SubmissionRecord, TaskRecord};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::HashMap;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// A task with what its holder needs to know to do it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TaskView {
+    #[schema(value_type = i64)]
+    pub id: TaskId,
+    #[schema(value_type = i64)]
+    pub run: RunId,
+    #[schema(value_type = i64)]
+    pub process: ProcessId,
+    pub process_name: String,
+    /// The process version the run follows.
+    pub version: u32,
+    pub step_index: u32,
+    /// The step's title.
+    pub title: String,
+    #[schema(value_type = TaskStateDoc)]
+    pub state: TaskState,
+    #[schema(value_type = i64)]
+    pub holder: PersonId,
+    /// Who held it first.
+    #[schema(value_type = i64)]
+    pub assignee: PersonId,
+    /// 0 for the first holder, then the escalation level it has climbed to.
+    pub level: u32,
+    /// Waiting on an earlier step.
+    pub blocked: bool,
+    pub scheduled_for: Timestamp,
+    pub opens_at: Timestamp,
+    pub due_at: Timestamp,
+    pub completed_at: Option<Timestamp>,
+    /// The proof the step requires, each addressed by its `key` in submissions.
+    #[schema(value_type = Vec<Object>)]
+    pub proof: Vec<ProofRequirement>,
+}
+
+impl TaskView {
+    pub fn new(task: TaskRecord, definition: Option<&ProcessDefinition>) -> TaskView {
+        let step = definition.and_then(|d| d.steps.get(task.step_index as usize));
+        TaskView {
+            id: task.id,
+            run: task.run,
+            process: task.process,
+            process_name: definition.map(|d| d.name.clone()).unwrap_or_default(),
+            version: task.version,
+            step_index: task.step_index,
+            title: task.title,
+            state: task.state,
+            holder: task.holder,
+            assignee: task.assignee,
+            level: task.level,
+            blocked: task.blocked,
+            scheduled_for: task.scheduled_for,
+            opens_at: task.opens_at,
+            due_at: task.due_at,
+            completed_at: task.completed_at,
+            proof: step.map(|s| s.proof.clone()).unwrap_or_default(),
+        }
+    }
+
+    /// Views of `tasks`, reading each process version they follow once.
+    pub async fn many(state: &AppState, tasks: Vec<TaskRecord>) -> Result<Vec<TaskView>, StoreError> {
+        let mut wanted: Vec<(ProcessId, u32)> = tasks.iter().map(|t| (t.process, t.version)).collect();
+        wanted.sort();
+        wanted.dedup();
+        let definitions: HashMap<(ProcessId, u32), ProcessDefinition> =
+            if wanted.is_empty() { HashMap::new() } else { state.engine.store.get_definitions(&wanted).await? };
+        Ok(tasks
+            .into_iter()
+            .map(|t| {
+                let definition = definitions.get(&(t.process, t.version));
+                TaskView::new(t, definition)
+            })
+            .collect())
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExceptionView {
+    pub key: String,
+    pub message: String,
+}
+
+impl From<Exception> for ExceptionView {
+    fn from(e: Exception) -> ExceptionView {
+        ExceptionView { key: e.key, message: e.message }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubmissionView {
+    #[schema(value_type = i64)]
+    pub id: SubmissionId,
+    #[schema(value_type = i64)]
+    pub by: PersonId,
+    pub at: Timestamp,
+    /// The accepted evidence by requirement key (files as their SHA-256 and type).
+    #[schema(value_type = Object)]
+    pub evidence: Value,
+    /// Evidence accepted but worth a look, e.g. a reading out of range.
+    pub exceptions: Vec<ExceptionView>,
+}
+
+impl From<SubmissionRecord> for SubmissionView {
+    fn from(s: SubmissionRecord) -> SubmissionView {
+        SubmissionView {
+            id: s.id,
+            by: s.by,
+            at: s.at,
+            evidence: s.evidence,
+            exceptions: s.exceptions.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// A task with its SOP and submissions.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TaskDetail {
+    #[serde(flatten)]
+    pub task: TaskView,
+    /// The step's SOP, in Markdown.
+    pub sop: String,
+    pub sop_url: Option<String>,
+    pub submissions: Vec<SubmissionView>,
+}
+
+/// One entry of a task's audit log.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventView {
+    pub id: i64,
+    pub at: Timestamp,
+    /// created, opened, escalated, unresolved, completed…
+    pub kind: String,
+    /// Who acted; null when the engine did.
+    #[schema(value_type = Option<i64>)]
+    pub actor: Option<PersonId>,
+    pub from_state: Option<String>,
+    pub to_state: Option<String>,
+    #[schema(value_type = Option<i64>)]
+    pub from_holder: Option<PersonId>,
+    #[schema(value_type = Option<i64>)]
+    pub to_holder: Option<PersonId>,
+    #[schema(value_type = Object)]
+    pub data: Value,
+}
+
+impl From<EventRecord> for EventView {
+    fn from(e: EventRecord) -> EventView {
+        EventView {
+            id: e.id,
+            at: e.at,
+            kind: e.kind,
+            actor: e.actor,
+            from_state: e.from_state,
+            to_state: e.to_state,
+            from_holder: e.from_holder,
+            to_holder: e.to_holder,
+            data: e.data,
+        }
+    }
+}
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(get_one)).routes(routes!(history))
+}
+
+/// A task with its step's SOP, the proof it needs and the proof submitted.
+#[utoipa::path(get, operation_id = "get_task", path = "/tasks/{id}", tag = "tasks",
+    params(("id" = i64, Path, description = "Task id")),
+    responses((status = 200, body = TaskDetail)))]
+async fn get_one(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<TaskId>,
+) -> Result<Json<TaskDetail>, ApiError> {
+    let store = &state.engine.store;
+    let task = store.get_task(actor.org, id).await?;
+    let submissions = store.submissions(actor.org, id).await?;
+    let definitions = store.get_definitions(&[(task.process, task.version)]).await?;
+    let definition = definitions.get(&(task.process, task.version));
+    let step = definition.and_then(|d| d.steps.get(task.step_index as usize));
+    Ok(Json(TaskDetail {
+        sop: step.map(|s| s.sop.clone()).unwrap_or_default(),
+        sop_url: step.and_then(|s| s.sop_url.clone()),
+        task: TaskView::new(task, definition),
+        submissions: submissions.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// Everything that happened to a task, oldest first.
+#[utoipa::path(get, operation_id = "task_history", path = "/tasks/{id}/history", tag = "tasks",
+    params(("id" = i64, Path, description = "Task id")),
+    responses((status = 200, body = Vec<EventView>)))]
+async fn history(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<TaskId>,
+    _: NoQuery,
+) -> Result<Json<Vec<EventView>>, ApiError> {
+    let store = &state.engine.store;
+    store.get_task(actor.org, id).await?;
+    let events = store.task_history(actor.org, id).await?;
+    Ok(Json(events.into_iter().map(Into::into).collect()))
+}
