@@ -80,7 +80,7 @@ pub fn sniff(bytes: &[u8]) -> Result<String, String> {
             .with_guessed_format()
             .map_err(|e| e.to_string())?
             .into_dimensions()
-            .map_err(|e| format!("it looks like {mime} but is not a readable image ({e})"))?;
+            .map_err(|e| format!("it looks like {mime} but is not a readable image ({})", e.to_string().trim()))?;
     }
     Ok(mime.to_string())
 }

@@ -93,17 +93,24 @@ pub async fn replay(live: &Engine, seeded: &Seeded) -> anyhow::Result<()> {
     let names: HashMap<PersonId, String> = seeded.people.iter().cloned().collect();
     let mut definitions: HashMap<ProcessId, ProcessDefinition> = HashMap::new();
     let mut rng = fastrand::Rng::with_seed(2026);
+    let mut delivered_today: Option<jiff::civil::Date> = None;
     let end = Timestamp::now();
+    let horizon_ms = engine.config.horizon.as_millis() as i64;
     let mut now = seeded.start;
     while now < end {
-        now = clock.advance(SignedDuration::from_hours(1)).min(end);
+        // Step to the next instant something is due (an opening, a deadline), at most an
+        // hour on, so tasks open and move at their real times.
+        let due = engine.store.next_wakeup(horizon_ms).await?.filter(|at| *at > now);
+        let previous = now;
+        now = due.unwrap_or(end).min(now + SignedDuration::from_hours(1)).min(end);
+        let step_hours = now.duration_since(previous).as_secs_f64() / 3_600.0;
         clock.set(now);
         engine.pass(now).await?;
         // Deliveries arrive Tuesday and Thursday mornings.
         let local = now.to_zoned(jiff::tz::TimeZone::get("Europe/Berlin")?);
-        if matches!(local.weekday(), jiff::civil::Weekday::Tuesday | jiff::civil::Weekday::Thursday)
-            && local.hour() == 9
-        {
+        let delivery_day = matches!(local.weekday(), jiff::civil::Weekday::Tuesday | jiff::civil::Weekday::Thursday);
+        if delivery_day && local.hour() == 9 && delivered_today != Some(local.date()) {
+            delivered_today = Some(local.date());
             engine.start_run(seeded.owner, seeded.delivery, Some("delivery")).await?;
         }
         let open = engine
@@ -112,7 +119,8 @@ pub async fn replay(live: &Engine, seeded: &Seeded) -> anyhow::Result<()> {
             .await?;
         for task in open {
             let name = names.get(&task.holder).cloned().unwrap_or_default();
-            if rng.f64() > diligence(&name) {
+            // Diligence is a chance per hour; a shorter step gives a proportionally smaller one.
+            if rng.f64() > 1.0 - (1.0 - diligence(&name)).powf(step_hours) {
                 continue;
             }
             let definition = match definitions.entry(task.process) {

@@ -120,7 +120,7 @@ pub async fn seed(engine: &Engine) -> anyhow::Result<Seeded> {
         .await?;
 
     let owner = Actor { org, person: olga, access: Access::Owner };
-    let start = Timestamp::now() - jiff::SignedDuration::from_hours(24 * 91);
+    let start = (Timestamp::now() - jiff::SignedDuration::from_hours(24 * 91)).round(jiff::Unit::Hour)?;
     let day0 = start.to_zoned(jiff::tz::TimeZone::get(ZONE)?).date().strftime("%Y%m%d").to_string();
     let chain = |first: RoleId| json!([{"to": {"role": first.0}, "window": "30m"}, {"to": "manager", "window": "1h"}, {"to": "owner", "window": "2h"}]);
     let processes: Vec<(&str, Value)> = vec![
