@@ -99,8 +99,10 @@ async fn insert_tasks(
         let scheduled = start + SignedDuration::from_millis(i64::from(i));
         let mut run =
             plan_run(org, process, 1, def, scheduled, scheduled, Disposition::OnTime, "bench", None, &mut roster);
+        // Runs need distinct instants; every task opens at `start` whatever its run's.
         for task in &mut run.tasks {
             task.holder = def.owner;
+            task.opens_at = start;
             task.due_at = due(i);
             task.window_ms = 0;
         }

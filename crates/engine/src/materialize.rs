@@ -131,7 +131,7 @@ impl Engine {
                 };
                 let mut occurrences = vec![process.next_run_at];
                 let mut next = None;
-                for occurrence in schedule.upcoming(process.next_run_at, MAX_OCCURRENCES_PER_BATCH) {
+                for occurrence in schedule.after(process.next_run_at) {
                     let at = occurrence.timestamp();
                     if at > horizon || occurrences.len() >= MAX_OCCURRENCES_PER_BATCH {
                         next = Some(at);

@@ -126,9 +126,14 @@ impl Schedule {
         Occurrences::new(self, Some(after)).find(|o| o.timestamp() > after)
     }
 
+    /// Occurrences strictly after `after`, computed lazily.
+    pub fn after(&self, after: jiff::Timestamp) -> impl Iterator<Item = Occurrence> + '_ {
+        Occurrences::new(self, Some(after)).filter(move |o| o.timestamp() > after)
+    }
+
     /// The next `count` occurrences strictly after `after`.
     pub fn upcoming(&self, after: jiff::Timestamp, count: usize) -> Vec<Occurrence> {
-        Occurrences::new(self, Some(after)).filter(|o| o.timestamp() > after).take(count).collect()
+        self.after(after).take(count).collect()
     }
 
     /// The time from one occurrence to the next in the rule's usual rhythm, used to decide
