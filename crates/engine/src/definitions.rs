@@ -7,6 +7,8 @@ use proofline_store::{Store, StoreError};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
+const MAX_CACHED: usize = 5_000;
+
 pub struct Definitions {
     store: Arc<dyn Store>,
     cache: RwLock<HashMap<(ProcessId, u32), Arc<ProcessDefinition>>>,
@@ -39,6 +41,10 @@ impl Definitions {
         if !missing.is_empty() {
             let fetched = self.store.get_definitions(&missing).await?;
             let mut cache = self.cache.write().unwrap_or_else(|e| e.into_inner());
+            // Bounded: with very many processes, re-reading beats holding every version.
+            if cache.len() + fetched.len() > MAX_CACHED {
+                cache.clear();
+            }
             for (key, def) in fetched {
                 let def = Arc::new(def);
                 cache.insert(key, def.clone());

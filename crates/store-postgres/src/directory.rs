@@ -367,7 +367,11 @@ impl DirectoryStore for PostgresStore {
             roster.roles.insert(role.id, Rotation { members: role.members, rule: role.pick, cursor });
         }
         let load = sqlx::query(
-            "SELECT holder_id, COUNT(*) AS n FROM tasks WHERE org_id = $1 AND state = 'open' GROUP BY holder_id",
+            "SELECT holder_id, COUNT(*) AS n FROM tasks
+             WHERE org_id = $1 AND state = 'open' AND holder_id IN (
+                 SELECT m.person_id FROM role_members m JOIN roles r ON r.id = m.role_id
+                 WHERE r.org_id = $1 AND r.pick = 'least_loaded')
+             GROUP BY holder_id",
         )
         .bind(org.0)
         .fetch_all(&self.pool)

@@ -180,7 +180,7 @@ impl ProcessStore for SqliteStore {
         let wanted: Vec<[i64; 2]> = versions.iter().map(|(p, v)| [p.0, i64::from(*v)]).collect();
         let rows = sqlx::query(
             "SELECT v.process_id, v.version, v.definition FROM process_versions v
-             JOIN json_each(?1) j ON v.process_id = j.value ->> 0 AND v.version = j.value ->> 1",
+             JOIN jsonb_each(?1) j ON v.process_id = j.value ->> 0 AND v.version = j.value ->> 1",
         )
         .bind(serde_json::to_string(&wanted).map_err(other)?)
         .fetch_all(&self.reader)

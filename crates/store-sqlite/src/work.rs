@@ -74,13 +74,13 @@ fn event(row: &SqliteRow) -> Result<EventRecord> {
 const INSERT_EVENTS: &str = "INSERT INTO events (org_id, at, kind, task_id, run_id, process_id, actor_id, from_state, to_state, from_holder, to_holder, data)
      SELECT value ->> 'org', value ->> 'at', value ->> 'kind', value ->> 'task', value ->> 'run', value ->> 'process', value ->> 'actor',
             value ->> 'from_state', value ->> 'to_state', value ->> 'from_holder', value ->> 'to_holder', COALESCE(value -> 'data', '{}')
-     FROM json_each(?1)";
+     FROM jsonb_each(?1)";
 
 async fn insert_events(conn: &mut sqlx::SqliteConnection, events: &[Value]) -> Result<()> {
     if events.is_empty() {
         return Ok(());
     }
-    sqlx::query(INSERT_EVENTS).bind(Value::Array(events.to_vec()).to_string()).execute(conn).await.map_err(db)?;
+    sqlx::query(INSERT_EVENTS).bind(serde_json::to_string(events).map_err(other)?).execute(conn).await.map_err(db)?;
     Ok(())
 }
 
@@ -137,7 +137,7 @@ impl WorkStore for SqliteStore {
             .collect();
         let advanced: Vec<i64> = sqlx::query_scalar(
             "UPDATE processes SET next_run_at = j.value ->> 'next'
-             FROM json_each(?1) j
+             FROM jsonb_each(?1) j
              WHERE processes.id = j.value ->> 'id' AND processes.next_run_at IS j.value ->> 'expected'
              RETURNING processes.id",
         )
@@ -161,7 +161,7 @@ impl WorkStore for SqliteStore {
             "INSERT INTO runs (org_id, process_id, version, scheduled_for, trigger, started_by, state, reason, created_at)
              SELECT value ->> 'org', value ->> 'process', value ->> 'version', value ->> 'at', value ->> 'trigger', value ->> 'by',
                     value ->> 'state', value ->> 'reason', ?2
-             FROM json_each(?1) WHERE true
+             FROM jsonb_each(?1) WHERE true
              ON CONFLICT (process_id, scheduled_for) DO NOTHING
              RETURNING id, process_id, scheduled_for",
         )
@@ -193,7 +193,7 @@ impl WorkStore for SqliteStore {
              SELECT value ->> 'org', value ->> 'run', value ->> 'process', value ->> 'version', value ->> 'step', value ->> 'title',
                     value ->> 'state', value ->> 'holder', value ->> 'holder', value ->> 'blocked', value ->> 'scheduled_for',
                     value ->> 'opens_at', value ->> 'due_at', value ->> 'window'
-             FROM json_each(?1)
+             FROM jsonb_each(?1)
              RETURNING id, org_id, run_id, process_id, state, holder_id",
         )
         .bind(Value::Array(task_json).to_string())
@@ -288,7 +288,7 @@ impl WorkStore for SqliteStore {
         let applied: Vec<(i64, i64, i64)> = sqlx::query_as(
             "UPDATE tasks SET state = j.value ->> 'state', holder_id = j.value ->> 'holder', level = j.value ->> 'level',
                               due_at = j.value ->> 'due', rev = rev + 1
-             FROM json_each(?1) j
+             FROM jsonb_each(?1) j
              WHERE tasks.id = j.value ->> 'id' AND tasks.rev = j.value ->> 'rev' AND tasks.state = 'open'
              RETURNING tasks.id, tasks.run_id, tasks.process_id",
         )

@@ -107,7 +107,9 @@ pub trait DirectoryStore {
     async fn get_system(&self, org: OrgId, id: SystemId) -> Result<System>;
     async fn list_systems(&self, org: OrgId) -> Result<Vec<System>>;
 
-    /// Availability, managers, rotations and open-task load of one organization.
+    /// Availability, managers and rotations of one organization, with the open-task load
+    /// of every member of a least-loaded role (the only rule that needs it; counting
+    /// everyone's would scan every open task on each engine pass).
     async fn load_roster(&self, org: OrgId) -> Result<Roster>;
 
     /// Stores only the SHA-256 of the secret.

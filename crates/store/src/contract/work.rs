@@ -33,6 +33,13 @@ pub(super) struct Work {
 }
 
 pub(super) async fn chapter(store: &dyn Store, cast: &Cast, processes: &Processes) {
+    // Open-task load is counted for members of least-loaded roles, the rule that uses it.
+    let floor = crate::RoleFields {
+        name: "Floor".into(),
+        pick: proofline_core::roles::PickRule::LeastLoaded,
+        members: vec![cast.cleo, cast.ben, cast.ana],
+    };
+    store.create_role(cast.acme, &floor).await.unwrap();
     schedule(store, cast, processes).await;
     let work = materialize(store, cast, processes).await;
     open(store, cast, processes, &work).await;
