@@ -10,6 +10,7 @@ use proofline_core::roster::Roster;
 use proofline_core::{OrgId, PersonId, ProcessId};
 use proofline_engine::{Actor, Engine, EngineConfig, LocalBlobs, ManualClock, SystemClock, plan_run};
 use proofline_store::{PersonFields, Store};
+use proofline_store_sqlite::SqliteStore;
 use serde_json::json;
 use std::sync::Arc;
 use std::time::Instant;
@@ -59,9 +60,10 @@ async fn setup(
     dir: &std::path::Path,
     name: &str,
     clock: Arc<dyn proofline_engine::Clock>,
-) -> anyhow::Result<(Engine, Actor)> {
+) -> anyhow::Result<(Engine, Actor, Arc<SqliteStore>)> {
     let url = format!("sqlite://{}", dir.join(format!("{name}.db")).display());
-    let store: Arc<dyn Store> = Arc::new(proofline_store_sqlite::SqliteStore::connect(&url).await?);
+    let sqlite = Arc::new(SqliteStore::connect(&url).await?);
+    let store: Arc<dyn Store> = sqlite.clone();
     let org = store.create_org("Bench", "UTC").await?;
     let mut ids = Vec::new();
     for name in ["owner", "first", "second"] {
@@ -76,7 +78,7 @@ async fn setup(
         ids.push(store.create_person(org, &fields).await?);
     }
     let engine = Engine::new(store, clock, Arc::new(LocalBlobs::new(dir.join("blobs"))), EngineConfig::default());
-    Ok((engine, Actor { org, person: ids[0], access: Access::Owner }))
+    Ok((engine, Actor { org, person: ids[0], access: Access::Owner }, sqlite))
 }
 
 fn definition(owner: PersonId, rule: &str) -> anyhow::Result<ProcessDefinition> {
@@ -134,7 +136,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
 
     // Materialize: every process has an occurrence due now.
     let clock = ManualClock::new(t0);
-    let (engine, owner) = setup(dir.path(), "materialize", Arc::new(clock.clone())).await?;
+    let (engine, owner, _) = setup(dir.path(), "materialize", Arc::new(clock.clone())).await?;
     let def = definition(owner.person, "DTSTART:20260601T003000Z\nRRULE:FREQ=DAILY")?;
     for i in 0..args.processes {
         engine
@@ -161,7 +163,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
 
     // Escalate: a million tasks whose window closed.
     drop(engine);
-    let (engine, owner) = setup(dir.path(), "escalate", Arc::new(ManualClock::new(t0))).await?;
+    let (engine, owner, _) = setup(dir.path(), "escalate", Arc::new(ManualClock::new(t0))).await?;
     let def = definition(owner.person, "manual")?;
     let process = engine.store.create_process(owner.org, "overdue", ProcessStatus::Active, &def, None, t0).await?;
     insert_tasks(&engine, owner.org, process, &def, args.tasks, t0, |_| t0).await?;
@@ -181,12 +183,14 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     // one by one over the next seconds. Peak memory is measured for this phase alone.
     drop(engine);
     reset_peak_memory();
-    let (engine, owner) = setup(dir.path(), "deadlines", Arc::new(SystemClock)).await?;
+    let (engine, owner, sqlite) = setup(dir.path(), "deadlines", Arc::new(SystemClock)).await?;
     let def = definition(owner.person, "manual")?;
     let process = engine.store.create_process(owner.org, "open", ProcessStatus::Active, &def, None, t0).await?;
     let soon = args.due_during_loop;
     let far = Timestamp::now() + SignedDuration::from_hours(24 * 30);
     insert_tasks(&engine, owner.org, process, &def, args.tasks - soon, t0, |_| far).await?;
+    engine.open_once(Timestamp::now()).await?;
+    sqlite.checkpoint().await?;
     // The tasks that fall due are inserted last, so their deadlines are not already past.
     let now = Timestamp::now();
     let spread_ms = 20_000i64;
