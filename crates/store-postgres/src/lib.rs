@@ -6,6 +6,7 @@
 
 mod directory;
 mod processes;
+mod records;
 mod rows;
 mod work;
 

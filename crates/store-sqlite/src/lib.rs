@@ -5,6 +5,7 @@
 
 mod directory;
 mod processes;
+mod records;
 mod rows;
 mod work;
 

@@ -1,7 +1,7 @@
 //! Runs, tasks, submissions and events on SQLite. Engine writes are set-based: a batch
 //! travels as one JSON parameter and is applied by one statement per table.
 
-use crate::rows::{get, get_opt_ts, get_ts, json, ms, parse};
+use crate::rows::{get, get_ts, json, ms};
 use crate::{SqliteStore, db, other};
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -10,65 +10,9 @@ use proofline_core::task::TaskState;
 use proofline_core::{OrgId, PersonId, ProcessId, RunId, SubmissionId, TaskId};
 use proofline_store::*;
 use serde_json::{Value, json};
-use sqlx::sqlite::SqliteRow;
 use std::collections::{HashMap, HashSet};
 
-const TASK_COLUMNS: &str = "id, org_id, run_id, process_id, version, step_index, title, state, holder_id, assignee_id, level, blocked, scheduled_for, opens_at, due_at, completed_at, rev";
-
-fn task(row: &SqliteRow) -> Result<TaskRecord> {
-    let state: String = get(row, "state")?;
-    Ok(TaskRecord {
-        id: TaskId(get(row, "id")?),
-        org: OrgId(get(row, "org_id")?),
-        run: RunId(get(row, "run_id")?),
-        process: ProcessId(get(row, "process_id")?),
-        version: get::<i64>(row, "version")? as u32,
-        step_index: get::<i64>(row, "step_index")? as u32,
-        title: get(row, "title")?,
-        state: parse(TaskState::parse(&state), "state", &state)?,
-        holder: PersonId(get(row, "holder_id")?),
-        assignee: PersonId(get(row, "assignee_id")?),
-        level: get::<i64>(row, "level")? as u32,
-        blocked: get(row, "blocked")?,
-        scheduled_for: get_ts(row, "scheduled_for")?,
-        opens_at: get_ts(row, "opens_at")?,
-        due_at: get_ts(row, "due_at")?,
-        completed_at: get_opt_ts(row, "completed_at")?,
-        rev: get(row, "rev")?,
-    })
-}
-
-fn run(row: &SqliteRow) -> Result<RunRecord> {
-    let state: String = get(row, "state")?;
-    Ok(RunRecord {
-        id: RunId(get(row, "id")?),
-        org: OrgId(get(row, "org_id")?),
-        process: ProcessId(get(row, "process_id")?),
-        version: get::<i64>(row, "version")? as u32,
-        scheduled_for: get_ts(row, "scheduled_for")?,
-        trigger: get(row, "trigger")?,
-        started_by: get::<Option<i64>>(row, "started_by")?.map(PersonId),
-        state: parse(RunState::parse(&state), "state", &state)?,
-        reason: get(row, "reason")?,
-    })
-}
-
-fn event(row: &SqliteRow) -> Result<EventRecord> {
-    Ok(EventRecord {
-        id: get(row, "id")?,
-        at: get_ts(row, "at")?,
-        kind: get(row, "kind")?,
-        task: get::<Option<i64>>(row, "task_id")?.map(TaskId),
-        run: get::<Option<i64>>(row, "run_id")?.map(RunId),
-        process: get::<Option<i64>>(row, "process_id")?.map(ProcessId),
-        actor: get::<Option<i64>>(row, "actor_id")?.map(PersonId),
-        from_state: get(row, "from_state")?,
-        to_state: get(row, "to_state")?,
-        from_holder: get::<Option<i64>>(row, "from_holder")?.map(PersonId),
-        to_holder: get::<Option<i64>>(row, "to_holder")?.map(PersonId),
-        data: json(&get::<String>(row, "data")?, "data")?,
-    })
-}
+use crate::records::{TASK_COLUMNS, event, run, task};
 
 /// Inserts events given as a JSON array of objects with the events table's columns.
 const INSERT_EVENTS: &str = "INSERT INTO events (org_id, at, kind, task_id, run_id, process_id, actor_id, from_state, to_state, from_holder, to_holder, data)

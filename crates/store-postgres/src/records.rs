@@ -1,0 +1,68 @@
+//! Decoding rows of the work tables (tasks, runs, events) into records.
+
+use crate::rows::{get, get_opt_ts, get_ts, parse};
+use proofline_core::task::TaskState;
+use proofline_core::{OrgId, PersonId, ProcessId, RunId, TaskId};
+use proofline_store::{EventRecord, Result, RunRecord, RunState, TaskRecord};
+use sqlx::postgres::PgRow;
+
+pub(crate) const TASK_COLUMNS: &str = "id, org_id, run_id, process_id, version, step_index, title, state, holder_id, assignee_id, level, blocked, scheduled_for, opens_at, due_at, completed_at, rev";
+pub(crate) const RUN_COLUMNS: &str =
+    "id, org_id, process_id, version, scheduled_for, trigger, started_by, state, reason";
+pub(crate) const EVENT_COLUMNS: &str =
+    "id, at, kind, task_id, run_id, process_id, actor_id, from_state, to_state, from_holder, to_holder, data";
+
+pub(crate) fn task(row: &PgRow) -> Result<TaskRecord> {
+    let state: String = get(row, "state")?;
+    Ok(TaskRecord {
+        id: TaskId(get(row, "id")?),
+        org: OrgId(get(row, "org_id")?),
+        run: RunId(get(row, "run_id")?),
+        process: ProcessId(get(row, "process_id")?),
+        version: get::<i64>(row, "version")? as u32,
+        step_index: get::<i64>(row, "step_index")? as u32,
+        title: get(row, "title")?,
+        state: parse(TaskState::parse(&state), "state", &state)?,
+        holder: PersonId(get(row, "holder_id")?),
+        assignee: PersonId(get(row, "assignee_id")?),
+        level: get::<i64>(row, "level")? as u32,
+        blocked: get(row, "blocked")?,
+        scheduled_for: get_ts(row, "scheduled_for")?,
+        opens_at: get_ts(row, "opens_at")?,
+        due_at: get_ts(row, "due_at")?,
+        completed_at: get_opt_ts(row, "completed_at")?,
+        rev: get(row, "rev")?,
+    })
+}
+
+pub(crate) fn run(row: &PgRow) -> Result<RunRecord> {
+    let state: String = get(row, "state")?;
+    Ok(RunRecord {
+        id: RunId(get(row, "id")?),
+        org: OrgId(get(row, "org_id")?),
+        process: ProcessId(get(row, "process_id")?),
+        version: get::<i64>(row, "version")? as u32,
+        scheduled_for: get_ts(row, "scheduled_for")?,
+        trigger: get(row, "trigger")?,
+        started_by: get::<Option<i64>>(row, "started_by")?.map(PersonId),
+        state: parse(RunState::parse(&state), "state", &state)?,
+        reason: get(row, "reason")?,
+    })
+}
+
+pub(crate) fn event(row: &PgRow) -> Result<EventRecord> {
+    Ok(EventRecord {
+        id: get(row, "id")?,
+        at: get_ts(row, "at")?,
+        kind: get(row, "kind")?,
+        task: get::<Option<i64>>(row, "task_id")?.map(TaskId),
+        run: get::<Option<i64>>(row, "run_id")?.map(RunId),
+        process: get::<Option<i64>>(row, "process_id")?.map(ProcessId),
+        actor: get::<Option<i64>>(row, "actor_id")?.map(PersonId),
+        from_state: get(row, "from_state")?,
+        to_state: get(row, "to_state")?,
+        from_holder: get::<Option<i64>>(row, "from_holder")?.map(PersonId),
+        to_holder: get::<Option<i64>>(row, "to_holder")?.map(PersonId),
+        data: get(row, "data")?,
+    })
+}
