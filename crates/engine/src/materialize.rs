@@ -80,15 +80,16 @@ pub fn plan_run(
 }
 
 pub(crate) fn rotation_updates(rosters: &mut HashMap<OrgId, Roster>) -> Vec<RotationUpdate> {
-    let mut updates = Vec::new();
-    for (org, roster) in rosters.iter_mut() {
-        for role in roster.touched_roles.drain(..) {
-            if let Some(rotation) = roster.roles.get(&role) {
-                updates.push(RotationUpdate { org: *org, role, cursor: rotation.cursor });
-            }
-        }
-    }
-    updates
+    rosters.iter_mut().flat_map(|(org, roster)| roster_rotations(*org, roster)).collect()
+}
+
+/// The cursors of the roles whose turn moved in `roster`, clearing the record of them.
+pub(crate) fn roster_rotations(org: OrgId, roster: &mut Roster) -> Vec<RotationUpdate> {
+    let touched: Vec<_> = roster.touched_roles.drain(..).collect();
+    touched
+        .into_iter()
+        .filter_map(|role| roster.roles.get(&role).map(|r| RotationUpdate { org, role, cursor: r.cursor }))
+        .collect()
 }
 
 impl Engine {

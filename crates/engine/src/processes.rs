@@ -191,17 +191,7 @@ impl Engine {
             Some(actor.person),
             &mut roster,
         );
-        let rotations: Vec<_> = roster
-            .touched_roles
-            .iter()
-            .filter_map(|role| {
-                roster.roles.get(role).map(|r| proofline_store::RotationUpdate {
-                    org: actor.org,
-                    role: *role,
-                    cursor: r.cursor,
-                })
-            })
-            .collect();
+        let rotations = crate::materialize::roster_rotations(actor.org, &mut roster);
         let outcome = self.store.materialize(&[run], &[], &rotations, now).await?;
         if outcome.runs == 0 {
             return Err(EngineError::Conflict(

@@ -8,7 +8,7 @@ mod resolve;
 pub use apply::apply;
 pub use export::export;
 
-use crate::{ServeArgs, config::Config, serve::engine_for, user_error};
+use crate::{ServeArgs, config::Config, serve::engine_for};
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -40,15 +40,7 @@ pub async fn run_apply(args: ApplyArgs) -> anyhow::Result<()> {
 
 pub async fn run_export(args: ExportArgs) -> anyhow::Result<()> {
     let engine = engine_for(&Config::load(&args.serve, "proofline-data")?).await?;
-    let orgs = engine.store.list_orgs().await?;
-    let org = match (args.org, orgs.as_slice()) {
-        (Some(id), _) => {
-            orgs.iter().find(|o| o.id.0 == id).ok_or_else(|| user_error(format!("no organization {id}")))?.id
-        }
-        (None, [only]) => only.id,
-        (None, []) => return Err(user_error("there is no organization to export")),
-        (None, _) => return Err(user_error("there are several organizations: say which with --org ID")),
-    };
+    let org = crate::backend::pick_org(engine.store.as_ref(), args.org).await?.id;
     print!("{}", export(&engine, org).await?);
     Ok(())
 }
