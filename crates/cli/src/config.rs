@@ -2,6 +2,7 @@
 //! `DATABASE_URL`, then command-line flags. Unknown keys are errors, not silence.
 
 use crate::{ServeArgs, user_error};
+use proofline_notify::SmtpConfig;
 use serde::Deserialize;
 use std::path::PathBuf;
 
@@ -16,6 +17,24 @@ data_dir = "proofline-data"
 
 # sqlite://path/to/file.db (the default, inside data_dir) or postgres://user@host/db
 # database_url = "postgres://postgres@127.0.0.1:5432/proofline"
+
+# The address people open Proofline at; every link in an email or chat message starts
+# with it (PROOFLINE_PUBLIC_URL). Defaults to http://<listen>.
+# public_url = "https://proofline.example.com"
+
+# A folder of message templates overriding the built-in ones, file by file
+# (task_moved.jinja, digest_daily.jinja, …; see docs/notifications.md).
+# templates_dir = "templates"
+
+# Email. Without this section nobody gets email (in-app, webhooks and chat still work).
+# The password may come from PROOFLINE_SMTP_PASSWORD instead.
+# [smtp]
+# host = "smtp.example.com"
+# port = 587                    # default: 25 plain, 587 starttls, 465 tls
+# security = "starttls"         # starttls | tls | plain
+# username = "proofline@example.com"
+# password = "…"
+# from = "Proofline <proofline@example.com>"
 "#;
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -24,6 +43,9 @@ struct FileConfig {
     listen: Option<String>,
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
+    public_url: Option<String>,
+    templates_dir: Option<PathBuf>,
+    smtp: Option<SmtpConfig>,
 }
 
 #[derive(Clone)]
@@ -31,6 +53,10 @@ pub struct Config {
     pub listen: String,
     pub data_dir: PathBuf,
     pub database_url: String,
+    /// Where links in messages point; `None` means "http://" and the listening address.
+    pub public_url: Option<String>,
+    pub templates_dir: Option<PathBuf>,
+    pub smtp: Option<SmtpConfig>,
 }
 
 impl std::fmt::Debug for Config {
@@ -44,6 +70,9 @@ impl std::fmt::Debug for Config {
             .field("listen", &self.listen)
             .field("data_dir", &self.data_dir)
             .field("database_url", &redacted)
+            .field("public_url", &self.public_url)
+            .field("templates_dir", &self.templates_dir)
+            .field("smtp", &self.smtp)
             .finish()
     }
 }
@@ -75,6 +104,16 @@ impl Config {
             .or_else(|| env("DATABASE_URL"))
             .or(file.database_url)
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("proofline.db").display()));
-        Ok(Config { listen, data_dir, database_url })
+        let public_url = env("PROOFLINE_PUBLIC_URL").or(file.public_url);
+        if let Some(url) = &public_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(user_error(format!("public_url {url:?} must start with http:// or https://")));
+        }
+        let mut smtp = file.smtp;
+        if let (Some(smtp), Some(password)) = (smtp.as_mut(), env("PROOFLINE_SMTP_PASSWORD")) {
+            smtp.password = Some(password);
+        }
+        Ok(Config { listen, data_dir, database_url, public_url, templates_dir: file.templates_dir, smtp })
     }
 }

@@ -3,6 +3,7 @@
 use crate::config::Config;
 use crate::{ServeArgs, backend, user_error};
 use proofline_engine::{Engine, EngineConfig, LocalBlobs, SystemClock};
+use proofline_notify::{EmailSetup, HttpConfig, Outbound, Templates};
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
@@ -12,12 +13,40 @@ pub fn init_logs() {
     let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
 }
 
+/// The engine on the configured store, without notification channels (commands that
+/// only read or write records need none).
 pub async fn engine_for(config: &Config) -> anyhow::Result<Engine> {
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| user_error(format!("cannot create {}: {e}", config.data_dir.display())))?;
     let store = backend::open(&config.database_url).await?;
     let blobs = Arc::new(LocalBlobs::new(config.data_dir.join("blobs")));
-    Ok(Engine::new(store, Arc::new(SystemClock), blobs, EngineConfig::default()))
+    let engine_config = EngineConfig {
+        public_url: config.public_url.clone().unwrap_or_else(|| format!("http://{}", config.listen)),
+        ..EngineConfig::default()
+    };
+    Ok(Engine::new(store, Arc::new(SystemClock), blobs, engine_config))
+}
+
+/// Adds the notification channels the configuration asks for. Without `[smtp]`, email is
+/// `fallback`: the demo writes it to the log, `serve` sends none.
+pub fn with_channels(engine: Engine, config: &Config, fallback: EmailSetup) -> anyhow::Result<Engine> {
+    let templates = match &config.templates_dir {
+        Some(dir) => Templates::from_dir(dir),
+        None => Templates::embedded(),
+    }
+    .map_err(|e| user_error(e.to_string()))?;
+    let email = match &config.smtp {
+        Some(smtp) => EmailSetup::Smtp(smtp.clone()),
+        None => fallback,
+    };
+    let mut engine = engine;
+    engine.config.email = !matches!(email, EmailSetup::Off);
+    let outbound = Outbound::new(templates, email, &HttpConfig::default()).map_err(|e| user_error(e.to_string()))?;
+    match outbound.email_mode() {
+        "off" => tracing::warn!("no [smtp] configured: people get in-app notices, but no email"),
+        mode => tracing::info!(email = mode, public_url = %engine.config.public_url, "notifications"),
+    }
+    Ok(engine.with_notifier(Arc::new(outbound)))
 }
 
 pub async fn bind(listen: &str) -> anyhow::Result<TcpListener> {
@@ -43,8 +72,11 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     init_logs();
     let config = Config::load(&args, "proofline-data")?;
     tracing::info!(?config, "starting");
-    let engine = engine_for(&config).await?;
+    let mut engine = with_channels(engine_for(&config).await?, &config, EmailSetup::Off)?;
     let listener = bind(&config.listen).await?;
+    if config.public_url.is_none() {
+        engine.config.public_url = format!("http://{}", listener.local_addr()?);
+    }
     tracing::info!(address = %listener.local_addr()?, backend = engine.store.backend(), "listening");
     run_until_stopped(engine, listener).await
 }

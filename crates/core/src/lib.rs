@@ -5,6 +5,7 @@ pub mod access;
 pub mod cadence;
 pub mod escalation;
 pub mod ids;
+pub mod notice;
 pub mod outage;
 pub mod process;
 pub mod proof;

@@ -348,3 +348,34 @@ fn type_matches(accepted: &str, content_type: &str) -> bool {
 
 #[cfg(test)]
 mod tests;
+
+impl ProofRequirement {
+    /// What this requirement asks for, in words a person reads in a message
+    /// ("Number (0 to 5 °C): Fridge temperature").
+    pub fn describe(&self) -> String {
+        let what = match &self.rule {
+            ProofRule::Photo { min: 1, .. } => "Photo".to_string(),
+            ProofRule::Photo { min, .. } => format!("{min} photos"),
+            ProofRule::File { .. } => "File".to_string(),
+            ProofRule::Number { unit, min, max } => {
+                let unit = unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+                match (min, max) {
+                    (Some(lo), Some(hi)) => format!("Number ({lo} to {hi}{unit})"),
+                    (Some(lo), None) => format!("Number (at least {lo}{unit})"),
+                    (None, Some(hi)) => format!("Number (at most {hi}{unit})"),
+                    (None, None) => {
+                        format!("Number{}", if unit.is_empty() { String::new() } else { format!(" ({})", unit.trim()) })
+                    }
+                }
+            }
+            ProofRule::Text { .. } => "Note".to_string(),
+            ProofRule::Checklist { items } => format!("Checklist of {}", items.len()),
+            ProofRule::Signature { .. } => "Signature".to_string(),
+            ProofRule::Link => "Link".to_string(),
+        };
+        match &self.label {
+            Some(label) if !label.trim().is_empty() => format!("{what}: {}", label.trim()),
+            _ => what,
+        }
+    }
+}

@@ -5,19 +5,29 @@
 mod blobs;
 mod clock;
 mod definitions;
+mod deliver;
+mod digest;
 mod error;
 mod escalate;
 mod materialize;
+mod messages;
+mod notices;
+mod notifier;
 mod processes;
+mod remind;
+mod route;
 mod runner;
 mod submit;
 mod tokens;
 
 pub use blobs::{BlobStore, LocalBlobs, Upload, sniff};
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use deliver::DeliveryPass;
 pub use error::EngineError;
 pub use materialize::plan_run;
-pub use processes::{ProcessChange, valid_key};
+pub use notices::{EndpointInput, new_webhook_secret};
+pub use notifier::*;
+pub use processes::{ProcessChange, RunStart, valid_key};
 pub use runner::PassOutcome;
 pub use submit::SubmitOutcome;
 
@@ -26,7 +36,8 @@ use jiff::SignedDuration;
 use proofline_core::access::Access;
 use proofline_core::{OrgId, PersonId};
 use proofline_store::Store;
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 
 /// Who is acting, as established by authentication: one person in one organization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +57,19 @@ pub struct EngineConfig {
     pub max_sleep: SignedDuration,
     /// Largest accepted evidence file.
     pub max_upload_bytes: usize,
+    /// The address people open Proofline at; links in messages start with it.
+    pub public_url: String,
+    /// Email can be sent; without it, people get in-app notices only.
+    pub email: bool,
+    /// How long a claimed delivery is hidden from other senders; after that, a send that
+    /// never reported back is tried again.
+    pub delivery_lease: SignedDuration,
+    /// Sends at once to any one destination (the SMTP relay, one endpoint).
+    pub per_destination: usize,
+    /// Sends at once in all.
+    pub max_in_flight: usize,
+    /// The longest one send may take before it counts as a retryable failure.
+    pub send_timeout: SignedDuration,
 }
 
 impl Default for EngineConfig {
@@ -55,6 +79,12 @@ impl Default for EngineConfig {
             batch: 2_000,
             max_sleep: SignedDuration::from_secs(1),
             max_upload_bytes: 20 * 1024 * 1024,
+            public_url: "http://localhost:8080".to_string(),
+            email: true,
+            delivery_lease: SignedDuration::from_mins(5),
+            per_destination: 4,
+            max_in_flight: 64,
+            send_timeout: SignedDuration::from_secs(30),
         }
     }
 }
@@ -66,7 +96,14 @@ pub struct Engine {
     pub clock: Arc<dyn Clock>,
     pub blobs: Arc<dyn BlobStore>,
     pub config: EngineConfig,
+    /// Renders and sends messages; without one, notices stay in the in-app list.
+    pub notifier: Option<Arc<dyn Notifier>>,
     definitions: Arc<Definitions>,
+    /// Wakes the delivery loop when routing has created deliveries.
+    deliveries_waiting: Arc<tokio::sync::Notify>,
+    /// When digests are next looked for, and the digest keys already considered.
+    digest_check: Arc<Mutex<Option<jiff::Timestamp>>>,
+    digest_seen: Arc<Mutex<HashSet<String>>>,
 }
 
 impl Engine {
@@ -77,7 +114,22 @@ impl Engine {
         config: EngineConfig,
     ) -> Engine {
         let definitions = Arc::new(Definitions::new(store.clone()));
-        Engine { store, clock, blobs, config, definitions }
+        Engine {
+            store,
+            clock,
+            blobs,
+            config,
+            notifier: None,
+            definitions,
+            deliveries_waiting: Arc::default(),
+            digest_check: Arc::default(),
+            digest_seen: Arc::default(),
+        }
+    }
+
+    pub fn with_notifier(mut self, notifier: Arc<dyn Notifier>) -> Engine {
+        self.notifier = Some(notifier);
+        self
     }
 
     pub fn now(&self) -> jiff::Timestamp {

@@ -74,6 +74,7 @@ pub fn plan_run(
         trigger: trigger.to_string(),
         started_by,
         state: if skipped { RunState::Skipped } else { RunState::Active },
+        idempotency_key: None,
         reason: skipped.then(|| "Proofline was not running during this occurrence's whole window".to_string()),
         tasks,
     }

@@ -150,10 +150,23 @@ impl Engine {
         Ok(())
     }
 
-    /// Starts a run now: by hand (`event` None) or for an event-triggered process.
-    pub async fn start_run(&self, actor: Actor, id: ProcessId, event: Option<&str>) -> Result<RunRecord, EngineError> {
+    /// Starts a run now: by hand (`event` None) or for an event-triggered process. With an
+    /// idempotency key, a repeated request returns the run the first one started.
+    pub async fn start_run(
+        &self,
+        actor: Actor,
+        id: ProcessId,
+        event: Option<&str>,
+        idempotency_key: Option<&str>,
+    ) -> Result<RunStart, EngineError> {
         if !actor.access.can_work() {
             return Err(EngineError::Forbidden("auditors cannot start runs".into()));
+        }
+        if let Some(key) = idempotency_key {
+            check_idempotency_key(key)?;
+            if let Some(run) = self.store.find_run_by_key(actor.org, id, key).await? {
+                return Ok(RunStart { run, created: false });
+            }
         }
         let process = self.store.get_process(actor.org, id).await?;
         if process.status != ProcessStatus::Active {
@@ -179,7 +192,7 @@ impl Engine {
         };
         let now = self.now();
         let mut roster = self.store.load_roster(actor.org).await?;
-        let run = crate::plan_run(
+        let mut run = crate::plan_run(
             actor.org,
             id,
             process.version,
@@ -191,14 +204,64 @@ impl Engine {
             Some(actor.person),
             &mut roster,
         );
+        run.idempotency_key = idempotency_key.map(str::to_string);
         let rotations = crate::materialize::roster_rotations(actor.org, &mut roster);
         let outcome = self.store.materialize(&[run], &[], &rotations, now).await?;
         if outcome.runs == 0 {
+            // Someone else with the same key got there between our read and our write.
+            if let Some(key) = idempotency_key
+                && let Some(run) = self.store.find_run_by_key(actor.org, id, key).await?
+            {
+                return Ok(RunStart { run, created: false });
+            }
             return Err(EngineError::Conflict(
                 "a run of this process was started at this same instant; try again".into(),
             ));
         }
         self.open_once(now).await?;
-        self.store.find_run(actor.org, id, now).await?.ok_or(EngineError::NotFound)
+        let run = self.store.find_run(actor.org, id, now).await?.ok_or(EngineError::NotFound)?;
+        Ok(RunStart { run, created: true })
     }
+
+    /// Starts a run of every active process of the organization triggered by event `name`
+    /// ("delivery"). The idempotency key is applied per process, so a retried call from
+    /// another system starts nothing new.
+    pub async fn trigger_event(
+        &self,
+        actor: Actor,
+        name: &str,
+        idempotency_key: Option<&str>,
+    ) -> Result<Vec<RunStart>, EngineError> {
+        if !actor.access.can_work() {
+            return Err(EngineError::Forbidden("auditors cannot start runs".into()));
+        }
+        let processes = self.store.list_processes(actor.org).await?;
+        let triggered: Vec<_> = processes
+            .into_iter()
+            .filter(|p| p.status == ProcessStatus::Active)
+            .filter(|p| matches!(&p.definition.cadence, Cadence::Event { name: n } if n == name))
+            .collect();
+        if triggered.is_empty() {
+            return Err(EngineError::invalid("event", format!("no active process starts on event {name:?}")));
+        }
+        let mut started = Vec::with_capacity(triggered.len());
+        for process in triggered {
+            started.push(self.start_run(actor, process.id, Some(name), idempotency_key).await?);
+        }
+        Ok(started)
+    }
+}
+
+/// A run that a request asked for, and whether this request created it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunStart {
+    pub run: RunRecord,
+    pub created: bool,
+}
+
+fn check_idempotency_key(key: &str) -> Result<(), EngineError> {
+    if key.is_empty() || key.len() > 255 || key.chars().any(|c| c.is_control()) {
+        return Err(EngineError::invalid("Idempotency-Key", "must be 1 to 255 characters without control characters"));
+    }
+    Ok(())
 }

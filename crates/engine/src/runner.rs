@@ -11,6 +11,10 @@ pub struct PassOutcome {
     pub tasks: u64,
     pub opened: u64,
     pub escalated: u64,
+    pub reminded: u64,
+    pub digests: u64,
+    /// Deliveries created from this pass's notices.
+    pub routed: u64,
 }
 
 impl Engine {
@@ -19,11 +23,28 @@ impl Engine {
         let materialized = self.materialize_once(now).await?;
         let opened = self.open_once(now).await?;
         let escalated = self.escalate_once(now).await?;
-        Ok(PassOutcome { runs: materialized.runs, tasks: materialized.tasks, opened, escalated })
+        let reminded = self.remind_once(now).await?;
+        let digests = self.digest_once(now).await?;
+        let routed = self.route_once(now).await?;
+        Ok(PassOutcome {
+            runs: materialized.runs,
+            tasks: materialized.tasks,
+            opened,
+            escalated,
+            reminded,
+            digests,
+            routed,
+        })
     }
 
-    /// Runs passes until `shutdown` turns true.
+    /// Runs passes until `shutdown` turns true, with delivery in a loop of its own so a
+    /// slow endpoint never delays an escalation.
     pub async fn run(&self, mut shutdown: watch::Receiver<bool>) {
+        let deliverer = {
+            let engine = self.clone();
+            let shutdown = shutdown.clone();
+            tokio::spawn(async move { engine.run_deliveries(shutdown).await })
+        };
         loop {
             let now = self.now();
             match self.pass(now).await {
@@ -39,8 +60,11 @@ impl Engine {
                 _ = shutdown.changed() => {}
             }
             if *shutdown.borrow() {
-                return;
+                break;
             }
+        }
+        if let Err(e) = deliverer.await {
+            tracing::error!(error = %e, "the delivery loop stopped abnormally");
         }
     }
 

@@ -110,3 +110,23 @@ impl<S: Send + Sync> FromRequestParts<S> for NoQuery {
         }
     }
 }
+
+/// The optional `Idempotency-Key` header: a client that retries a request sends the same
+/// key, and the request takes effect once.
+pub struct IdempotencyKey(pub Option<String>);
+
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        match parts.headers.get(IDEMPOTENCY_KEY) {
+            None => Ok(IdempotencyKey(None)),
+            Some(value) => value
+                .to_str()
+                .map(|key| IdempotencyKey(Some(key.trim().to_string())))
+                .map_err(|_| ApiError::bad_request("the Idempotency-Key header must be visible ASCII")),
+        }
+    }
+}

@@ -4,11 +4,16 @@
 //! at once, the compare-and-set guards (on `rev`, on a process's expected `next_run_at`)
 //! and row locks keep every transition single-winner.
 
+mod completion;
+mod deliveries;
 mod directory;
+mod notices;
 mod processes;
 mod records;
 mod rows;
+mod settings;
 mod work;
+mod writes;
 
 use proofline_store::{Store, StoreError};
 use sqlx::postgres::{PgPool, PgPoolOptions};

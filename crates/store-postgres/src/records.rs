@@ -8,7 +8,7 @@ use sqlx::postgres::PgRow;
 
 pub(crate) const TASK_COLUMNS: &str = "id, org_id, run_id, process_id, version, step_index, title, state, holder_id, assignee_id, level, blocked, scheduled_for, opens_at, due_at, completed_at, rev";
 pub(crate) const RUN_COLUMNS: &str =
-    "id, org_id, process_id, version, scheduled_for, trigger, started_by, state, reason";
+    "id, org_id, process_id, version, scheduled_for, trigger, started_by, state, reason, idempotency_key";
 pub(crate) const EVENT_COLUMNS: &str =
     "id, at, kind, task_id, run_id, process_id, actor_id, from_state, to_state, from_holder, to_holder, data";
 
@@ -47,6 +47,7 @@ pub(crate) fn run(row: &PgRow) -> Result<RunRecord> {
         started_by: get::<Option<i64>>(row, "started_by")?.map(PersonId),
         state: parse(RunState::parse(&state), "state", &state)?,
         reason: get(row, "reason")?,
+        idempotency_key: get(row, "idempotency_key")?,
     })
 }
 

@@ -91,3 +91,12 @@ async fn concurrent_completions_close_the_run() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_claims_never_share_a_delivery() {
+    on_fresh_database(|store| async move {
+        let store: Arc<dyn Store> = Arc::new(store);
+        contract::concurrent_claims_never_share_a_delivery(store).await;
+    })
+    .await;
+}

@@ -3,11 +3,16 @@
 //! Writes go through a single-connection pool so they never fight over SQLite's one
 //! write lock; reads use a separate pool and see committed data (WAL).
 
+mod completion;
+mod deliveries;
 mod directory;
+mod notices;
 mod processes;
 mod records;
 mod rows;
+mod settings;
 mod work;
+mod writes;
 
 use proofline_store::{Store, StoreError};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};

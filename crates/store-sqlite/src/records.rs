@@ -43,6 +43,7 @@ pub(crate) fn run(row: &SqliteRow) -> Result<RunRecord> {
         started_by: get::<Option<i64>>(row, "started_by")?.map(PersonId),
         state: parse(RunState::parse(&state), "state", &state)?,
         reason: get(row, "reason")?,
+        idempotency_key: get(row, "idempotency_key")?,
     })
 }
 

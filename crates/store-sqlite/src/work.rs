@@ -6,40 +6,14 @@ use crate::{SqliteStore, db, other};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use proofline_core::escalation::Move;
-use proofline_core::task::TaskState;
+use proofline_core::notice::NoticeKind;
 use proofline_core::{OrgId, PersonId, ProcessId, RunId, SubmissionId, TaskId};
 use proofline_store::*;
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 
 use crate::records::{TASK_COLUMNS, event, run, task};
-
-/// Inserts events given as a JSON array of objects with the events table's columns.
-const INSERT_EVENTS: &str = "INSERT INTO events (org_id, at, kind, task_id, run_id, process_id, actor_id, from_state, to_state, from_holder, to_holder, data)
-     SELECT value ->> 'org', value ->> 'at', value ->> 'kind', value ->> 'task', value ->> 'run', value ->> 'process', value ->> 'actor',
-            value ->> 'from_state', value ->> 'to_state', value ->> 'from_holder', value ->> 'to_holder', COALESCE(value -> 'data', '{}')
-     FROM jsonb_each(?1)";
-
-async fn insert_events(conn: &mut sqlx::SqliteConnection, events: &[Value]) -> Result<()> {
-    if events.is_empty() {
-        return Ok(());
-    }
-    sqlx::query(INSERT_EVENTS).bind(serde_json::to_string(events).map_err(other)?).execute(conn).await.map_err(db)?;
-    Ok(())
-}
-
-async fn save_rotations(conn: &mut sqlx::SqliteConnection, rotations: &[RotationUpdate]) -> Result<()> {
-    for r in rotations {
-        sqlx::query("UPDATE roles SET cursor = ?3 WHERE org_id = ?1 AND id = ?2")
-            .bind(r.org.0)
-            .bind(r.role.0)
-            .bind(i64::from(r.cursor))
-            .execute(&mut *conn)
-            .await
-            .map_err(db)?;
-    }
-    Ok(())
-}
+use crate::writes::{insert_events, insert_notices, move_records, save_rotations};
 
 #[async_trait]
 impl WorkStore for SqliteStore {
@@ -98,15 +72,17 @@ impl WorkStore for SqliteStore {
             .iter()
             .map(|r| {
                 json!({"org": r.org.0, "process": r.process.0, "version": r.version, "at": ms(r.scheduled_for), "trigger": r.trigger,
-                       "by": r.started_by.map(|p| p.0), "state": r.state.as_str(), "reason": r.reason})
+                       "by": r.started_by.map(|p| p.0), "state": r.state.as_str(), "reason": r.reason, "key": r.idempotency_key})
             })
             .collect();
+        // A run that exists for the instant, or for the idempotency key, is skipped: with no
+        // conflict target the clause covers both unique indexes.
         let created = sqlx::query(
-            "INSERT INTO runs (org_id, process_id, version, scheduled_for, trigger, started_by, state, reason, created_at)
+            "INSERT INTO runs (org_id, process_id, version, scheduled_for, trigger, started_by, state, reason, idempotency_key, created_at)
              SELECT value ->> 'org', value ->> 'process', value ->> 'version', value ->> 'at', value ->> 'trigger', value ->> 'by',
-                    value ->> 'state', value ->> 'reason', ?2
+                    value ->> 'state', value ->> 'reason', value ->> 'key', ?2
              FROM jsonb_each(?1) WHERE true
-             ON CONFLICT (process_id, scheduled_for) DO NOTHING
+             ON CONFLICT DO NOTHING
              RETURNING id, process_id, scheduled_for",
         )
         .bind(Value::Array(run_json).to_string())
@@ -162,10 +138,16 @@ impl WorkStore for SqliteStore {
 
     async fn open_ready(&self, now: Timestamp, limit: u32) -> Result<u64> {
         let mut tx = self.writer.begin().await.map_err(db)?;
+        // The holder hears "due soon" the organization's lead time before the deadline,
+        // unless that instant has already passed (or the lead time is zero).
         let opened = sqlx::query(
-            "UPDATE tasks SET state = 'open', due_at = MAX(due_at, ?1 + window_ms), rev = rev + 1
-             WHERE id IN (SELECT id FROM tasks WHERE state = 'waiting' AND blocked = 0 AND opens_at <= ?1 ORDER BY opens_at, id LIMIT ?2)
-             RETURNING id, org_id, run_id, process_id, holder_id, due_at",
+            "UPDATE tasks SET state = 'open', due_at = MAX(tasks.due_at, ?1 + tasks.window_ms), rev = tasks.rev + 1,
+                              remind_at = CASE WHEN o.due_soon_ms > 0 AND MAX(tasks.due_at, ?1 + tasks.window_ms) - o.due_soon_ms > ?1
+                                               THEN MAX(tasks.due_at, ?1 + tasks.window_ms) - o.due_soon_ms END
+             FROM orgs o
+             WHERE o.id = tasks.org_id
+               AND tasks.id IN (SELECT id FROM tasks WHERE state = 'waiting' AND blocked = 0 AND opens_at <= ?1 ORDER BY opens_at, id LIMIT ?2)
+             RETURNING id, org_id, run_id, process_id, holder_id, due_at, rev",
         )
         .bind(ms(now))
         .bind(i64::from(limit))
@@ -173,14 +155,27 @@ impl WorkStore for SqliteStore {
         .await
         .map_err(db)?;
         let mut events = Vec::with_capacity(opened.len());
+        let mut notices = Vec::with_capacity(opened.len());
         for row in &opened {
+            let (org, id, run, process) = (
+                get::<i64>(row, "org_id")?,
+                get::<i64>(row, "id")?,
+                get::<i64>(row, "run_id")?,
+                get::<i64>(row, "process_id")?,
+            );
+            let (holder, due_at, rev) =
+                (get::<i64>(row, "holder_id")?, get::<i64>(row, "due_at")?, get::<i64>(row, "rev")?);
             events.push(json!({
-                "org": get::<i64>(row, "org_id")?, "at": ms(now), "kind": "opened", "task": get::<i64>(row, "id")?,
-                "run": get::<i64>(row, "run_id")?, "process": get::<i64>(row, "process_id")?, "from_state": "waiting",
-                "to_state": "open", "to_holder": get::<i64>(row, "holder_id")?, "data": {"due_at": get::<i64>(row, "due_at")?},
+                "org": org, "at": ms(now), "kind": "opened", "task": id, "run": run, "process": process, "from_state": "waiting",
+                "to_state": "open", "to_holder": holder, "data": {"due_at": due_at},
+            }));
+            notices.push(json!({
+                "org": org, "person": holder, "kind": NoticeKind::TaskOpened, "key": format!("task.opened:{id}:{rev}"),
+                "task": id, "run": run, "process": process, "data": {"due_at": due_at},
             }));
         }
         insert_events(&mut tx, &events).await?;
+        insert_notices(&mut tx, &notices, now).await?;
         tx.commit().await.map_err(db)?;
         Ok(opened.len() as u64)
     }
@@ -229,34 +224,34 @@ impl WorkStore for SqliteStore {
             .collect();
         let mut tx = self.writer.begin().await.map_err(db)?;
         // Compare-and-set: a task completed or moved since it was read keeps its new state.
+        // A task that moves on gets a reminder before its new deadline; unresolved work none.
         let applied: Vec<(i64, i64, i64)> = sqlx::query_as(
             "UPDATE tasks SET state = j.value ->> 'state', holder_id = j.value ->> 'holder', level = j.value ->> 'level',
-                              due_at = j.value ->> 'due', rev = rev + 1
-             FROM jsonb_each(?1) j
-             WHERE tasks.id = j.value ->> 'id' AND tasks.rev = j.value ->> 'rev' AND tasks.state = 'open'
+                              due_at = j.value ->> 'due', rev = tasks.rev + 1,
+                              remind_at = CASE WHEN j.value ->> 'state' = 'open' AND o.due_soon_ms > 0
+                                                    AND (j.value ->> 'due') - o.due_soon_ms > ?2
+                                               THEN (j.value ->> 'due') - o.due_soon_ms END
+             FROM jsonb_each(?1) j, orgs o
+             WHERE tasks.id = j.value ->> 'id' AND tasks.rev = j.value ->> 'rev' AND tasks.state = 'open' AND o.id = tasks.org_id
              RETURNING tasks.id, tasks.run_id, tasks.process_id",
         )
         .bind(Value::Array(wire).to_string())
+        .bind(ms(now))
         .fetch_all(&mut *tx)
         .await
         .map_err(db)?;
         let by_id: HashMap<i64, &TaskMove> = moves.iter().map(|m| (m.task.0, m)).collect();
-        let events: Vec<Value> = applied
-            .iter()
-            .filter_map(|(id, run, process)| by_id.get(id).map(|m| (m, run, process)))
-            .map(|(m, run, process)| {
-                let (kind, to_state, holder, level) = match m.outcome {
-                    Move::To { level, holder, .. } => ("escalated", "open", holder, level),
-                    Move::Unresolved { holder } => ("unresolved", "unresolved", holder, m.from_level + 1),
-                };
-                json!({
-                    "org": m.org.0, "at": ms(now), "kind": kind, "task": m.task.0, "run": run, "process": process,
-                    "from_state": "open", "to_state": to_state, "from_holder": m.missed_by.0, "to_holder": holder.0,
-                    "data": {"missed_by": m.missed_by.0, "missed_due_at": ms(m.missed_due_at), "from_level": m.from_level, "level": level},
-                })
-            })
-            .collect();
+        let mut events = Vec::with_capacity(applied.len());
+        let mut notices = Vec::with_capacity(applied.len());
+        for (m, run, process) in
+            applied.iter().filter_map(|(id, run, process)| by_id.get(id).map(|m| (m, run, process)))
+        {
+            let (event, notice) = move_records(m, *run, *process, now);
+            events.push(event);
+            notices.push(notice);
+        }
         insert_events(&mut tx, &events).await?;
+        insert_notices(&mut tx, &notices, now).await?;
         save_rotations(&mut tx, rotations).await?;
         tx.commit().await.map_err(db)?;
         Ok(applied.len() as u64)
@@ -297,6 +292,17 @@ impl WorkStore for SqliteStore {
         row.as_ref().map(run).transpose()
     }
 
+    async fn find_run_by_key(&self, org: OrgId, process: ProcessId, key: &str) -> Result<Option<RunRecord>> {
+        let row = sqlx::query("SELECT * FROM runs WHERE org_id = ?1 AND process_id = ?2 AND idempotency_key = ?3")
+            .bind(org.0)
+            .bind(process.0)
+            .bind(key)
+            .fetch_optional(&self.writer)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(run).transpose()
+    }
+
     async fn get_task(&self, org: OrgId, id: TaskId) -> Result<TaskRecord> {
         let row =
             sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {TASK_COLUMNS} FROM tasks WHERE org_id = ?1 AND id = ?2")))
@@ -327,67 +333,12 @@ impl WorkStore for SqliteStore {
         rows.iter().map(task).collect()
     }
 
-    async fn complete_task(&self, c: &Completion) -> Result<SubmissionId> {
-        let mut tx = self.writer.begin().await.map_err(db)?;
-        let moved = sqlx::query(
-            "UPDATE tasks SET state = ?4, completed_at = ?5, rev = rev + 1
-             WHERE org_id = ?1 AND id = ?2 AND rev = ?3 AND state = ?6
-             RETURNING run_id, process_id, holder_id",
-        )
-        .bind(c.org.0)
-        .bind(c.task.0)
-        .bind(c.rev)
-        .bind(c.to_state.as_str())
-        .bind(c.to_state.is_final().then_some(ms(c.now)))
-        .bind(c.from_state.as_str())
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db)?;
-        let Some(moved) = moved else {
-            drop(tx);
-            return Err(self.missed_completion(c.org, c.task).await);
-        };
-        let run: i64 = get(&moved, "run_id")?;
-        let process: i64 = get(&moved, "process_id")?;
-        let holder: i64 = get(&moved, "holder_id")?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO submissions (org_id, task_id, person_id, at, evidence, exceptions) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
-        )
-        .bind(c.org.0)
-        .bind(c.task.0)
-        .bind(c.by.0)
-        .bind(ms(c.now))
-        .bind(c.evidence.to_string())
-        .bind(serde_json::to_string(&c.exceptions).map_err(other)?)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db)?;
-        let kind = if c.to_state == TaskState::Done { "completed" } else { "submitted" };
-        let event = json!({
-            "org": c.org.0, "at": ms(c.now), "kind": kind, "task": c.task.0, "run": run, "process": process, "actor": c.by.0,
-            "from_state": c.from_state.as_str(), "to_state": c.to_state.as_str(), "from_holder": holder, "to_holder": holder,
-            "data": {"submission": id, "exceptions": c.exceptions},
-        });
-        insert_events(&mut tx, &[event]).await?;
-        if !c.unblock.is_empty() {
-            let ids: Vec<i64> = c.unblock.iter().map(|t| t.0).collect();
-            sqlx::query("UPDATE tasks SET blocked = 0, rev = rev + 1 WHERE run_id = ?1 AND state = 'waiting' AND id IN (SELECT value FROM json_each(?2))")
-                .bind(run)
-                .bind(serde_json::to_string(&ids).map_err(other)?)
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?;
-        }
-        sqlx::query(
-            "UPDATE runs SET state = 'done' WHERE id = ?1 AND state = 'active'
-             AND NOT EXISTS (SELECT 1 FROM tasks WHERE run_id = ?1 AND state NOT IN ('done', 'cancelled', 'skipped'))",
-        )
-        .bind(run)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-        tx.commit().await.map_err(db)?;
-        Ok(SubmissionId(id))
+    async fn complete_task(&self, completion: &Completion) -> Result<SubmissionId> {
+        self.complete(completion).await
+    }
+
+    async fn return_task(&self, change: &TaskReturn) -> Result<()> {
+        self.send_back(change).await
     }
 
     async fn submissions(&self, org: OrgId, task: TaskId) -> Result<Vec<SubmissionRecord>> {
@@ -431,22 +382,5 @@ impl WorkStore for SqliteStore {
             .await
             .map_err(db)?;
         Ok(())
-    }
-}
-
-impl SqliteStore {
-    /// Why a completion's compare-and-set matched nothing: the task is not in this
-    /// organization at all, or it moved since the submitter read it.
-    async fn missed_completion(&self, org: OrgId, task: TaskId) -> StoreError {
-        let exists = sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM tasks WHERE org_id = ?1 AND id = ?2)")
-            .bind(org.0)
-            .bind(task.0)
-            .fetch_one(&self.reader)
-            .await;
-        match exists {
-            Ok(true) => StoreError::Conflict("the task changed since it was read".into()),
-            Ok(false) => StoreError::NotFound,
-            Err(e) => db(e),
-        }
     }
 }

@@ -32,3 +32,10 @@ async fn concurrent_completions_close_the_run() {
     let store: Arc<dyn Store> = Arc::new(store);
     contract::concurrent_completions_close_the_run(store).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_claims_never_share_a_delivery() {
+    let (store, _dir) = fresh().await;
+    let store: Arc<dyn Store> = Arc::new(store);
+    contract::concurrent_claims_never_share_a_delivery(store).await;
+}

@@ -6,13 +6,22 @@
 //! A backend runs them from its own tests, e.g.
 //! `proofline_store::contract::story(&store).await`.
 
+mod activity;
 mod completion;
+mod deliveries;
 mod directory;
+mod notices;
 mod processes;
 mod races;
+mod reminders;
+mod reopen;
+mod settings;
 mod work;
 
-pub use races::{concurrent_completion_and_escalation, concurrent_completions_close_the_run};
+pub use races::{
+    concurrent_claims_never_share_a_delivery, concurrent_completion_and_escalation,
+    concurrent_completions_close_the_run,
+};
 
 use crate::{EventRecord, Result, Store, StoreError};
 use jiff::{SignedDuration, Timestamp};
@@ -21,13 +30,20 @@ use proofline_core::{OrgId, PersonId, ProcessId, RoleId, SystemId};
 use serde_json::json;
 use std::fmt::Debug;
 
-/// One long scenario through every trait method: directory, processes, then the work loop
-/// (materialize, open, escalate, complete) of a bakery's opening checklist.
+/// One long scenario through every trait method: directory, processes, the work loop
+/// (materialize, open, escalate, complete) of a bakery's opening checklist, then what
+/// people hear of it: notices, reminders, work sent back, settings and deliveries.
 pub async fn story(store: &dyn Store) {
     assert!(!store.backend().is_empty(), "a backend names itself for logs and /readyz");
     let cast = directory::chapter(store).await;
     let processes = processes::chapter(store, &cast).await;
-    work::chapter(store, &cast, &processes).await;
+    let work = work::chapter(store, &cast, &processes).await;
+    notices::chapter(store, &cast, &processes, &work).await;
+    activity::chapter(store, &cast, &processes).await;
+    let endpoint = settings::chapter(store, &cast).await;
+    let closing = reminders::chapter(store, &cast, &processes).await;
+    reopen::chapter(store, &cast, &processes, &work, &closing).await;
+    deliveries::chapter(store, &cast, &work, endpoint).await;
 }
 
 /// The organizations and people the story is about.

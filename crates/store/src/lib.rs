@@ -5,16 +5,18 @@
 pub mod contract;
 mod directory;
 mod error;
+mod notices;
 mod processes;
 mod work;
 
 pub use directory::*;
 pub use error::StoreError;
+pub use notices::*;
 pub use processes::*;
 pub use work::*;
 
 /// Everything Proofline stores, in one object the rest of the code can hold.
-pub trait Store: DirectoryStore + ProcessStore + WorkStore + Send + Sync + 'static {
+pub trait Store: DirectoryStore + ProcessStore + WorkStore + NoticeStore + Send + Sync + 'static {
     /// Which backend this is, for logs and `/readyz`.
     fn backend(&self) -> &'static str;
 }

@@ -61,6 +61,9 @@ pub struct NewRun {
     pub state: RunState,
     /// Why a run was skipped.
     pub reason: Option<String>,
+    /// Given by the system that asked for the run: a second run with the same key for
+    /// the same process is not created.
+    pub idempotency_key: Option<String>,
     pub tasks: Vec<NewTask>,
 }
 
@@ -129,6 +132,7 @@ pub struct RunRecord {
     pub started_by: Option<PersonId>,
     pub state: RunState,
     pub reason: Option<String>,
+    pub idempotency_key: Option<String>,
 }
 
 /// A task whose window has closed, with what the engine needs to move it.
@@ -202,6 +206,20 @@ pub struct EventRecord {
     pub data: Value,
 }
 
+/// A reviewer sends finished or submitted work back to its holder with a reason; the task
+/// opens again with a fresh window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskReturn {
+    pub org: OrgId,
+    pub task: TaskId,
+    /// The task as the reviewer saw it.
+    pub rev: i64,
+    pub by: PersonId,
+    pub reason: String,
+    pub due_at: Timestamp,
+    pub now: Timestamp,
+}
+
 /// Filters for listing tasks.
 #[derive(Debug, Clone, Default)]
 pub struct TaskQuery {
@@ -236,10 +254,15 @@ pub trait WorkStore {
     async fn get_run(&self, org: OrgId, id: RunId) -> Result<RunRecord>;
     /// The run of `process` scheduled for exactly `scheduled_for`, if any.
     async fn find_run(&self, org: OrgId, process: ProcessId, scheduled_for: Timestamp) -> Result<Option<RunRecord>>;
+    /// The run of `process` started with this idempotency key, if any.
+    async fn find_run_by_key(&self, org: OrgId, process: ProcessId, key: &str) -> Result<Option<RunRecord>>;
     async fn get_task(&self, org: OrgId, id: TaskId) -> Result<TaskRecord>;
     async fn list_tasks(&self, org: OrgId, query: &TaskQuery) -> Result<Vec<TaskRecord>>;
     /// `Conflict` when the task moved since it was read.
     async fn complete_task(&self, completion: &Completion) -> Result<SubmissionId>;
+    /// Reopens a done or submitted task for its holder (`Conflict` when it changed since
+    /// read), writing a `returned` event and a `task.returned` notice.
+    async fn return_task(&self, change: &TaskReturn) -> Result<()>;
     async fn submissions(&self, org: OrgId, task: TaskId) -> Result<Vec<SubmissionRecord>>;
     async fn task_history(&self, org: OrgId, task: TaskId) -> Result<Vec<EventRecord>>;
     /// Remembers a stored evidence file (idempotent by hash).

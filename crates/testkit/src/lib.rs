@@ -1,12 +1,25 @@
 //! Test harness: a manual clock, a fresh store per test (SQLite temp file, or PostgreSQL
 //! when `PROOFLINE_TEST_DATABASE_URL` is set), and an engine wired to both.
 
+mod recording;
+
+pub use recording::{RecordingNotifier, Sent, Trouble};
+
 use jiff::SignedDuration;
 use proofline_engine::{Engine, EngineConfig, LocalBlobs};
 use proofline_store::Store;
 use std::sync::Arc;
 
 pub use proofline_engine::ManualClock;
+
+/// An HTTP client for tests that call the app. The notification channels build reqwest
+/// with rustls and no built-in crypto provider (they bring *ring*), and features unify
+/// across a build, so a plain `Client::new()` needs a process-wide provider first.
+pub fn http_client() -> reqwest::Client {
+    // Err means another test installed it first, which is as good.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
 
 /// A manual clock starting at an RFC 3339 instant.
 pub fn clock_at(start: &str) -> ManualClock {
@@ -28,11 +41,12 @@ impl TestStore {
     }
 }
 
-/// An engine on a fresh SQLite store with a manual clock.
+/// An engine on a fresh SQLite store with a manual clock and a recording notifier.
 pub struct TestEngine {
     pub engine: Engine,
     pub clock: ManualClock,
     pub store: TestStore,
+    pub notifier: RecordingNotifier,
 }
 
 impl TestEngine {
@@ -40,8 +54,10 @@ impl TestEngine {
         let store = TestStore::sqlite().await;
         let clock = clock_at(at);
         let blobs = Arc::new(LocalBlobs::new(store.dir.path().join("blobs")));
-        let engine = Engine::new(store.store.clone(), Arc::new(clock.clone()), blobs, EngineConfig::default());
-        TestEngine { engine, clock, store }
+        let notifier = RecordingNotifier::default();
+        let engine = Engine::new(store.store.clone(), Arc::new(clock.clone()), blobs, EngineConfig::default())
+            .with_notifier(Arc::new(notifier.clone()));
+        TestEngine { engine, clock, store, notifier }
     }
 
     /// Moves the clock and runs one engine pass at the new instant.

@@ -111,7 +111,7 @@ pub async fn replay(live: &Engine, seeded: &Seeded) -> anyhow::Result<()> {
         let delivery_day = matches!(local.weekday(), jiff::civil::Weekday::Tuesday | jiff::civil::Weekday::Thursday);
         if delivery_day && local.hour() == 9 && delivered_today != Some(local.date()) {
             delivered_today = Some(local.date());
-            engine.start_run(seeded.owner, seeded.delivery, Some("delivery")).await?;
+            engine.start_run(seeded.owner, seeded.delivery, Some("delivery"), None).await?;
         }
         let open = engine
             .store
@@ -133,6 +133,20 @@ pub async fn replay(live: &Engine, seeded: &Seeded) -> anyhow::Result<()> {
             let actor = Actor { org: seeded.org, person: task.holder, access: Access::Member };
             // A task that moved meanwhile is simply someone else's now.
             let _ = engine.submit_proof(actor, task.id, values, uploads).await;
+        }
+    }
+    mark_history_read(&engine, seeded, end).await
+}
+
+/// Three months of notices would bury the in-app lists: what is older than a day counts
+/// as read, so each person starts with only yesterday's and today's unread.
+async fn mark_history_read(engine: &Engine, seeded: &Seeded, end: Timestamp) -> anyhow::Result<()> {
+    let yesterday = end - SignedDuration::from_hours(24);
+    for (person, _) in &seeded.people {
+        let unread = engine.store.list_notices(seeded.org, *person, true, None, 100_000).await?;
+        let old: Vec<i64> = unread.iter().filter(|n| n.created_at < yesterday).map(|n| n.id).collect();
+        if !old.is_empty() {
+            engine.store.mark_read(seeded.org, *person, &old, end).await?;
         }
     }
     Ok(())

@@ -6,7 +6,8 @@ mod seed;
 
 use crate::ServeArgs;
 use crate::config::Config;
-use crate::serve::{bind, engine_for, init_logs, run_until_stopped};
+use crate::serve::{bind, engine_for, init_logs, run_until_stopped, with_channels};
+use proofline_notify::EmailSetup;
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     init_logs();
@@ -21,8 +22,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             seeded.org
         }
     };
+    let mut engine = with_channels(engine, &config, EmailSetup::Log)?;
     let listener = bind(&config.listen).await?;
     let address = listener.local_addr()?;
+    if config.public_url.is_none() {
+        engine.config.public_url = format!("http://{address}");
+    }
     println!("Proofline demo running at http://{address}");
     println!("  API: http://{address}/api/v1   OpenAPI: http://{address}/api/openapi.json");
     println!("  data: {}", config.data_dir.display());

@@ -81,7 +81,7 @@ impl App {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
         let base = format!("http://{}", listener.local_addr().expect("an address"));
         tokio::spawn(proofline_server::serve(listener, t.engine.clone(), std::future::pending()));
-        App { t, base, client: reqwest::Client::new(), olga, mia, ben, cara, dan, ali, eve }
+        App { t, base, client: proofline_testkit::http_client(), olga, mia, ben, cara, dan, ali, eve }
     }
 
     pub fn request(&self, method: Method, path: &str, who: Option<&Person>) -> RequestBuilder {

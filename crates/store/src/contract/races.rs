@@ -1,12 +1,13 @@
-//! Two writers on the same rows at once. The store's compare-and-set transitions must let
-//! exactly one of them win, whatever the interleaving; repeated on fresh tasks to give the
-//! scheduler many chances to interleave them differently.
+//! Two writers on the same rows at once. The store's compare-and-set transitions and claims
+//! must let exactly one of them win, whatever the interleaving; repeated on fresh rows to
+//! give the scheduler many chances to interleave them differently.
 
 use super::{at, definition, kinds, mins};
 use crate::*;
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use proofline_core::access::Access;
 use proofline_core::escalation::Move;
+use proofline_core::notice::{Channel, NoticeKind};
 use proofline_core::process::ProcessStatus;
 use proofline_core::roles::PickRule;
 use proofline_core::task::TaskState;
@@ -60,6 +61,7 @@ async fn open_run(store: &dyn Store, s: &Setup, round: i64, steps: u32) -> Vec<T
         started_by: Some(s.manager),
         state: RunState::Active,
         reason: None,
+        idempotency_key: None,
         tasks: (0..steps)
             .map(|step| NewTask {
                 step_index: step,
@@ -158,5 +160,66 @@ pub async fn concurrent_completions_close_the_run(store: Arc<dyn Store>) {
         two.await.unwrap().expect("the second completion succeeds");
         let run = store.get_run(s.org, tasks[0].run).await.unwrap();
         assert_eq!(run.state, RunState::Done, "round {round}: the run is done once both of its tasks are");
+    }
+}
+
+/// Two delivery workers claim from the same queue at once, in small batches, until it is
+/// empty: every delivery is handed out exactly once.
+pub async fn concurrent_claims_never_share_a_delivery(store: Arc<dyn Store>) {
+    const PER_ROUND: usize = 24;
+    // Longer than the whole test, so a later round never sees an earlier round's rows again.
+    let lease = SignedDuration::from_hours(24);
+    let s = setup(&*store).await;
+    for round in 0..ROUNDS {
+        let now = s.start + mins(round);
+        let notice = NewNotice {
+            org: s.org,
+            person: Some(s.worker),
+            kind: NoticeKind::DailyDigest,
+            key: format!("digest.daily:{}:{round}", s.worker),
+            task: None,
+            run: None,
+            process: None,
+            data: json!({}),
+        };
+        assert_eq!(store.add_notices(&[notice], now).await.unwrap(), 1);
+        let notice = store.unrouted_notices(10).await.unwrap().remove(0);
+        let deliveries: Vec<NewDelivery> = (0..PER_ROUND)
+            .map(|i| NewDelivery {
+                org: s.org,
+                notice: notice.id,
+                channel: Channel::Webhook,
+                endpoint: None,
+                destination: format!("endpoint:{}", i % 3),
+                address: format!("https://race.test/{i}"),
+                dedupe_key: format!("{}/{}/{i}", s.org, notice.key),
+                subject: String::new(),
+                body: "{}".into(),
+                html: None,
+                not_before: now,
+            })
+            .collect();
+        assert_eq!(store.route_notices(&[notice.id], &deliveries, now).await.unwrap(), PER_ROUND as u64);
+        let worker = |store: Arc<dyn Store>| async move {
+            let mut mine = Vec::new();
+            loop {
+                let claimed = store.claim_deliveries(now, now + lease, 5, &[]).await.expect("claiming works");
+                if claimed.is_empty() {
+                    return mine;
+                }
+                mine.extend(claimed.into_iter().map(|d| (d.id, d.attempts)));
+            }
+        };
+        let one = tokio::spawn(worker(Arc::clone(&store)));
+        let two = tokio::spawn(worker(Arc::clone(&store)));
+        let mut all = one.await.expect("the first worker does not panic");
+        all.extend(two.await.expect("the second worker does not panic"));
+        assert!(store.claim_deliveries(now, now + lease, 100, &[]).await.unwrap().is_empty());
+        all.sort();
+        let before = all.len();
+        all.dedup_by_key(|(id, _)| *id);
+        assert_eq!(before, all.len(), "round {round}: a delivery was handed to both workers");
+        assert_eq!(all.len(), PER_ROUND, "round {round}: every delivery was claimed");
+        assert!(all.iter().all(|(_, attempts)| *attempts == 1), "round {round}: each claimed once");
     }
 }

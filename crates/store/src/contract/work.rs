@@ -32,7 +32,7 @@ pub(super) struct Work {
     pub skipped_run: RunId,
 }
 
-pub(super) async fn chapter(store: &dyn Store, cast: &Cast, processes: &Processes) {
+pub(super) async fn chapter(store: &dyn Store, cast: &Cast, processes: &Processes) -> Work {
     // Open-task load is counted for members of least-loaded roles, the rule that uses it.
     let floor = crate::RoleFields {
         name: "Floor".into(),
@@ -45,6 +45,7 @@ pub(super) async fn chapter(store: &dyn Store, cast: &Cast, processes: &Processe
     open(store, cast, processes, &work).await;
     escalate(store, cast, processes, &work).await;
     completion::chapter(store, cast, processes, &work).await;
+    work
 }
 
 /// Which processes are due, and when the engine should wake, before any run exists.
@@ -96,6 +97,7 @@ async fn materialize(store: &dyn Store, cast: &Cast, p: &Processes) -> Work {
         started_by: None,
         state: RunState::Active,
         reason: None,
+        idempotency_key: None,
         tasks: vec![
             NewTask {
                 step_index: 0,
@@ -145,6 +147,7 @@ async fn materialize(store: &dyn Store, cast: &Cast, p: &Processes) -> Work {
             started_by: None,
             state: RunState::Active,
             reason: None,
+            idempotency_key: None,
         }
     );
     assert_eq!(store.get_run(acme, run.id).await.unwrap(), run);
@@ -221,6 +224,7 @@ async fn materialize(store: &dyn Store, cast: &Cast, p: &Processes) -> Work {
         started_by: Some(ben),
         state: RunState::Active,
         reason: None,
+        idempotency_key: None,
         tasks: vec![NewTask {
             step_index: 0,
             title: "Lock the back door".into(),

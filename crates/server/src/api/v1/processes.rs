@@ -7,7 +7,7 @@ use super::runs::RunView;
 use crate::AppState;
 use crate::auth::{Caller, Manager, Worker};
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiPath, ApiQuery, NoQuery, OptionalJson};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, NoQuery, OptionalJson};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -267,19 +267,24 @@ async fn occurrences(
     }
 }
 
-/// Starts a run now, by hand or for an event (anyone but auditors).
+/// Starts a run now, by hand or for an event (anyone but auditors). With an
+/// `Idempotency-Key` header, a repeated request answers 200 with the run the first one
+/// started instead of starting another.
 #[utoipa::path(post, operation_id = "start_run", path = "/processes/{id}/runs", tag = "processes",
     request_body(content = Option<StartRunBody>, description = "Optional; `event` for event-triggered processes"),
-    params(("id" = i64, Path, description = "Process id")),
-    responses((status = 201, body = RunView), (status = 409, description = "The process is not active")))]
+    params(("id" = i64, Path, description = "Process id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request start one run, not two")),
+    responses((status = 201, body = RunView), (status = 200, body = RunView, description = "Started earlier with this key"),
+        (status = 409, description = "The process is not active")))]
 async fn start_run(
     State(state): State<AppState>,
     Worker(actor): Worker,
     ApiPath(id): ApiPath<ProcessId>,
+    IdempotencyKey(key): IdempotencyKey,
     OptionalJson(body): OptionalJson<StartRunBody>,
 ) -> Result<(StatusCode, Json<RunView>), ApiError> {
     let event = body.and_then(|b| b.event);
-    let run = state.engine.start_run(actor, id, event.as_deref()).await?;
-    let view = RunView::load(&state, actor.org, run).await?;
-    Ok((StatusCode::CREATED, Json(view)))
+    let start = state.engine.start_run(actor, id, event.as_deref(), key.as_deref()).await?;
+    let status = if start.created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(RunView::load(&state, actor.org, start.run).await?)))
 }

@@ -1,6 +1,9 @@
 //! `proofline bench`: the engine's budgets measured on a temporary SQLite file, one JSON
 //! line per figure. Run it on a release build: `cargo run --release -- bench`.
 
+mod outbox;
+mod sinks;
+
 use crate::user_error;
 use jiff::{SignedDuration, Timestamp};
 use proofline_core::access::Access;
@@ -26,6 +29,12 @@ pub struct BenchArgs {
     /// Tasks falling due while the real loop runs, for the deadline-to-move delay.
     #[arg(long, default_value_t = 20_000)]
     pub due_during_loop: u32,
+    /// Notices for the outbox throughput figures (each becomes one email and one webhook).
+    #[arg(long, default_value_t = 5_000)]
+    pub messages: u32,
+    /// Run only one part: `engine` (materialize, escalate, deadlines) or `outbox`.
+    #[arg(long, value_parser = ["engine", "outbox"])]
+    pub only: Option<String>,
 }
 
 fn figure(name: &str, value: f64, unit: &str, extra: serde_json::Value) {
@@ -130,13 +139,23 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         return Err(user_error("--processes and --tasks must be positive, --due-during-loop at most --tasks"));
     }
     let dir = tempfile::tempdir()?;
-    let t0: Timestamp = "2026-06-01T00:00:00Z".parse()?;
     let (idle, _) = memory_mb();
     figure("idle_resident_memory", idle, "MB", json!({"budget": "< 30"}));
+    if args.only.as_deref() != Some("outbox") {
+        engine_figures(&args, dir.path()).await?;
+    }
+    if args.only.as_deref() != Some("engine") {
+        outbox::run(dir.path(), args.messages.max(1)).await?;
+    }
+    Ok(())
+}
+
+async fn engine_figures(args: &BenchArgs, dir: &std::path::Path) -> anyhow::Result<()> {
+    let t0: Timestamp = "2026-06-01T00:00:00Z".parse()?;
 
     // Materialize: every process has an occurrence due now.
     let clock = ManualClock::new(t0);
-    let (engine, owner, _) = setup(dir.path(), "materialize", Arc::new(clock.clone())).await?;
+    let (engine, owner, _) = setup(dir, "materialize", Arc::new(clock.clone())).await?;
     let def = definition(owner.person, "DTSTART:20260601T003000Z\nRRULE:FREQ=DAILY")?;
     for i in 0..args.processes {
         engine
@@ -163,7 +182,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
 
     // Escalate: a million tasks whose window closed.
     drop(engine);
-    let (engine, owner, _) = setup(dir.path(), "escalate", Arc::new(ManualClock::new(t0))).await?;
+    let (engine, owner, _) = setup(dir, "escalate", Arc::new(ManualClock::new(t0))).await?;
     let def = definition(owner.person, "manual")?;
     let process = engine.store.create_process(owner.org, "overdue", ProcessStatus::Active, &def, None, t0).await?;
     insert_tasks(&engine, owner.org, process, &def, args.tasks, t0, |_| t0).await?;
@@ -183,7 +202,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     // one by one over the next seconds. Peak memory is measured for this phase alone.
     drop(engine);
     reset_peak_memory();
-    let (engine, owner, sqlite) = setup(dir.path(), "deadlines", Arc::new(SystemClock)).await?;
+    let (engine, owner, sqlite) = setup(dir, "deadlines", Arc::new(SystemClock)).await?;
     let def = definition(owner.person, "manual")?;
     let process = engine.store.create_process(owner.org, "open", ProcessStatus::Active, &def, None, t0).await?;
     let soon = args.due_during_loop;

@@ -1,0 +1,213 @@
+//! Builds the [`Message`] a notice is worded from: the task and its process, the people
+//! involved, and every time written in the reader's zone.
+
+use crate::notifier::*;
+use crate::{Engine, EngineError};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use proofline_core::cadence::lookup_zone;
+use proofline_core::notice::{Channel, EndpointRoute, NoticeKind, Preferences};
+use proofline_core::task::TaskState;
+use proofline_core::{OrgId, PersonId, ProcessId};
+use proofline_store::{NoticeRecord, Org, Person, TaskQuery, TaskRecord};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// Open tasks a digest lists at most.
+const DIGEST_TASKS: u32 = 50;
+
+/// One organization as routing sees it, loaded once per pass.
+pub(crate) struct OrgView {
+    pub org: Org,
+    pub zone: TimeZone,
+    pub people: HashMap<PersonId, Person>,
+    pub preferences: HashMap<PersonId, Preferences>,
+    pub routes: Vec<EndpointRoute>,
+}
+
+impl OrgView {
+    pub fn zone_of(&self, person: Option<PersonId>) -> TimeZone {
+        person
+            .and_then(|p| self.preferences.get(&p))
+            .and_then(|p| p.zone.as_deref())
+            .and_then(|z| lookup_zone(z).ok())
+            .unwrap_or_else(|| self.zone.clone())
+    }
+
+    fn person(&self, id: PersonId, with_email: bool) -> PersonRef {
+        match self.people.get(&id) {
+            Some(p) => PersonRef { id, name: p.name.clone(), email: with_email.then(|| p.email.clone()) },
+            None => PersonRef { id, name: format!("person {id}"), email: None },
+        }
+    }
+}
+
+pub(crate) fn when(at: Timestamp, zone: &TimeZone) -> When {
+    let local = at.to_zoned(zone.clone()).strftime("%a %-d %b %Y, %H:%M %Z").to_string();
+    When { at, local }
+}
+
+fn data_ms(data: &Value, field: &str) -> Option<Timestamp> {
+    data.get(field).and_then(Value::as_i64).and_then(|ms| Timestamp::from_millisecond(ms).ok())
+}
+
+fn data_person(data: &Value, field: &str) -> Option<PersonId> {
+    data.get(field).and_then(Value::as_i64).map(PersonId)
+}
+
+impl Engine {
+    pub(crate) async fn org_view(&self, org: OrgId) -> Result<OrgView, EngineError> {
+        let record = self.store.get_org(org).await?;
+        let zone = lookup_zone(&record.zone).unwrap_or(TimeZone::UTC);
+        let people = self.store.list_people(org).await?.into_iter().map(|p| (p.id, p)).collect();
+        let routes = self
+            .store
+            .list_endpoints(org)
+            .await?
+            .into_iter()
+            .map(|e| EndpointRoute {
+                id: e.id,
+                channel: e.channel,
+                url: e.url,
+                events: e.events.into_iter().collect(),
+                active: e.active,
+            })
+            .collect();
+        Ok(OrgView { org: record, zone, people, preferences: HashMap::new(), routes })
+    }
+
+    pub(crate) async fn load_preferences(&self, view: &mut OrgView, person: PersonId) -> Result<(), EngineError> {
+        if !view.preferences.contains_key(&person) {
+            let preferences = self.store.preferences(view.org.id, person).await.unwrap_or_default();
+            view.preferences.insert(person, preferences);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.config.public_url.trim_end_matches('/'))
+    }
+
+    async fn task_ref(&self, view: &OrgView, task: &TaskRecord, zone: &TimeZone) -> Result<TaskRef, EngineError> {
+        let definition = self.definitions.get(task.process, task.version).await?;
+        let proof = definition
+            .steps
+            .get(task.step_index as usize)
+            .map(|step| step.proof.iter().map(|r| r.describe()).collect())
+            .unwrap_or_default();
+        Ok(TaskRef {
+            id: task.id,
+            run: task.run,
+            title: task.title.clone(),
+            state: task.state.as_str().to_string(),
+            process: ProcessRef { id: task.process, name: definition.name.clone() },
+            holder: view.person(task.holder, false),
+            due: when(task.due_at, zone),
+            level: task.level,
+            proof,
+            url: self.link(&format!("/tasks/{}", task.id)),
+        })
+    }
+
+    /// The message for one notice, as its recipient will read it.
+    pub(crate) async fn message(&self, view: &OrgView, notice: &NoticeRecord) -> Result<Message, EngineError> {
+        let zone = view.zone_of(notice.person);
+        let data = &notice.data;
+        let task = match notice.task {
+            Some(id) => Some(self.task_ref(view, &self.store.get_task(view.org.id, id).await?, &zone).await?),
+            None => None,
+        };
+        let failure = (notice.kind == NoticeKind::DeliveryFailed).then(|| FailureRef {
+            channel: data.get("channel").and_then(Value::as_str).and_then(Channel::parse).unwrap_or(Channel::Email),
+            address: data.get("address").and_then(Value::as_str).unwrap_or_default().to_string(),
+            attempts: data.get("attempts").and_then(Value::as_u64).unwrap_or_default() as u32,
+            notice: data
+                .get("notice_kind")
+                .and_then(Value::as_str)
+                .and_then(NoticeKind::parse)
+                .unwrap_or(NoticeKind::TaskOpened),
+        });
+        let digest = match notice.kind {
+            NoticeKind::DailyDigest | NoticeKind::WeeklyDigest => Some(self.digest(view, notice, &zone).await?),
+            _ => None,
+        };
+        let url = match (&task, notice.kind) {
+            (_, NoticeKind::DeliveryFailed) => self.link("/settings/deliveries"),
+            (Some(task), _) => task.url.clone(),
+            (None, NoticeKind::WeeklyDigest) => self.link("/inbox"),
+            (None, _) => self.link("/"),
+        };
+        Ok(Message {
+            kind: notice.kind,
+            occurred_at: notice.created_at,
+            org: OrgRef { id: view.org.id, name: view.org.name.clone() },
+            recipient: notice.person.map(|p| view.person(p, true)),
+            task,
+            missed_by: data_person(data, "missed_by").map(|p| view.person(p, false)),
+            missed_due: data_ms(data, "missed_due_at").map(|at| when(at, &zone)),
+            by: data_person(data, "by").map(|p| view.person(p, false)),
+            reason: data.get("reason").or_else(|| data.get("error")).and_then(Value::as_str).map(str::to_string),
+            digest,
+            failure,
+            url,
+        })
+    }
+
+    async fn digest(&self, view: &OrgView, notice: &NoticeRecord, zone: &TimeZone) -> Result<Digest, EngineError> {
+        let org = view.org.id;
+        let person = notice.person.ok_or(EngineError::NotFound)?;
+        let data = &notice.data;
+        let until = data_ms(data, "until").unwrap_or(notice.created_at);
+        let since = data_ms(data, "since").unwrap_or(until - jiff::SignedDuration::from_hours(24));
+        let period = data.get("period").and_then(Value::as_str).unwrap_or_default().to_string();
+        let held = TaskQuery {
+            holder: Some(person),
+            states: vec![TaskState::Open, TaskState::Unresolved],
+            run: None,
+            limit: DIGEST_TASKS,
+        };
+        let mut open = Vec::new();
+        for task in self.store.list_tasks(org, &held).await? {
+            open.push(self.task_ref(view, &task, zone).await?);
+        }
+        let activity = self.store.person_activity(org, person, since, until).await?;
+        let mut digest = Digest {
+            period,
+            open,
+            completed: activity.completed,
+            missed: activity.missed,
+            moved_to: activity.moved_to,
+            processes: Vec::new(),
+            unresolved: Vec::new(),
+            patterns: Vec::new(),
+        };
+        if notice.kind == NoticeKind::WeeklyDigest {
+            let owned: HashMap<ProcessId, String> = self
+                .store
+                .list_processes(org)
+                .await?
+                .into_iter()
+                .filter(|p| p.definition.owner == person)
+                .map(|p| (p.id, p.definition.name))
+                .collect();
+            for week in self.store.process_activity(org, since, until).await? {
+                if let Some(name) = owned.get(&week.process) {
+                    digest.processes.push(ProcessWeek {
+                        process: ProcessRef { id: week.process, name: name.clone() },
+                        completed: week.completed,
+                        moved: week.moved,
+                        unresolved: week.unresolved,
+                    });
+                }
+            }
+            let unresolved =
+                TaskQuery { holder: None, states: vec![TaskState::Unresolved], run: None, limit: DIGEST_TASKS };
+            for task in self.store.list_tasks(org, &unresolved).await? {
+                if owned.contains_key(&task.process) {
+                    digest.unresolved.push(self.task_ref(view, &task, zone).await?);
+                }
+            }
+        }
+        Ok(digest)
+    }
+}

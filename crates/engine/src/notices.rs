@@ -1,0 +1,195 @@
+//! Use cases around notifications: preferences and settings, connected endpoints, the
+//! personal calendar feed, and sending work back to its holder.
+
+use crate::blobs::sha256_hex;
+use crate::{Actor, Engine, EngineError};
+use base64::Engine as _;
+use proofline_core::cadence::lookup_zone;
+use proofline_core::notice::{Channel, NotifySettings, Preferences};
+use proofline_core::task::TaskState;
+use proofline_core::{OrgId, PersonId, TaskId};
+use proofline_store::{EndpointFields, StoreError, TaskQuery, TaskRecord, TaskReturn};
+
+/// Tasks a calendar feed lists at most.
+const CALENDAR_LIMIT: u32 = 500;
+
+fn random_bytes<const N: usize>() -> Result<[u8; N], EngineError> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|e| EngineError::Store(StoreError::Other(format!("no randomness: {e}"))))?;
+    Ok(bytes)
+}
+
+/// A Standard Webhooks signing secret: `whsec_` and 24 random bytes in base64.
+pub fn new_webhook_secret() -> Result<String, EngineError> {
+    Ok(format!("whsec_{}", base64::engine::general_purpose::STANDARD.encode(random_bytes::<24>()?)))
+}
+
+fn require_manager(actor: Actor, what: &str) -> Result<(), EngineError> {
+    if actor.access.can_manage() {
+        Ok(())
+    } else {
+        Err(EngineError::Forbidden(format!("only managers and owners can {what}")))
+    }
+}
+
+/// What an endpoint is made of, before it gets a secret.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndpointInput {
+    pub channel: Channel,
+    pub name: String,
+    pub url: String,
+    pub events: Vec<proofline_core::notice::NoticeKind>,
+    pub active: bool,
+}
+
+impl Engine {
+    pub async fn set_preferences(
+        &self,
+        actor: Actor,
+        person: PersonId,
+        preferences: &Preferences,
+    ) -> Result<(), EngineError> {
+        if person != actor.person {
+            require_manager(actor, "change someone else's notification preferences")?;
+        }
+        if let Some(zone) = &preferences.zone {
+            lookup_zone(zone).map_err(|e| EngineError::invalid("zone", e.to_string()))?;
+        }
+        self.store.set_preferences(actor.org, person, preferences).await?;
+        Ok(())
+    }
+
+    pub async fn set_notify_settings(&self, actor: Actor, settings: &NotifySettings) -> Result<(), EngineError> {
+        require_manager(actor, "change notification settings")?;
+        if settings.due_soon.as_duration() > jiff::SignedDuration::from_hours(7 * 24) {
+            return Err(EngineError::invalid("due_soon", "must be at most 7 days"));
+        }
+        self.store.set_notify_settings(actor.org, settings).await?;
+        Ok(())
+    }
+
+    /// Connects a webhook or chat endpoint; returns its id and, for webhooks, the signing
+    /// secret the receiver verifies with.
+    pub async fn create_endpoint(&self, actor: Actor, input: EndpointInput) -> Result<(i64, String), EngineError> {
+        require_manager(actor, "connect endpoints")?;
+        let input = check_endpoint(input)?;
+        let secret = if input.channel == Channel::Webhook { new_webhook_secret()? } else { String::new() };
+        let fields = EndpointFields {
+            channel: input.channel,
+            name: input.name,
+            url: input.url,
+            secret: secret.clone(),
+            events: input.events,
+            active: input.active,
+        };
+        let id = self.store.create_endpoint(actor.org, &fields, self.now()).await?;
+        Ok((id, secret))
+    }
+
+    /// Replaces an endpoint's settings, keeping its secret unless `rotate_secret`; returns
+    /// the secret now in force.
+    pub async fn update_endpoint(
+        &self,
+        actor: Actor,
+        id: i64,
+        input: EndpointInput,
+        rotate_secret: bool,
+    ) -> Result<String, EngineError> {
+        require_manager(actor, "change endpoints")?;
+        let current = self.store.get_endpoint(actor.org, id).await?;
+        let input = check_endpoint(input)?;
+        let secret = match (input.channel, rotate_secret || current.secret.is_empty()) {
+            (Channel::Webhook, true) => new_webhook_secret()?,
+            (Channel::Webhook, false) => current.secret,
+            _ => String::new(),
+        };
+        let fields = EndpointFields {
+            channel: input.channel,
+            name: input.name,
+            url: input.url,
+            secret: secret.clone(),
+            events: input.events,
+            active: input.active,
+        };
+        self.store.update_endpoint(actor.org, id, &fields).await?;
+        Ok(secret)
+    }
+
+    /// A new secret for the actor's calendar feed (any earlier feed URL stops working).
+    pub async fn reset_calendar(&self, actor: Actor) -> Result<String, EngineError> {
+        let secret = format!("cal_{}", hex::encode(random_bytes::<20>()?));
+        self.store.set_calendar_secret(actor.org, actor.person, &sha256_hex(secret.as_bytes())).await?;
+        Ok(secret)
+    }
+
+    /// The person whose feed `secret` opens, with the tasks it lists.
+    pub async fn calendar(&self, secret: &str) -> Result<(OrgId, PersonId, Vec<TaskRecord>), EngineError> {
+        let (org, person) =
+            self.store.find_calendar(&sha256_hex(secret.as_bytes())).await?.ok_or(EngineError::NotFound)?;
+        let query = TaskQuery {
+            holder: Some(person),
+            states: vec![TaskState::Waiting, TaskState::Open, TaskState::Submitted, TaskState::Unresolved],
+            run: None,
+            limit: CALENDAR_LIMIT,
+        };
+        let tasks = self.store.list_tasks(org, &query).await?;
+        Ok((org, person, tasks))
+    }
+
+    /// Sends done or submitted work back to its holder with a reason; it opens again with
+    /// the step's full window.
+    pub async fn return_task(&self, actor: Actor, id: TaskId, reason: &str) -> Result<TaskRecord, EngineError> {
+        require_manager(actor, "send work back")?;
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > 2_000 {
+            return Err(EngineError::invalid("reason", "say in 1 to 2000 characters what must be redone"));
+        }
+        let task = self.store.get_task(actor.org, id).await?;
+        if !matches!(task.state, TaskState::Done | TaskState::Submitted) {
+            return Err(EngineError::Conflict(format!(
+                "the task is {}; only done or submitted work can be sent back",
+                task.state
+            )));
+        }
+        let definition = self.definitions.get(task.process, task.version).await?;
+        let now = self.now();
+        let window = definition
+            .steps
+            .get(task.step_index as usize)
+            .map(|s| s.due_after.as_duration() - s.opens_after.as_duration())
+            .filter(|w| w.is_positive())
+            .unwrap_or(jiff::SignedDuration::from_hours(1));
+        let change = TaskReturn {
+            org: actor.org,
+            task: id,
+            rev: task.rev,
+            by: actor.person,
+            reason: reason.to_string(),
+            due_at: now + window,
+            now,
+        };
+        self.store.return_task(&change).await?;
+        Ok(self.store.get_task(actor.org, id).await?)
+    }
+}
+
+fn check_endpoint(mut input: EndpointInput) -> Result<EndpointInput, EngineError> {
+    input.name = input.name.trim().to_string();
+    input.url = input.url.trim().to_string();
+    if input.channel == Channel::Email {
+        return Err(EngineError::invalid("channel", "endpoints are webhook, slack or teams; email goes to people"));
+    }
+    if input.name.is_empty() || input.name.chars().count() > 100 {
+        return Err(EngineError::invalid("name", "give the endpoint a name of 1 to 100 characters"));
+    }
+    let scheme_ok = input.url.starts_with("https://") || input.url.starts_with("http://");
+    if !scheme_ok || input.url.len() > 2_000 || input.url.contains(char::is_whitespace) {
+        return Err(EngineError::invalid("url", "must be an http:// or https:// address"));
+    }
+    if let Some(kind) = input.events.iter().find(|k| !k.reaches_endpoints()) {
+        return Err(EngineError::invalid("events", format!("{kind} goes to people, not to endpoints")));
+    }
+    input.events.sort();
+    input.events.dedup();
+    Ok(input)
+}

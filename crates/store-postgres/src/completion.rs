@@ -1,0 +1,172 @@
+//! The transitions people make on PostgreSQL: proof completes (or submits) a task, a
+//! reviewer sends finished work back. Each compares-and-sets on `rev` and writes its event
+//! and notice in the same transaction.
+
+use crate::rows::{get, ms, to_json};
+use crate::writes::{insert_events, insert_notices};
+use crate::{PostgresStore, db};
+use proofline_core::notice::NoticeKind;
+use proofline_core::task::TaskState;
+use proofline_core::{OrgId, SubmissionId, TaskId};
+use proofline_store::{Completion, Result, StoreError, TaskReturn};
+use serde_json::json;
+
+impl PostgresStore {
+    pub(crate) async fn complete(&self, c: &Completion) -> Result<SubmissionId> {
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        // Submitted work is no longer the holder's to do: no reminder either way.
+        let moved = sqlx::query(
+            "UPDATE tasks SET state = $4, completed_at = $5, rev = rev + 1, remind_at = NULL
+             WHERE org_id = $1 AND id = $2 AND rev = $3 AND state = $6
+             RETURNING run_id, process_id, holder_id",
+        )
+        .bind(c.org.0)
+        .bind(c.task.0)
+        .bind(c.rev)
+        .bind(c.to_state.as_str())
+        .bind(c.to_state.is_final().then_some(ms(c.now)))
+        .bind(c.from_state.as_str())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        let Some(moved) = moved else {
+            drop(tx);
+            return Err(self.missed_transition(c.org, c.task).await);
+        };
+        let run: i64 = get(&moved, "run_id")?;
+        let process: i64 = get(&moved, "process_id")?;
+        let holder: i64 = get(&moved, "holder_id")?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO submissions (org_id, task_id, person_id, at, evidence, exceptions)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(c.org.0)
+        .bind(c.task.0)
+        .bind(c.by.0)
+        .bind(ms(c.now))
+        .bind(&c.evidence)
+        .bind(to_json(&c.exceptions)?)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+        let done = c.to_state == TaskState::Done;
+        let event = json!({
+            "org": c.org.0, "at": ms(c.now), "kind": if done { "completed" } else { "submitted" }, "task": c.task.0, "run": run,
+            "process": process, "actor": c.by.0, "from_state": c.from_state.as_str(), "to_state": c.to_state.as_str(),
+            "from_holder": holder, "to_holder": holder, "data": {"submission": id, "exceptions": c.exceptions},
+        });
+        insert_events(&mut tx, vec![event]).await?;
+        if done {
+            // For connected systems only: nobody has to act on finished work.
+            let notice = json!({
+                "org": c.org.0, "person": null, "kind": NoticeKind::TaskCompleted, "key": format!("task.completed:{}:{id}", c.task.0),
+                "task": c.task.0, "run": run, "process": process, "data": {"by": c.by.0, "submission": id},
+            });
+            insert_notices(&mut tx, vec![notice], c.now).await?;
+        }
+        if !c.unblock.is_empty() {
+            let ids: Vec<i64> = c.unblock.iter().map(|t| t.0).collect();
+            sqlx::query(
+                "UPDATE tasks SET blocked = FALSE, rev = rev + 1 WHERE run_id = $1 AND state = 'waiting' AND id = ANY($2)",
+            )
+            .bind(run)
+            .bind(&ids)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        }
+        // Two people finishing the last two tasks of a run at once would each still see the
+        // other's task unfinished and neither would close the run. Taking the run's lock
+        // (always the last lock this transaction takes) makes the second wait, and its next
+        // statement then sees the first one's committed task.
+        sqlx::query("SELECT id FROM runs WHERE id = $1 FOR NO KEY UPDATE")
+            .bind(run)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        sqlx::query(
+            "UPDATE runs SET state = 'done' WHERE id = $1 AND state = 'active'
+             AND NOT EXISTS (SELECT 1 FROM tasks WHERE run_id = $1 AND state NOT IN ('done', 'cancelled', 'skipped'))",
+        )
+        .bind(run)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(SubmissionId(id))
+    }
+
+    /// Reopens done or submitted work for its holder with a fresh deadline and reminder.
+    pub(crate) async fn send_back(&self, change: &TaskReturn) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        // The row lock holds the task as read until the update: a concurrent change either
+        // committed first (the re-checked rev no longer matches) or waits for this one.
+        let from_state: Option<String> = sqlx::query_scalar(
+            "SELECT state FROM tasks WHERE org_id = $1 AND id = $2 AND rev = $3 AND state IN ('done', 'submitted')
+             FOR NO KEY UPDATE",
+        )
+        .bind(change.org.0)
+        .bind(change.task.0)
+        .bind(change.rev)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        let Some(from_state) = from_state else {
+            drop(tx);
+            return Err(self.missed_transition(change.org, change.task).await);
+        };
+        let reopened = sqlx::query(
+            "UPDATE tasks SET state = 'open', completed_at = NULL, due_at = $3, rev = tasks.rev + 1,
+                              remind_at = CASE WHEN o.due_soon_ms > 0 AND $3 - o.due_soon_ms > $4 THEN $3 - o.due_soon_ms END
+             FROM orgs o
+             WHERE o.id = tasks.org_id AND tasks.org_id = $1 AND tasks.id = $2
+             RETURNING tasks.run_id, tasks.process_id, tasks.holder_id, tasks.rev",
+        )
+        .bind(change.org.0)
+        .bind(change.task.0)
+        .bind(ms(change.due_at))
+        .bind(ms(change.now))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+        let run: i64 = get(&reopened, "run_id")?;
+        let process: i64 = get(&reopened, "process_id")?;
+        let holder: i64 = get(&reopened, "holder_id")?;
+        let rev: i64 = get(&reopened, "rev")?;
+        let (task, by, due_at) = (change.task.0, change.by.0, ms(change.due_at));
+        let event = json!({
+            "org": change.org.0, "at": ms(change.now), "kind": "returned", "task": task, "run": run, "process": process,
+            "actor": by, "from_state": from_state, "to_state": "open", "from_holder": holder, "to_holder": holder,
+            "data": {"reason": change.reason},
+        });
+        insert_events(&mut tx, vec![event]).await?;
+        let notice = json!({
+            "org": change.org.0, "person": holder, "kind": NoticeKind::TaskReturned, "key": format!("task.returned:{task}:{rev}"),
+            "task": task, "run": run, "process": process, "data": {"by": by, "reason": change.reason, "due_at": due_at},
+        });
+        insert_notices(&mut tx, vec![notice], change.now).await?;
+        // The run's lock comes last, as in a completion.
+        sqlx::query("UPDATE runs SET state = 'active' WHERE id = $1 AND state = 'done'")
+            .bind(run)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(())
+    }
+
+    /// Why a transition's compare-and-set matched nothing: the task is not in this
+    /// organization at all, or it moved since it was read.
+    async fn missed_transition(&self, org: OrgId, task: TaskId) -> StoreError {
+        let exists = sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM tasks WHERE org_id = $1 AND id = $2)")
+            .bind(org.0)
+            .bind(task.0)
+            .fetch_one(&self.pool)
+            .await;
+        match exists {
+            Ok(true) => StoreError::Conflict("the task changed since it was read".into()),
+            Ok(false) => StoreError::NotFound,
+            Err(e) => db(e),
+        }
+    }
+}
