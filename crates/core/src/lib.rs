@@ -2,6 +2,7 @@
 //! escalation, role picking and the task state machine. No I/O, no async, no SQL.
 
 pub mod access;
+pub mod agenda;
 pub mod cadence;
 pub mod escalation;
 pub mod ids;

@@ -3,6 +3,7 @@
 //! them with a manual clock instead of sleeping.
 
 mod blobs;
+mod calendar;
 mod clock;
 mod definitions;
 mod deliver;
@@ -21,10 +22,12 @@ mod submit;
 mod tokens;
 
 pub use blobs::{BlobStore, LocalBlobs, Upload, sniff};
+pub use calendar::{CalendarEntry, CalendarFeed};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use deliver::DeliveryPass;
 pub use error::EngineError;
 pub use materialize::plan_run;
+pub use messages::NoticeLine;
 pub use notices::{EndpointInput, new_webhook_secret};
 pub use notifier::*;
 pub use processes::{ProcessChange, RunStart, valid_key};

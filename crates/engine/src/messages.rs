@@ -211,3 +211,43 @@ impl Engine {
         Ok(digest)
     }
 }
+
+/// A notice as a person's in-app list shows it: one line saying what to do, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeLine {
+    pub title: String,
+    pub url: String,
+}
+
+impl Engine {
+    /// Words notices for the in-app list with the same templates as their email
+    /// subjects, so a person reads the same sentence in both places.
+    pub async fn notice_lines(&self, org: OrgId, notices: &[NoticeRecord]) -> Result<Vec<NoticeLine>, EngineError> {
+        let mut view = self.org_view(org).await?;
+        let mut lines = Vec::with_capacity(notices.len());
+        for notice in notices {
+            if let Some(person) = notice.person {
+                self.load_preferences(&mut view, person).await?;
+            }
+            let message = match self.message(&view, notice).await {
+                Ok(message) => message,
+                // The task was deleted with its process since: say what kind of notice it was.
+                Err(EngineError::NotFound) => {
+                    lines.push(NoticeLine { title: notice.kind.as_str().to_string(), url: self.link("/") });
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let title = match &self.notifier {
+                Some(notifier) => notifier.render(Channel::Email, &message).map(|r| r.subject).ok(),
+                None => None,
+            };
+            let title = title.unwrap_or_else(|| match &message.task {
+                Some(task) => format!("{}: {}", notice.kind, task.title),
+                None => notice.kind.as_str().to_string(),
+            });
+            lines.push(NoticeLine { title, url: message.url });
+        }
+        Ok(lines)
+    }
+}

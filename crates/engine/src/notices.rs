@@ -1,19 +1,15 @@
 //! Use cases around notifications: preferences and settings, connected endpoints, the
-//! personal calendar feed, and sending work back to its holder.
+//! deliveries to retry, and sending work back to its holder.
 
-use crate::blobs::sha256_hex;
 use crate::{Actor, Engine, EngineError};
 use base64::Engine as _;
 use proofline_core::cadence::lookup_zone;
 use proofline_core::notice::{Channel, NotifySettings, Preferences};
 use proofline_core::task::TaskState;
-use proofline_core::{OrgId, PersonId, TaskId};
-use proofline_store::{EndpointFields, StoreError, TaskQuery, TaskRecord, TaskReturn};
+use proofline_core::{PersonId, TaskId};
+use proofline_store::{EndpointFields, StoreError, TaskRecord, TaskReturn};
 
-/// Tasks a calendar feed lists at most.
-const CALENDAR_LIMIT: u32 = 500;
-
-fn random_bytes<const N: usize>() -> Result<[u8; N], EngineError> {
+pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N], EngineError> {
     let mut bytes = [0u8; N];
     getrandom::fill(&mut bytes).map_err(|e| EngineError::Store(StoreError::Other(format!("no randomness: {e}"))))?;
     Ok(bytes)
@@ -115,25 +111,13 @@ impl Engine {
         Ok(secret)
     }
 
-    /// A new secret for the actor's calendar feed (any earlier feed URL stops working).
-    pub async fn reset_calendar(&self, actor: Actor) -> Result<String, EngineError> {
-        let secret = format!("cal_{}", hex::encode(random_bytes::<20>()?));
-        self.store.set_calendar_secret(actor.org, actor.person, &sha256_hex(secret.as_bytes())).await?;
-        Ok(secret)
-    }
-
-    /// The person whose feed `secret` opens, with the tasks it lists.
-    pub async fn calendar(&self, secret: &str) -> Result<(OrgId, PersonId, Vec<TaskRecord>), EngineError> {
-        let (org, person) =
-            self.store.find_calendar(&sha256_hex(secret.as_bytes())).await?.ok_or(EngineError::NotFound)?;
-        let query = TaskQuery {
-            holder: Some(person),
-            states: vec![TaskState::Waiting, TaskState::Open, TaskState::Submitted, TaskState::Unresolved],
-            run: None,
-            limit: CALENDAR_LIMIT,
-        };
-        let tasks = self.store.list_tasks(org, &query).await?;
-        Ok((org, person, tasks))
+    /// Puts a delivery that failed for good back in the queue with a fresh set of attempts,
+    /// once whatever made it fail (a wrong address, a dead endpoint) has been mended.
+    pub async fn retry_delivery(&self, actor: Actor, id: i64) -> Result<(), EngineError> {
+        require_manager(actor, "retry deliveries")?;
+        self.store.retry_delivery(actor.org, id, self.now()).await?;
+        self.deliveries_waiting.notify_one();
+        Ok(())
     }
 
     /// Sends done or submitted work back to its holder with a reason; it opens again with

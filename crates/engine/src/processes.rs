@@ -191,36 +191,39 @@ impl Engine {
             (None, _) => "manual".to_string(),
         };
         let now = self.now();
-        let mut roster = self.store.load_roster(actor.org).await?;
-        let mut run = crate::plan_run(
-            actor.org,
-            id,
-            process.version,
-            &process.definition,
-            now,
-            now,
-            Disposition::OnTime,
-            &trigger,
-            Some(actor.person),
-            &mut roster,
-        );
-        run.idempotency_key = idempotency_key.map(str::to_string);
-        let rotations = crate::materialize::roster_rotations(actor.org, &mut roster);
-        let outcome = self.store.materialize(&[run], &[], &rotations, now).await?;
-        if outcome.runs == 0 {
+        // A run is identified by its process and instant; two starts in the same
+        // millisecond (a burst of events) take the next free millisecond instead.
+        for nudge in 0..START_ATTEMPTS {
+            let at = now + jiff::SignedDuration::from_millis(nudge);
+            let mut roster = self.store.load_roster(actor.org).await?;
+            let mut run = crate::plan_run(
+                actor.org,
+                id,
+                process.version,
+                &process.definition,
+                at,
+                now,
+                Disposition::OnTime,
+                &trigger,
+                Some(actor.person),
+                &mut roster,
+            );
+            run.idempotency_key = idempotency_key.map(str::to_string);
+            let rotations = crate::materialize::roster_rotations(actor.org, &mut roster);
+            let outcome = self.store.materialize(&[run], &[], &rotations, now).await?;
+            if outcome.runs > 0 {
+                self.open_once(now).await?;
+                let run = self.store.find_run(actor.org, id, at).await?.ok_or(EngineError::NotFound)?;
+                return Ok(RunStart { run, created: true });
+            }
             // Someone else with the same key got there between our read and our write.
             if let Some(key) = idempotency_key
                 && let Some(run) = self.store.find_run_by_key(actor.org, id, key).await?
             {
                 return Ok(RunStart { run, created: false });
             }
-            return Err(EngineError::Conflict(
-                "a run of this process was started at this same instant; try again".into(),
-            ));
         }
-        self.open_once(now).await?;
-        let run = self.store.find_run(actor.org, id, now).await?.ok_or(EngineError::NotFound)?;
-        Ok(RunStart { run, created: true })
+        Err(EngineError::Conflict("too many runs of this process were started at this same instant; try again".into()))
     }
 
     /// Starts a run of every active process of the organization triggered by event `name`
@@ -251,6 +254,9 @@ impl Engine {
         Ok(started)
     }
 }
+
+/// Milliseconds tried after "now" for a run started by hand or by an event.
+const START_ATTEMPTS: i64 = 16;
 
 /// A run that a request asked for, and whether this request created it.
 #[derive(Debug, Clone, PartialEq)]

@@ -195,12 +195,13 @@ impl SqliteStore {
     pub(crate) async fn deliveries(&self, org: OrgId, query: &DeliveryQuery) -> Result<Vec<DeliveryRecord>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {DELIVERY_COLUMNS}, n.kind FROM deliveries d JOIN notices n ON n.id = d.notice_id
-             WHERE d.org_id = ?1 AND (?2 IS NULL OR d.state = ?2)
+             WHERE d.org_id = ?1 AND (?2 IS NULL OR d.state = ?2) AND (?4 IS NULL OR d.id = ?4)
              ORDER BY d.id DESC LIMIT ?3"
         )))
         .bind(org.0)
         .bind(query.state.map(DeliveryState::as_str))
         .bind(if query.limit == 0 { 100 } else { i64::from(query.limit) })
+        .bind(query.id)
         .fetch_all(&self.reader)
         .await
         .map_err(db)?;

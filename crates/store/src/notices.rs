@@ -133,6 +133,8 @@ pub struct AttemptOutcome {
 #[derive(Debug, Clone, Default)]
 pub struct DeliveryQuery {
     pub state: Option<DeliveryState>,
+    /// Only this delivery.
+    pub id: Option<i64>,
     pub limit: u32,
 }
 

@@ -26,7 +26,7 @@ impl Cafe {
     }
 
     async fn deliveries(&self, state: Option<DeliveryState>) -> Vec<proofline_store::DeliveryRecord> {
-        let query = DeliveryQuery { state, limit: 100 };
+        let query = DeliveryQuery { state, id: None, limit: 100 };
         self.t.engine.store.list_deliveries(self.owner.org, &query).await.unwrap()
     }
 

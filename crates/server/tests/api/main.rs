@@ -1,9 +1,11 @@
 //! The API as clients use it: one test binary spawning the real router per test.
 
 mod cadence;
+mod calendar;
 mod errors;
 mod escalation;
 mod helpers;
+mod notifications;
 mod operations;
 mod processes;
 mod submissions;

@@ -26,6 +26,19 @@ async fn the_openapi_document_lists_every_endpoint_with_bearer_security() {
         "/api/v1/tasks/{id}/history",
         "/api/v1/tasks/{id}/submissions",
         "/api/v1/inbox",
+        "/api/v1/tasks/{id}/return",
+        "/api/v1/events/{name}",
+        "/api/v1/me/notices",
+        "/api/v1/me/notices/read",
+        "/api/v1/me/preferences",
+        "/api/v1/people/{id}/preferences",
+        "/api/v1/settings/notifications",
+        "/api/v1/endpoints",
+        "/api/v1/endpoints/{id}",
+        "/api/v1/deliveries",
+        "/api/v1/deliveries/{id}/retry",
+        "/api/v1/me/calendar",
+        "/api/v1/calendar/{file}",
     ] {
         assert!(paths.contains_key(path), "{path} is documented");
     }
@@ -34,6 +47,10 @@ async fn the_openapi_document_lists_every_endpoint_with_bearer_security() {
     assert!(submit["responses"]["default"]["content"]["application/problem+json"].is_object());
     assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
     assert!(doc["security"][0]["bearer"].is_array());
+    let feed = &paths["/api/v1/calendar/{file}"]["get"];
+    assert_eq!(feed["security"], serde_json::json!([{}]), "a feed's secret address is its credential");
+    let start = paths["/api/v1/processes/{id}/runs"]["post"]["parameters"].as_array().unwrap();
+    assert!(start.iter().any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header"), "{start:?}");
     let mut operation_ids = Vec::new();
     for (path, item) in paths {
         for (method, operation) in item.as_object().unwrap() {

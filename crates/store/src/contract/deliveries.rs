@@ -138,12 +138,16 @@ async fn route(store: &dyn Store, cast: &Cast, endpoint: i64, d: Timestamp) -> I
         (hook.endpoint, hook.destination.clone(), hook.html.clone()),
         (Some(endpoint), format!("endpoint:{endpoint}"), None)
     );
-    let query = |state, limit| DeliveryQuery { state, limit };
+    let query = |state, limit| DeliveryQuery { state, id: None, limit };
     let listed = |q| async move { store.list_deliveries(acme, &q).await.unwrap().len() };
     assert_eq!(listed(query(Some(DeliveryState::Pending), 0)).await, 3);
     assert_eq!(listed(query(Some(DeliveryState::Sent), 0)).await, 0);
     assert_eq!(store.list_deliveries(acme, &query(None, 1)).await.unwrap()[0].id, all[0].id, "the limit holds");
     assert!(store.list_deliveries(globex, &DeliveryQuery::default()).await.unwrap().is_empty());
+    let one = |id| DeliveryQuery { state: None, id: Some(id), limit: 0 };
+    let found = store.list_deliveries(acme, &one(hook.id)).await.unwrap();
+    assert_eq!(found.iter().map(|x| x.id).collect::<Vec<_>>(), [hook.id], "one delivery by id");
+    assert!(store.list_deliveries(globex, &one(hook.id)).await.unwrap().is_empty(), "not another org's");
     Ids { email: email.id, hook: hook.id, later: all[0].id, url }
 }
 

@@ -57,3 +57,59 @@ pub enum RunStateDoc {
     Done,
     Skipped,
 }
+
+/// What a notification is about; also the webhook event type.
+#[derive(ToSchema)]
+#[schema(as = NoticeKind)]
+#[allow(dead_code)]
+pub enum NoticeKindDoc {
+    #[schema(rename = "task.opened")]
+    TaskOpened,
+    #[schema(rename = "task.due_soon")]
+    TaskDueSoon,
+    #[schema(rename = "task.moved")]
+    TaskMoved,
+    #[schema(rename = "task.returned")]
+    TaskReturned,
+    #[schema(rename = "task.unresolved")]
+    TaskUnresolved,
+    #[schema(rename = "task.completed")]
+    TaskCompleted,
+    #[schema(rename = "delivery.failed")]
+    DeliveryFailed,
+    #[schema(rename = "digest.daily")]
+    DailyDigest,
+    #[schema(rename = "digest.weekly")]
+    WeeklyDigest,
+}
+
+/// How a message travels.
+#[derive(ToSchema)]
+#[schema(as = Channel, rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum ChannelDoc {
+    Email,
+    Webhook,
+    Slack,
+    Teams,
+}
+
+/// Where a delivery stands.
+#[derive(ToSchema)]
+#[schema(as = DeliveryState, rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum DeliveryStateDoc {
+    Pending,
+    Sent,
+    Failed,
+}
+
+/// How a person wants email.
+#[derive(ToSchema)]
+#[schema(as = EmailMode, rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum EmailModeDoc {
+    Instant,
+    Digest,
+    Off,
+}

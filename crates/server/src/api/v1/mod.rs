@@ -2,9 +2,14 @@
 //! and the checks the directory resources share.
 
 mod cadence;
+mod calendar;
+mod deliveries;
+mod endpoints;
 mod enums;
 mod me;
+mod notices;
 mod people;
+mod preferences;
 mod processes;
 mod roles;
 mod runs;
@@ -30,6 +35,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(submissions::routes())
         .merge(me::routes())
         .merge(cadence::routes())
+        .merge(notices::routes())
+        .merge(preferences::routes())
+        .merge(endpoints::routes())
+        .merge(deliveries::routes())
+        .merge(calendar::routes())
 }
 
 /// Collects every problem with a request body, so all are reported at once.

@@ -3,11 +3,12 @@
 use super::enums::RunStateDoc;
 use super::tasks::TaskView;
 use crate::AppState;
-use crate::auth::Caller;
+use crate::auth::{Caller, Worker};
 use crate::error::ApiError;
-use crate::extract::ApiPath;
+use crate::extract::{ApiPath, IdempotencyKey};
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
 use jiff::Timestamp;
 use proofline_core::{OrgId, PersonId, ProcessId, RunId};
 use proofline_store::{RunRecord, RunState, StoreError, TaskQuery};
@@ -56,7 +57,7 @@ impl RunView {
 }
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(get_one))
+    OpenApiRouter::new().routes(routes!(get_one)).routes(routes!(trigger))
 }
 
 /// One run with its tasks.
@@ -70,4 +71,27 @@ async fn get_one(
 ) -> Result<Json<RunView>, ApiError> {
     let run = state.engine.store.get_run(actor.org, id).await?;
     Ok(Json(RunView::load(&state, actor.org, run).await?))
+}
+
+/// Starts a run of every active process triggered by event `name` ("after every
+/// delivery"), for other systems to call (anyone but auditors). Send an
+/// `Idempotency-Key`: a retried call answers 200 with the runs the first one started.
+#[utoipa::path(post, operation_id = "trigger_event", path = "/events/{name}", tag = "runs",
+    params(("name" = String, Path, description = "The event, as processes name it in their cadence"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried call start nothing new")),
+    responses((status = 201, body = Vec<RunView>), (status = 200, body = Vec<RunView>, description = "Started earlier with this key"),
+        (status = 422, description = "No active process starts on this event")))]
+async fn trigger(
+    State(state): State<AppState>,
+    Worker(actor): Worker,
+    ApiPath(name): ApiPath<String>,
+    IdempotencyKey(key): IdempotencyKey,
+) -> Result<(StatusCode, Json<Vec<RunView>>), ApiError> {
+    let started = state.engine.trigger_event(actor, name.trim(), key.as_deref()).await?;
+    let status = if started.iter().any(|s| s.created) { StatusCode::CREATED } else { StatusCode::OK };
+    let mut runs = Vec::with_capacity(started.len());
+    for start in started {
+        runs.push(RunView::load(&state, actor.org, start.run).await?);
+    }
+    Ok((status, Json(runs)))
 }

@@ -3,9 +3,9 @@
 
 use super::enums::TaskStateDoc;
 use crate::AppState;
-use crate::auth::Caller;
+use crate::auth::{Caller, Manager};
 use crate::error::ApiError;
-use crate::extract::{ApiPath, NoQuery};
+use crate::extract::{ApiJson, ApiPath, NoQuery};
 use axum::Json;
 use axum::extract::State;
 use jiff::Timestamp;
@@ -14,7 +14,7 @@ use proofline_core::proof::{Exception, ProofRequirement};
 use proofline_core::task::TaskState;
 use proofline_core::{PersonId, ProcessId, RunId, SubmissionId, TaskId};
 use proofline_store::{EventRecord, StoreError, SubmissionRecord, TaskRecord};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashMap;
 use utoipa::ToSchema;
@@ -182,8 +182,17 @@ impl From<EventRecord> for EventView {
     }
 }
 
+/// Why work is sent back.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnBody {
+    /// What must be redone, for the holder to read (1–2000 characters).
+    #[schema(example = "The photo is blurry; the lock is not visible.")]
+    pub reason: String,
+}
+
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(get_one)).routes(routes!(history))
+    OpenApiRouter::new().routes(routes!(get_one)).routes(routes!(history)).routes(routes!(send_back))
 }
 
 /// A task with its step's SOP, the proof it needs and the proof submitted.
@@ -223,4 +232,20 @@ async fn history(
     store.get_task(actor.org, id).await?;
     let events = store.task_history(actor.org, id).await?;
     Ok(Json(events.into_iter().map(Into::into).collect()))
+}
+
+/// Sends done or submitted work back to its holder with a reason (managers). It opens
+/// again with the step's full window, and the holder is told why.
+#[utoipa::path(post, operation_id = "return_task", path = "/tasks/{id}/return", tag = "tasks",
+    params(("id" = i64, Path, description = "Task id")), request_body = ReturnBody,
+    responses((status = 200, body = TaskView), (status = 409, description = "Not done or submitted, or it changed meanwhile")))]
+async fn send_back(
+    State(state): State<AppState>,
+    Manager(actor): Manager,
+    ApiPath(id): ApiPath<TaskId>,
+    ApiJson(body): ApiJson<ReturnBody>,
+) -> Result<Json<TaskView>, ApiError> {
+    let task = state.engine.return_task(actor, id, &body.reason).await?;
+    let mut views = TaskView::many(&state, vec![task]).await?;
+    views.pop().map(Json).ok_or_else(|| ApiError::internal("a returned task has no view"))
 }
