@@ -12,9 +12,44 @@ use jiff::{SignedDuration, Timestamp};
 use proofline_core::notice::{Channel, retry_delay};
 use proofline_store::{AttemptOutcome, AttemptResult, DeliveryRecord};
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
+
+/// Attempts this process has made since it started, by channel and how they ended, for
+/// the operator's metrics.
+#[derive(Debug, Default)]
+pub struct DeliveryCounters {
+    /// Indexed by channel, then sent / retry / failed.
+    counts: [[AtomicU64; 3]; 4],
+}
+
+const CHANNELS: [Channel; 4] = [Channel::Email, Channel::Webhook, Channel::Slack, Channel::Teams];
+const RESULTS: [&str; 3] = ["sent", "retry", "failed"];
+
+impl DeliveryCounters {
+    fn record(&self, channel: Channel, result: &AttemptResult) {
+        let row = CHANNELS.iter().position(|c| *c == channel).unwrap_or(0);
+        let column = match result {
+            AttemptResult::Sent => 0,
+            AttemptResult::Retry { .. } => 1,
+            AttemptResult::Failed { .. } => 2,
+        };
+        self.counts[row][column].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Every (channel, result, count), zeros included, so each series exists from the start.
+    pub fn snapshot(&self) -> Vec<(Channel, &'static str, u64)> {
+        let mut out = Vec::with_capacity(12);
+        for (row, channel) in CHANNELS.iter().enumerate() {
+            for (column, result) in RESULTS.iter().enumerate() {
+                out.push((*channel, *result, self.counts[row][column].load(Ordering::Relaxed)));
+            }
+        }
+        out
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct DeliveryPass {
@@ -33,12 +68,20 @@ impl DeliveryPass {
     }
 }
 
-/// Claimed deliveries waiting for a free slot at their destination, and sends in flight.
+/// Results are written in batches of up to this many, or when sends go quiet for
+/// [`FLUSH_AFTER`]: one store round trip per send would cap throughput at the store's
+/// commit rate.
+const FLUSH_BATCH: usize = 64;
+const FLUSH_AFTER: Duration = Duration::from_millis(5);
+
+/// Claimed deliveries waiting for a free slot at their destination, sends in flight, and
+/// results not yet written.
 #[derive(Default)]
 struct Dispatch {
     queued: HashMap<String, VecDeque<DeliveryRecord>>,
     in_flight: HashMap<String, usize>,
     sends: JoinSet<(String, AttemptOutcome)>,
+    finished: Vec<AttemptOutcome>,
 }
 
 impl Dispatch {
@@ -48,6 +91,24 @@ impl Dispatch {
 
     fn is_idle(&self) -> bool {
         self.sends.is_empty() && self.queued_len() == 0
+    }
+
+    /// Takes in one finished send.
+    fn absorb(&mut self, joined: Result<(String, AttemptOutcome), tokio::task::JoinError>, pass: &mut DeliveryPass) {
+        match joined {
+            Ok((destination, outcome)) => {
+                if let Some(n) = self.in_flight.get_mut(&destination) {
+                    *n = n.saturating_sub(1);
+                    if *n == 0 {
+                        self.in_flight.remove(&destination);
+                    }
+                }
+                pass.count(&outcome.result);
+                self.finished.push(outcome);
+            }
+            // A send that panicked keeps its claim; the lease expiry retries it.
+            Err(e) => tracing::error!(error = %e, "a delivery task failed"),
+        }
     }
 }
 
@@ -60,9 +121,13 @@ impl Engine {
         loop {
             let claimed = self.fill(&mut dispatch, now).await?;
             if dispatch.is_idle() && claimed == 0 {
+                self.flush(&mut dispatch).await?;
                 return Ok(pass);
             }
-            self.finish_some(&mut dispatch, &mut pass).await?;
+            if let Some(joined) = dispatch.sends.join_next().await {
+                dispatch.absorb(joined, &mut pass);
+            }
+            self.flush(&mut dispatch).await?;
         }
     }
 
@@ -75,24 +140,40 @@ impl Engine {
             if let Err(e) = self.fill(&mut dispatch, self.now()).await {
                 tracing::error!(error = %e, "claiming deliveries failed; retrying");
             }
-            let nap = self.delivery_nap().await;
+            // With sends in flight, their ends wake the loop; asking the store when the
+            // next row is due is only worth it when there is nothing else to wait for.
+            let nap = if dispatch.is_idle() { self.delivery_nap().await } else { self.config_sleep() };
+            let flush_soon = !dispatch.finished.is_empty();
             tokio::select! {
-                result = self.finish_some(&mut dispatch, &mut pass), if !dispatch.sends.is_empty() => {
-                    if let Err(e) = result {
-                        tracing::error!(error = %e, "recording delivery results failed");
+                Some(joined) = dispatch.sends.join_next(), if !dispatch.sends.is_empty() => {
+                    dispatch.absorb(joined, &mut pass);
+                    while let Some(more) = dispatch.sends.try_join_next() {
+                        dispatch.absorb(more, &mut pass);
+                    }
+                    if dispatch.finished.len() < FLUSH_BATCH {
+                        continue;
                     }
                 }
+                _ = tokio::time::sleep(FLUSH_AFTER), if flush_soon => {}
                 _ = tokio::time::sleep(nap) => {}
                 _ = self.deliveries_waiting.notified() => {}
                 _ = shutdown.changed() => {}
             }
-        }
-        // Sends in flight finish (each is bounded by the send timeout) so their results count.
-        while !dispatch.sends.is_empty() {
-            if self.finish_some(&mut dispatch, &mut pass).await.is_err() {
-                break;
+            if let Err(e) = self.flush(&mut dispatch).await {
+                tracing::error!(error = %e, "recording delivery results failed; retrying");
             }
         }
+        // Sends in flight finish (each is bounded by the send timeout) so their results count.
+        while let Some(joined) = dispatch.sends.join_next().await {
+            dispatch.absorb(joined, &mut pass);
+        }
+        if let Err(e) = self.flush(&mut dispatch).await {
+            tracing::error!(error = %e, "recording the last delivery results failed; their leases will expire");
+        }
+    }
+
+    fn config_sleep(&self) -> Duration {
+        Duration::try_from(self.config.max_sleep).unwrap_or(Duration::from_secs(1))
     }
 
     async fn delivery_nap(&self) -> Duration {
@@ -105,12 +186,14 @@ impl Engine {
     }
 
     /// Claims what fits and starts every send a destination has room for; returns how
-    /// many deliveries were claimed.
+    /// many deliveries were claimed. Claims are made in batches, when at least half the
+    /// slots are free or nothing is going on, not one row per finished send.
     async fn fill(&self, dispatch: &mut Dispatch, now: Timestamp) -> Result<usize, EngineError> {
         let per_destination = self.config.per_destination.max(1);
-        let room = self.config.max_in_flight.saturating_sub(dispatch.sends.len() + dispatch.queued_len());
+        let max_in_flight = self.config.max_in_flight.max(1);
+        let room = max_in_flight.saturating_sub(dispatch.sends.len() + dispatch.queued_len());
         let mut claimed = 0;
-        if room > 0 {
+        if room > 0 && (room * 2 >= max_in_flight || dispatch.is_idle()) {
             let busy: Vec<String> = dispatch
                 .in_flight
                 .iter()
@@ -138,34 +221,17 @@ impl Engine {
             }
         }
         dispatch.queued.retain(|_, queue| !queue.is_empty());
+        dispatch.in_flight.retain(|_, n| *n > 0);
         Ok(claimed)
     }
 
-    /// Waits for at least one send to finish and records every finished one.
-    async fn finish_some(&self, dispatch: &mut Dispatch, pass: &mut DeliveryPass) -> Result<(), EngineError> {
-        let mut outcomes = Vec::new();
-        let Some(first) = dispatch.sends.join_next().await else {
+    /// Writes the results gathered so far. On failure they are kept for the next try.
+    async fn flush(&self, dispatch: &mut Dispatch) -> Result<(), EngineError> {
+        if dispatch.finished.is_empty() {
             return Ok(());
-        };
-        let mut finished = vec![first];
-        while let Some(more) = dispatch.sends.try_join_next() {
-            finished.push(more);
         }
-        for joined in finished {
-            match joined {
-                Ok((destination, outcome)) => {
-                    if let Some(n) = dispatch.in_flight.get_mut(&destination) {
-                        *n = n.saturating_sub(1);
-                    }
-                    pass.count(&outcome.result);
-                    outcomes.push(outcome);
-                }
-                // A send that panicked keeps its claim; the lease expiry retries it.
-                Err(e) => tracing::error!(error = %e, "a delivery task failed"),
-            }
-        }
-        dispatch.in_flight.retain(|_, n| *n > 0);
-        self.store.finish_deliveries(&outcomes, self.now()).await?;
+        self.store.finish_deliveries(&dispatch.finished, self.now()).await?;
+        dispatch.finished.clear();
         Ok(())
     }
 
@@ -179,6 +245,7 @@ impl Engine {
                 None => AttemptResult::Failed { error: format!("gave up after {attempt} attempts: {error}") },
             },
         };
+        self.delivery_counters.record(delivery.channel, &result);
         if let AttemptResult::Failed { error } | AttemptResult::Retry { error, .. } = &result {
             tracing::warn!(delivery = delivery.id, channel = delivery.channel.as_str(), attempt, %error, "delivery failed");
         }

@@ -24,7 +24,7 @@ mod tokens;
 pub use blobs::{BlobStore, LocalBlobs, Upload, sniff};
 pub use calendar::{CalendarEntry, CalendarFeed};
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use deliver::DeliveryPass;
+pub use deliver::{DeliveryCounters, DeliveryPass};
 pub use error::EngineError;
 pub use materialize::plan_run;
 pub use messages::NoticeLine;
@@ -101,6 +101,8 @@ pub struct Engine {
     pub config: EngineConfig,
     /// Renders and sends messages; without one, notices stay in the in-app list.
     pub notifier: Option<Arc<dyn Notifier>>,
+    /// Delivery attempts by channel and result since start, for `/metrics`.
+    pub delivery_counters: Arc<DeliveryCounters>,
     definitions: Arc<Definitions>,
     /// Wakes the delivery loop when routing has created deliveries.
     deliveries_waiting: Arc<tokio::sync::Notify>,
@@ -123,6 +125,7 @@ impl Engine {
             blobs,
             config,
             notifier: None,
+            delivery_counters: Arc::default(),
             definitions,
             deliveries_waiting: Arc::default(),
             digest_check: Arc::default(),

@@ -7,6 +7,7 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use proofline_core::notice::Channel;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Mutex;
@@ -32,8 +33,8 @@ impl Metrics {
         series.seconds += seconds;
     }
 
-    /// The Prometheus exposition text.
-    pub fn render(&self) -> String {
+    /// The Prometheus exposition text, with the engine's delivery counters.
+    pub fn render(&self, deliveries: &[(Channel, &'static str, u64)]) -> String {
         let mut out = String::new();
         out.push_str("# HELP proofline_build_info Build information.\n");
         out.push_str("# TYPE proofline_build_info gauge\n");
@@ -59,6 +60,17 @@ impl Metrics {
                 escape(method),
                 escape(route),
                 series.seconds
+            );
+        }
+        out.push_str(
+            "# HELP proofline_delivery_attempts_total Notification delivery attempts, by channel and outcome.\n",
+        );
+        out.push_str("# TYPE proofline_delivery_attempts_total counter\n");
+        for (channel, result, count) in deliveries {
+            let _ = writeln!(
+                out,
+                "proofline_delivery_attempts_total{{channel=\"{}\",result=\"{result}\"}} {count}",
+                channel.as_str()
             );
         }
         out
@@ -93,5 +105,6 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
 }
 
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    ([(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.render())
+    let deliveries = state.engine.delivery_counters.snapshot();
+    ([(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.render(&deliveries))
 }

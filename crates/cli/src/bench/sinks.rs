@@ -21,6 +21,12 @@ impl Received {
     }
 }
 
+/// As real servers do: without it, Nagle's algorithm meets the client's delayed ACK and
+/// every reply waits ~40 ms, which would measure the sink, not Proofline.
+fn no_delay(stream: &TcpStream) {
+    let _ = stream.set_nodelay(true);
+}
+
 async fn listen() -> anyhow::Result<(TcpListener, u16)> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let port = listener.local_addr()?.port();
@@ -32,6 +38,7 @@ pub async fn smtp_sink(received: Received) -> anyhow::Result<u16> {
     let (listener, port) = listen().await?;
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
+            no_delay(&stream);
             let received = received.clone();
             tokio::spawn(async move {
                 let _ = smtp_session(stream, received).await;
@@ -84,6 +91,7 @@ pub async fn http_sink(received: Received) -> anyhow::Result<u16> {
     let (listener, port) = listen().await?;
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
+            no_delay(&stream);
             let received = received.clone();
             tokio::spawn(async move {
                 let _ = http_session(stream, received).await;

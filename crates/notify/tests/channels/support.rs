@@ -129,7 +129,7 @@ pub fn missing_python_module(module: &str) -> Option<String> {
 macro_rules! require_python {
     ($module:expr) => {
         if let Some(reason) = crate::support::missing_python_module($module) {
-            println!("skipped: {reason} (pip install aiosmtpd standardwebhooks)");
+            println!("skipped: {reason} (pip install aiosmtpd standardwebhooks jsonschema)");
             return;
         }
     };

@@ -120,3 +120,43 @@ async fn nothing_listening_is_retryable_and_a_bad_url_permanent() {
         assert!(matches!(result, Err(SendError::Permanent(_))), "{bad}: {result:?}");
     }
 }
+
+/// Runs `validate_schema.py` over `documents`: the problems it found, one per line.
+fn schema_problems(documents: &[serde_json::Value]) -> Vec<String> {
+    let schema = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/webhook-event.schema.json");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("documents.json");
+    std::fs::write(&path, serde_json::Value::from(documents.to_vec()).to_string()).expect("write the documents");
+    let out = Command::new("python3")
+        .arg(support::py_script("validate_schema.py"))
+        .arg(schema)
+        .arg(&path)
+        .output()
+        .expect("run python3");
+    assert!(out.stderr.is_empty(), "the validator failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect()
+}
+
+#[test]
+fn every_webhook_body_matches_the_published_schema() {
+    require_python!("jsonschema");
+    let outbound = support::outbound(EmailSetup::Off);
+    let mut bodies = Vec::new();
+    for kind in NoticeKind::ALL {
+        let full = support::sample(kind);
+        let mut bare = full.clone();
+        (bare.recipient, bare.task, bare.missed_by, bare.missed_due) = (None, None, None, None);
+        (bare.by, bare.reason, bare.digest, bare.failure) = (None, None, None, None);
+        for message in [full, bare] {
+            let rendered = outbound.render(Channel::Webhook, &message).expect("renders");
+            bodies.push(serde_json::from_str::<serde_json::Value>(&rendered.body).expect("JSON"));
+        }
+    }
+    assert_eq!(schema_problems(&bodies), Vec::<String>::new(), "docs/webhook-event.schema.json describes every body");
+
+    // The schema is strict enough to notice drift: a field it does not name is refused.
+    let mut drifted = bodies[0].clone();
+    drifted["data"]["task"]["priority"] = "high".into();
+    let problems = schema_problems(&[drifted]);
+    assert!(problems.iter().any(|p| p.contains("priority")), "{problems:?}");
+}

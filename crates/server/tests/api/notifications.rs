@@ -202,6 +202,9 @@ async fn a_delivery_that_failed_for_good_is_shown_to_managers_and_can_be_sent_ag
     let opened: Vec<_> = sent.iter().filter(|s| s.message["type"] == "task.opened").collect();
     assert_eq!(opened.len(), 1, "sent once the mailbox works: {sent:?}");
     assert!(deliveries(&app, "?state=failed").await.is_empty());
+    let metrics = app.client.get(format!("{}/metrics", app.base)).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains(r#"proofline_delivery_attempts_total{channel="email",result="failed"} 1"#), "{metrics}");
+    assert!(metrics.contains(r#"proofline_delivery_attempts_total{channel="webhook",result="sent"} 0"#), "{metrics}");
     app.get("/api/v1/deliveries?state=lost", &app.mia).await.problem(StatusCode::UNPROCESSABLE_ENTITY);
     app.get("/api/v1/deliveries", &app.dan).await.problem(StatusCode::FORBIDDEN);
 }
