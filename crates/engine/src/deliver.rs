@@ -74,6 +74,10 @@ impl DeliveryPass {
 const FLUSH_BATCH: usize = 64;
 const FLUSH_AFTER: Duration = Duration::from_millis(5);
 
+/// Routing batches between two looks at the sends, so a burst of notices is sent while
+/// it is still being routed.
+const ROUTE_BATCHES_PER_ROUND: usize = 8;
+
 /// Claimed deliveries waiting for a free slot at their destination, sends in flight, and
 /// results not yet written.
 #[derive(Default)]
@@ -113,9 +117,10 @@ impl Dispatch {
 }
 
 impl Engine {
-    /// Sends everything due at `now` and waits for every result. Tests drive delivery
-    /// with this; the server runs [`Engine::run_deliveries`].
+    /// Routes every notice, sends everything due at `now` and waits for every result.
+    /// Tests drive delivery with this; the server runs [`Engine::run_deliveries`].
     pub async fn deliver_once(&self, now: Timestamp) -> Result<DeliveryPass, EngineError> {
+        self.route_once(now).await?;
         let mut dispatch = Dispatch::default();
         let mut pass = DeliveryPass::default();
         loop {
@@ -136,13 +141,32 @@ impl Engine {
     pub async fn run_deliveries(&self, mut shutdown: watch::Receiver<bool>) {
         let mut dispatch = Dispatch::default();
         let mut pass = DeliveryPass::default();
+        // Routing is looked at when woken (a pass wrote notices, a nap ended), not after
+        // every send.
+        let mut route_due = true;
         while !*shutdown.borrow() {
-            if let Err(e) = self.fill(&mut dispatch, self.now()).await {
+            let now = self.now();
+            if route_due {
+                route_due = match self.route_some(now, ROUTE_BATCHES_PER_ROUND).await {
+                    Ok(routed) => routed.more,
+                    Err(e) => {
+                        tracing::error!(error = %e, "routing notices failed; retrying");
+                        false
+                    }
+                };
+            }
+            if let Err(e) = self.fill(&mut dispatch, now).await {
                 tracing::error!(error = %e, "claiming deliveries failed; retrying");
             }
             // With sends in flight, their ends wake the loop; asking the store when the
             // next row is due is only worth it when there is nothing else to wait for.
-            let nap = if dispatch.is_idle() { self.delivery_nap().await } else { self.config_sleep() };
+            let nap = if route_due {
+                Duration::ZERO
+            } else if dispatch.is_idle() {
+                self.delivery_nap().await
+            } else {
+                self.config_sleep()
+            };
             let flush_soon = !dispatch.finished.is_empty();
             tokio::select! {
                 Some(joined) = dispatch.sends.join_next(), if !dispatch.sends.is_empty() => {
@@ -155,8 +179,8 @@ impl Engine {
                     }
                 }
                 _ = tokio::time::sleep(FLUSH_AFTER), if flush_soon => {}
-                _ = tokio::time::sleep(nap) => {}
-                _ = self.deliveries_waiting.notified() => {}
+                _ = tokio::time::sleep(nap) => route_due = true,
+                _ = self.deliveries_waiting.notified() => route_due = true,
                 _ = shutdown.changed() => {}
             }
             if let Err(e) = self.flush(&mut dispatch).await {

@@ -1,6 +1,6 @@
 //! Route: turns new notices into deliveries, one per channel the recipient's preferences
 //! and the organization's endpoints ask for, each rendered once so that every retry sends
-//! the same bytes under the same dedupe key.
+//! the same bytes under the same dedupe key. Runs in the delivery loop, not the pass.
 
 use crate::messages::OrgView;
 use crate::{Engine, EngineError};
@@ -13,7 +13,14 @@ use std::collections::hash_map::Entry;
 
 /// Notices routed per store round trip.
 const ROUTE_BATCH: u32 = 500;
-const MAX_BATCHES_PER_PASS: usize = 1_000;
+
+/// What one round of routing did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Routed {
+    pub deliveries: u64,
+    /// Notices are still waiting: the round stopped at its batch limit.
+    pub more: bool,
+}
 
 impl Engine {
     /// Routes every notice written so far; returns how many deliveries were created. An
@@ -21,11 +28,24 @@ impl Engine {
     /// each person's in-app list.
     pub async fn route_once(&self, now: Timestamp) -> Result<u64, EngineError> {
         let mut created = 0;
+        loop {
+            let round = self.route_some(now, usize::MAX).await?;
+            created += round.deliveries;
+            if !round.more {
+                return Ok(created);
+            }
+        }
+    }
+
+    /// Routes up to `batches` batches of notices, so the delivery loop can send what is
+    /// routed while a burst is still being routed.
+    pub(crate) async fn route_some(&self, now: Timestamp, batches: usize) -> Result<Routed, EngineError> {
+        let mut created = 0;
         let mut views: HashMap<OrgId, OrgView> = HashMap::new();
-        for _ in 0..MAX_BATCHES_PER_PASS {
+        for _ in 0..batches {
             let notices = self.store.unrouted_notices(ROUTE_BATCH).await?;
             if notices.is_empty() {
-                break;
+                return Ok(Routed { deliveries: created, more: false });
             }
             let mut deliveries = Vec::new();
             if self.notifier.is_some() {
@@ -40,13 +60,10 @@ impl Engine {
             let ids: Vec<i64> = notices.iter().map(|n| n.id).collect();
             created += self.store.route_notices(&ids, &deliveries, now).await?;
             if (notices.len() as u32) < ROUTE_BATCH {
-                break;
+                return Ok(Routed { deliveries: created, more: false });
             }
         }
-        if created > 0 {
-            self.deliveries_waiting.notify_one();
-        }
-        Ok(created)
+        Ok(Routed { deliveries: created, more: true })
     }
 
     async fn deliveries_for(

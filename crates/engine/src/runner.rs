@@ -1,4 +1,5 @@
-//! The loop: one pass of every unit, then sleep until something is due (at most a second).
+//! The loop: one pass of every unit that changes work (materialize, open, escalate,
+//! remind, digest), then sleep until something is due (at most a second).
 
 use crate::{Engine, EngineError};
 use jiff::{SignedDuration, Timestamp};
@@ -13,8 +14,6 @@ pub struct PassOutcome {
     pub escalated: u64,
     pub reminded: u64,
     pub digests: u64,
-    /// Deliveries created from this pass's notices.
-    pub routed: u64,
 }
 
 impl Engine {
@@ -25,20 +24,17 @@ impl Engine {
         let escalated = self.escalate_once(now).await?;
         let reminded = self.remind_once(now).await?;
         let digests = self.digest_once(now).await?;
-        let routed = self.route_once(now).await?;
-        Ok(PassOutcome {
-            runs: materialized.runs,
-            tasks: materialized.tasks,
-            opened,
-            escalated,
-            reminded,
-            digests,
-            routed,
-        })
+        let outcome =
+            PassOutcome { runs: materialized.runs, tasks: materialized.tasks, opened, escalated, reminded, digests };
+        // Most changes write notices; the delivery loop routes and sends them.
+        if outcome != PassOutcome::default() {
+            self.deliveries_waiting.notify_one();
+        }
+        Ok(outcome)
     }
 
-    /// Runs passes until `shutdown` turns true, with delivery in a loop of its own so a
-    /// slow endpoint never delays an escalation.
+    /// Runs passes until `shutdown` turns true, with routing and delivery in a loop of
+    /// their own, so neither a burst of notices nor a slow endpoint delays an escalation.
     pub async fn run(&self, mut shutdown: watch::Receiver<bool>) {
         let deliverer = {
             let engine = self.clone();

@@ -37,6 +37,8 @@ CREATE TABLE notices (
 );
 CREATE INDEX notices_unrouted ON notices (id) WHERE routed_at IS NULL;
 CREATE INDEX notices_person ON notices (org_id, person_id, id);
+-- The unread count and "unread only" list stay small reads however long the history.
+CREATE INDEX notices_unread ON notices (org_id, person_id, id) WHERE read_at IS NULL;
 
 CREATE TABLE endpoints (
     id BIGSERIAL PRIMARY KEY,

@@ -134,6 +134,7 @@ async fn a_crash_between_sending_and_recording_sends_again_under_the_same_dedupe
     let cafe = cafe("2026-01-05T05:59:00Z").await;
     let now = cafe.t.clock.advance(mins(1));
     cafe.t.engine.pass(now).await.unwrap();
+    cafe.t.engine.route_once(now).await.unwrap();
     // Another instance claims the delivery, sends it, and dies before recording that.
     let store = &cafe.t.engine.store;
     let claimed = store.claim_deliveries(now, now + mins(5), 10, &[]).await.unwrap();
@@ -262,4 +263,24 @@ async fn the_owner_gets_a_weekly_digest_of_the_processes_they_own_and_what_nobod
     assert!(digest["processes"][0]["unresolved"].as_u64().unwrap() >= 6, "{digest}");
     assert!(!digest["unresolved"].as_array().unwrap().is_empty());
     assert_eq!(digest["patterns"], json!([]));
+}
+
+#[tokio::test]
+async fn the_running_engine_routes_and_sends_on_its_own_and_stops_cleanly() {
+    let cafe = cafe("2026-01-05T05:59:00Z").await;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let running = {
+        let engine = cafe.t.engine.clone();
+        tokio::spawn(async move { engine.run(stopped).await })
+    };
+    cafe.t.clock.advance(mins(1)); // 07:00 Berlin: the next pass opens Dan's reading
+    let waited = std::time::Instant::now();
+    let opened = || kinds(&cafe.t.notifier.sent_to(DAN)).contains(&"task.opened".to_string());
+    while !opened() && waited.elapsed() < Duration::from_secs(10) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(opened(), "no test step drove it: {:?}", cafe.t.notifier.sent());
+    stop.send(true).unwrap();
+    tokio::time::timeout(Duration::from_secs(10), running).await.expect("it stops").expect("without panicking");
+    assert!(cafe.deliveries(Some(DeliveryState::Pending)).await.is_empty(), "and recorded what it sent");
 }
