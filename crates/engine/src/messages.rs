@@ -113,10 +113,14 @@ impl Engine {
     pub(crate) async fn message(&self, view: &OrgView, notice: &NoticeRecord) -> Result<Message, EngineError> {
         let zone = view.zone_of(notice.person);
         let data = &notice.data;
-        let task = match notice.task {
+        let mut task = match notice.task {
             Some(id) => Some(self.task_ref(view, &self.store.get_task(view.org.id, id).await?, &zone).await?),
             None => None,
         };
+        // A move says the deadline it gave, even when read after the task moved on again.
+        if let (Some(task), Some(due)) = (task.as_mut(), data_ms(data, "due_at")) {
+            task.due = when(due, &zone);
+        }
         let failure = (notice.kind == NoticeKind::DeliveryFailed).then(|| FailureRef {
             channel: data.get("channel").and_then(Value::as_str).and_then(Channel::parse).unwrap_or(Channel::Email),
             address: data.get("address").and_then(Value::as_str).unwrap_or_default().to_string(),

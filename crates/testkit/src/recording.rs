@@ -57,9 +57,12 @@ impl RecordingNotifier {
 #[async_trait]
 impl Notifier for RecordingNotifier {
     fn render(&self, channel: Channel, message: &Message) -> Result<Rendered, String> {
-        let title = message.task.as_ref().map(|t| t.title.as_str()).unwrap_or("");
+        let subject = match &message.task {
+            Some(task) => format!("{} {} (due {})", message.kind, task.title, task.due.local),
+            None => message.kind.to_string(),
+        };
         Ok(Rendered {
-            subject: format!("{} {title}", message.kind),
+            subject,
             body: serde_json::to_string(message).map_err(|e| e.to_string())?,
             html: (channel == Channel::Email).then(|| "<p>html</p>".to_string()),
         })

@@ -115,15 +115,19 @@ fn digests_list_work_counts_and_patterns() {
     let (_, text, html) = email(NoticeKind::WeeklyDigest);
     assert!(text.contains("- Closing checklist: 12 completed, 3 moved, 1 unresolved"), "{text}");
     assert!(text.contains("- Fridge temperature (Closing checklist), due"), "{text}");
-    assert!(text.contains("No repeated failures detected."), "{text}");
-    assert!(html.contains("No repeated failures detected."));
+    assert!(!text.contains("Repeated failures") && !html.contains("Repeated failures"), "no empty claims: {text}");
 
     let mut message = sample(NoticeKind::WeeklyDigest);
     if let Some(digest) = message.digest.as_mut() {
         digest.patterns = vec!["Fridge temperature missed 3 times on Mondays".into()];
     }
-    let text = render(Channel::Email, &message).body;
-    assert!(text.contains("- Fridge temperature missed 3 times on Mondays") && !text.contains("No repeated"), "{text}");
+    let rendered = render(Channel::Email, &message);
+    assert!(
+        rendered.body.contains("Repeated failures:\n- Fridge temperature missed 3 times on Mondays"),
+        "{}",
+        rendered.body
+    );
+    assert!(rendered.html.unwrap_or_default().contains("<li>Fridge temperature missed 3 times on Mondays</li>"));
 }
 
 #[test]

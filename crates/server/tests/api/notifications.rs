@@ -30,6 +30,10 @@ async fn a_person_reads_what_they_were_told_newest_first_and_marks_it_read() {
     app.advance(mins(60)).await; // Dan missed it: it moves to Cara, who hears who missed it
     let cara = app.get("/api/v1/me/notices", &app.cara).await;
     assert_eq!(cara.body["items"][0]["type"], "task.moved", "{cara:?}");
+    app.advance(mins(30)).await; // Cara missed it too: it moves on to Ben
+    let cara = app.get("/api/v1/me/notices", &app.cara).await;
+    let title = cara.body["items"][0]["title"].as_str().unwrap();
+    assert!(title.contains("08:30"), "the notice keeps the deadline it gave Cara, not Ben's: {title}");
 
     let marked = app.post("/api/v1/me/notices/read", &app.dan, json!({})).await;
     assert_eq!((marked.status, &marked.body), (StatusCode::OK, &json!({"marked": 2, "unread": 0})));
