@@ -10,7 +10,7 @@ use crate::notifier::SendError;
 use crate::{Engine, EngineError};
 use jiff::{SignedDuration, Timestamp};
 use proofline_core::notice::{Channel, retry_delay};
-use proofline_store::{AttemptOutcome, AttemptResult, DeliveryRecord};
+use proofline_store::{AttemptOutcome, AttemptResult, Claim, DeliveryRecord};
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -74,6 +74,11 @@ impl DeliveryPass {
 const FLUSH_BATCH: usize = 64;
 const FLUSH_AFTER: Duration = Duration::from_millis(5);
 
+/// Sends' worth of deliveries claimed at once for a destination that ran low.
+const QUEUE_DEPTH: usize = 4;
+/// How often a busy worker claims anyway, for destinations it holds nothing for.
+const CLAIM_EVERY: Duration = Duration::from_millis(50);
+
 /// Routing batches between two looks at the sends, so a burst of notices is sent while
 /// it is still being routed.
 const ROUTE_BATCHES_PER_ROUND: usize = 8;
@@ -86,11 +91,33 @@ struct Dispatch {
     in_flight: HashMap<String, usize>,
     sends: JoinSet<(String, AttemptOutcome)>,
     finished: Vec<AttemptOutcome>,
+    /// Sends at once per destination.
+    per_destination: usize,
+    /// A destination ran low since the last claim: claim again at once.
+    hungry: bool,
+    last_claim: Option<std::time::Instant>,
 }
 
 impl Dispatch {
+    fn new(per_destination: usize) -> Dispatch {
+        Dispatch { per_destination: per_destination.max(1), ..Dispatch::default() }
+    }
+
     fn queued_len(&self) -> usize {
         self.queued.values().map(VecDeque::len).sum()
+    }
+
+    /// What this worker holds for `destination`: in flight and waiting.
+    fn held(&self, destination: &str) -> usize {
+        self.in_flight.get(destination).copied().unwrap_or(0) + self.queued.get(destination).map_or(0, VecDeque::len)
+    }
+
+    /// Claiming is worth a store round trip when nothing is going on, when a destination
+    /// ran low, or now and then to find destinations this worker holds nothing for (and
+    /// retries that came due). Not after every send: a slow destination would make the
+    /// fast ones wait for its turn, and each claim is a write.
+    fn should_claim(&self) -> bool {
+        self.is_idle() || self.hungry || self.last_claim.is_none_or(|at| at.elapsed() >= CLAIM_EVERY)
     }
 
     fn is_idle(&self) -> bool {
@@ -107,6 +134,9 @@ impl Dispatch {
                         self.in_flight.remove(&destination);
                     }
                 }
+                if self.held(&destination) < self.per_destination {
+                    self.hungry = true;
+                }
                 pass.count(&outcome.result);
                 self.finished.push(outcome);
             }
@@ -121,7 +151,7 @@ impl Engine {
     /// Tests drive delivery with this; the server runs [`Engine::run_deliveries`].
     pub async fn deliver_once(&self, now: Timestamp) -> Result<DeliveryPass, EngineError> {
         self.route_once(now).await?;
-        let mut dispatch = Dispatch::default();
+        let mut dispatch = Dispatch::new(self.config.per_destination);
         let mut pass = DeliveryPass::default();
         loop {
             let claimed = self.fill(&mut dispatch, now).await?;
@@ -139,7 +169,7 @@ impl Engine {
     /// Delivers continuously until `shutdown` turns true, waking when routing creates
     /// deliveries, when a send finishes, or when the next retry is due.
     pub async fn run_deliveries(&self, mut shutdown: watch::Receiver<bool>) {
-        let mut dispatch = Dispatch::default();
+        let mut dispatch = Dispatch::new(self.config.per_destination);
         let mut pass = DeliveryPass::default();
         // Routing is looked at when woken (a pass wrote notices, a nap ended), not after
         // every send.
@@ -213,19 +243,29 @@ impl Engine {
     /// many deliveries were claimed. Claims are made in batches, when at least half the
     /// slots are free or nothing is going on, not one row per finished send.
     async fn fill(&self, dispatch: &mut Dispatch, now: Timestamp) -> Result<usize, EngineError> {
-        let per_destination = self.config.per_destination.max(1);
+        let per_destination = dispatch.per_destination;
+        // A destination that runs low gets a few sends' worth at once, so a steady stream
+        // needs a claim every few sends, not every one; a dead endpoint's waiting rows stay
+        // few, well within their lease.
+        let depth = per_destination * QUEUE_DEPTH;
         let max_in_flight = self.config.max_in_flight.max(1);
         let room = max_in_flight.saturating_sub(dispatch.sends.len() + dispatch.queued_len());
         let mut claimed = 0;
-        if room > 0 && (room * 2 >= max_in_flight || dispatch.is_idle()) {
+        if room > 0 && dispatch.should_claim() {
             let busy: Vec<String> = dispatch
                 .in_flight
-                .iter()
-                .filter(|(dest, n)| **n + dispatch.queued.get(*dest).map_or(0, VecDeque::len) >= per_destination)
-                .map(|(dest, _)| dest.clone())
+                .keys()
+                .chain(dispatch.queued.keys())
+                .filter(|dest| dispatch.held(dest) >= per_destination)
+                .cloned()
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
                 .collect();
+            dispatch.hungry = false;
+            dispatch.last_claim = Some(std::time::Instant::now());
             let lease_until = now + self.config.delivery_lease;
-            let rows = self.store.claim_deliveries(now, lease_until, room as u32, &busy).await?;
+            let claim = Claim { now, lease_until, limit: room as u32, per_destination: depth as u32, busy: &busy };
+            let rows = self.store.claim_deliveries(&claim).await?;
             claimed = rows.len();
             for row in rows {
                 dispatch.queued.entry(row.destination.clone()).or_default().push_back(row);

@@ -69,7 +69,7 @@ pub struct EngineConfig {
     pub delivery_lease: SignedDuration,
     /// Sends at once to any one destination (the SMTP relay, one endpoint).
     pub per_destination: usize,
-    /// Sends at once in all.
+    /// Deliveries one worker holds at once, in flight and waiting for a slot.
     pub max_in_flight: usize,
     /// The longest one send may take before it counts as a retryable failure.
     pub send_timeout: SignedDuration,
@@ -86,7 +86,7 @@ impl Default for EngineConfig {
             email: true,
             delivery_lease: SignedDuration::from_mins(5),
             per_destination: 4,
-            max_in_flight: 64,
+            max_in_flight: 256,
             send_timeout: SignedDuration::from_secs(30),
         }
     }

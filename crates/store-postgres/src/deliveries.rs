@@ -88,30 +88,38 @@ impl PostgresStore {
         Ok(created.rows_affected())
     }
 
-    pub(crate) async fn claim(
-        &self,
-        now: Timestamp,
-        lease_until: Timestamp,
-        limit: u32,
-        busy: &[String],
-    ) -> Result<Vec<DeliveryRecord>> {
-        if limit == 0 {
+    /// Rows another claimer has locked are skipped, not waited for; the window function
+    /// runs over the locked candidates, because PostgreSQL takes no row locks in a
+    /// windowed query.
+    pub(crate) async fn claim(&self, claim: &Claim<'_>) -> Result<Vec<DeliveryRecord>> {
+        if claim.limit == 0 {
             return Ok(Vec::new());
         }
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "UPDATE deliveries d SET attempts = d.attempts + 1, next_attempt_at = $2
+            "WITH candidates AS (
+                 SELECT id, destination, next_attempt_at FROM deliveries
+                 WHERE state = 'pending' AND next_attempt_at <= $1 AND destination <> ALL($4::text[])
+                 ORDER BY next_attempt_at, id LIMIT $6
+                 FOR UPDATE SKIP LOCKED
+             ), picked AS (
+                 SELECT id FROM (
+                     SELECT id, next_attempt_at,
+                            ROW_NUMBER() OVER (PARTITION BY destination ORDER BY next_attempt_at, id) AS nth
+                     FROM candidates) ranked
+                 WHERE $5 = 0 OR nth <= $5
+                 ORDER BY next_attempt_at, id LIMIT $3
+             )
+             UPDATE deliveries d SET attempts = d.attempts + 1, next_attempt_at = $2
              FROM notices n
-             WHERE n.id = d.notice_id
-               AND d.id IN (SELECT id FROM deliveries
-                            WHERE state = 'pending' AND next_attempt_at <= $1 AND destination <> ALL($4::text[])
-                            ORDER BY next_attempt_at, id LIMIT $3
-                            FOR UPDATE SKIP LOCKED)
+             WHERE n.id = d.notice_id AND d.id IN (SELECT id FROM picked)
              RETURNING {DELIVERY_COLUMNS}"
         )))
-        .bind(ms(now))
-        .bind(ms(lease_until))
-        .bind(i64::from(limit))
-        .bind(busy)
+        .bind(ms(claim.now))
+        .bind(ms(claim.lease_until))
+        .bind(i64::from(claim.limit))
+        .bind(claim.busy)
+        .bind(i64::from(claim.per_destination))
+        .bind(i64::from(claim.scan()))
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;

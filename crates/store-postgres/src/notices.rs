@@ -113,14 +113,8 @@ impl NoticeStore for PostgresStore {
         self.route(notices, deliveries, now).await
     }
 
-    async fn claim_deliveries(
-        &self,
-        now: Timestamp,
-        lease_until: Timestamp,
-        limit: u32,
-        busy: &[String],
-    ) -> Result<Vec<DeliveryRecord>> {
-        self.claim(now, lease_until, limit, busy).await
+    async fn claim_deliveries(&self, claim: &Claim<'_>) -> Result<Vec<DeliveryRecord>> {
+        self.claim(claim).await
     }
 
     async fn finish_deliveries(&self, outcomes: &[AttemptOutcome], now: Timestamp) -> Result<u64> {

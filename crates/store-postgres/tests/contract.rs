@@ -100,3 +100,11 @@ async fn concurrent_claims_never_share_a_delivery() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_backlog_for_one_destination_leaves_room_for_the_others() {
+    on_fresh_database(|store| async move {
+        contract::a_backlog_for_one_destination_leaves_room_for_the_others(&store).await;
+    })
+    .await;
+}

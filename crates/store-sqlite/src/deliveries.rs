@@ -90,27 +90,30 @@ impl SqliteStore {
     }
 
     /// One statement on the single writer connection: nobody else claims in between.
-    pub(crate) async fn claim(
-        &self,
-        now: Timestamp,
-        lease_until: Timestamp,
-        limit: u32,
-        busy: &[String],
-    ) -> Result<Vec<DeliveryRecord>> {
-        if limit == 0 {
+    pub(crate) async fn claim(&self, claim: &Claim<'_>) -> Result<Vec<DeliveryRecord>> {
+        if claim.limit == 0 {
             return Ok(Vec::new());
         }
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?2
-             WHERE id IN (SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_at <= ?1
+             WHERE id IN (
+                 SELECT id FROM (
+                     SELECT id, next_attempt_at,
+                            ROW_NUMBER() OVER (PARTITION BY destination ORDER BY next_attempt_at, id) AS nth
+                     FROM (SELECT id, destination, next_attempt_at FROM deliveries
+                           WHERE state = 'pending' AND next_attempt_at <= ?1
                                  AND destination NOT IN (SELECT value FROM json_each(?4))
-                          ORDER BY next_attempt_at, id LIMIT ?3)
+                           ORDER BY next_attempt_at, id LIMIT ?6))
+                 WHERE ?5 = 0 OR nth <= ?5
+                 ORDER BY next_attempt_at, id LIMIT ?3)
              RETURNING {RETURNED_COLUMNS}, (SELECT n.kind FROM notices n WHERE n.id = deliveries.notice_id) AS kind"
         )))
-        .bind(ms(now))
-        .bind(ms(lease_until))
-        .bind(i64::from(limit))
-        .bind(serde_json::to_string(busy).map_err(other)?)
+        .bind(ms(claim.now))
+        .bind(ms(claim.lease_until))
+        .bind(i64::from(claim.limit))
+        .bind(serde_json::to_string(claim.busy).map_err(other)?)
+        .bind(i64::from(claim.per_destination))
+        .bind(i64::from(claim.scan()))
         .fetch_all(&self.writer)
         .await
         .map_err(db)?;

@@ -39,3 +39,9 @@ async fn concurrent_claims_never_share_a_delivery() {
     let store: Arc<dyn Store> = Arc::new(store);
     contract::concurrent_claims_never_share_a_delivery(store).await;
 }
+
+#[tokio::test]
+async fn a_backlog_for_one_destination_leaves_room_for_the_others() {
+    let (store, _dir) = fresh().await;
+    contract::a_backlog_for_one_destination_leaves_room_for_the_others(&store).await;
+}

@@ -10,6 +10,7 @@ mod activity;
 mod completion;
 mod deliveries;
 mod directory;
+mod fairness;
 mod notices;
 mod processes;
 mod races;
@@ -18,6 +19,7 @@ mod reopen;
 mod settings;
 mod work;
 
+pub use fairness::a_backlog_for_one_destination_leaves_room_for_the_others;
 pub use races::{
     concurrent_claims_never_share_a_delivery, concurrent_completion_and_escalation,
     concurrent_completions_close_the_run,

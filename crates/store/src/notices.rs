@@ -130,6 +130,27 @@ pub struct AttemptOutcome {
     pub result: AttemptResult,
 }
 
+/// What a delivery worker asks for.
+#[derive(Debug, Clone, Copy)]
+pub struct Claim<'a> {
+    pub now: Timestamp,
+    pub lease_until: Timestamp,
+    pub limit: u32,
+    /// At most this many rows for any one destination (0: no cap), so a backlog for one
+    /// endpoint cannot fill a worker's queue while others wait.
+    pub per_destination: u32,
+    /// Destinations the worker has no room for right now.
+    pub busy: &'a [String],
+}
+
+impl Claim<'_> {
+    /// How many due rows a claim looks at before capping per destination: enough to find
+    /// other destinations behind one with a backlog, bounded so a claim stays cheap.
+    pub fn scan(&self) -> u32 {
+        if self.per_destination == 0 { self.limit } else { self.limit.saturating_mul(4).max(100) }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct DeliveryQuery {
     pub state: Option<DeliveryState>,
@@ -197,16 +218,10 @@ pub trait NoticeStore {
     /// Creates deliveries (skipping dedupe keys that exist) and marks the notices routed,
     /// in one transaction.
     async fn route_notices(&self, notices: &[i64], deliveries: &[NewDelivery], now: Timestamp) -> Result<u64>;
-    /// Takes up to `limit` pending deliveries due at `now`, skipping busy destinations:
-    /// each gets its attempt count bumped and is hidden from other claimers until
-    /// `lease_until`.
-    async fn claim_deliveries(
-        &self,
-        now: Timestamp,
-        lease_until: Timestamp,
-        limit: u32,
-        busy: &[String],
-    ) -> Result<Vec<DeliveryRecord>>;
+    /// Takes pending deliveries due at `claim.now`, oldest due first, as `claim` bounds
+    /// them: each gets its attempt count bumped and is hidden from other claimers until
+    /// `claim.lease_until`.
+    async fn claim_deliveries(&self, claim: &Claim<'_>) -> Result<Vec<DeliveryRecord>>;
     /// Records how attempts ended; returns how many still matched their claim.
     async fn finish_deliveries(&self, outcomes: &[AttemptOutcome], now: Timestamp) -> Result<u64>;
     async fn list_deliveries(&self, org: OrgId, query: &DeliveryQuery) -> Result<Vec<DeliveryRecord>>;

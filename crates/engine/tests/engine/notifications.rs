@@ -137,7 +137,8 @@ async fn a_crash_between_sending_and_recording_sends_again_under_the_same_dedupe
     cafe.t.engine.route_once(now).await.unwrap();
     // Another instance claims the delivery, sends it, and dies before recording that.
     let store = &cafe.t.engine.store;
-    let claimed = store.claim_deliveries(now, now + mins(5), 10, &[]).await.unwrap();
+    let claim = proofline_store::Claim { now, lease_until: now + mins(5), limit: 10, per_destination: 0, busy: &[] };
+    let claimed = store.claim_deliveries(&claim).await.unwrap();
     assert_eq!(claimed.len(), 1);
     let notifier = cafe.t.engine.notifier.clone().unwrap();
     notifier.send(&claimed[0], None).await.unwrap();

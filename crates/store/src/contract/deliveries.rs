@@ -41,9 +41,13 @@ async fn delivery(store: &dyn Store, cast: &Cast, id: i64) -> DeliveryRecord {
     all.into_iter().find(|x| x.id == id).expect("the delivery is listed")
 }
 
+/// A claim of up to 10 rows, with no cap per destination, leased for 5 minutes.
+fn claim_at(now: Timestamp, busy: &[String]) -> Claim<'_> {
+    Claim { now, lease_until: now + mins(5), limit: 10, per_destination: 0, busy }
+}
+
 async fn claim(store: &dyn Store, now: Timestamp, busy: &[String]) -> Vec<(i64, u32)> {
-    let lease = now + mins(5);
-    store.claim_deliveries(now, lease, 10, busy).await.unwrap().into_iter().map(|x| (x.id, x.attempts)).collect()
+    store.claim_deliveries(&claim_at(now, busy)).await.unwrap().into_iter().map(|x| (x.id, x.attempts)).collect()
 }
 
 fn outcome(delivery: i64, attempt: u32, result: AttemptResult) -> AttemptOutcome {
@@ -155,7 +159,7 @@ async fn route(store: &dyn Store, cast: &Cast, endpoint: i64, d: Timestamp) -> I
 async fn claim_and_send(store: &dyn Store, cast: &Cast, ids: &Ids, d: Timestamp) {
     let hook_busy = [delivery(store, cast, ids.hook).await.destination];
     assert_eq!(claim(store, d - SignedDuration::from_millis(1), &[]).await, [], "nothing is due before its time");
-    let claimed = store.claim_deliveries(d, d + mins(5), 10, &hook_busy).await.unwrap();
+    let claimed = store.claim_deliveries(&claim_at(d, &hook_busy)).await.unwrap();
     assert_eq!(
         claimed.iter().map(|x| (x.id, x.attempts, x.next_attempt_at, x.kind)).collect::<Vec<_>>(),
         [(ids.email, 1, d + mins(5), NoticeKind::TaskOpened)],
@@ -180,7 +184,7 @@ async fn claim_and_send(store: &dyn Store, cast: &Cast, ids: &Ids, d: Timestamp)
 
     // The webhook's sender dies after sending, before recording it.
     assert_eq!(claim(store, d + mins(4), &[]).await, [], "its lease still holds");
-    let again = store.claim_deliveries(d + mins(5), d + mins(10), 10, &[]).await.unwrap();
+    let again = store.claim_deliveries(&claim_at(d + mins(5), &[])).await.unwrap();
     assert_eq!(again.len(), 1);
     assert_eq!((again[0].id, again[0].attempts), (ids.hook, 2), "claimed again once the lease ran out");
     assert_eq!(again[0].dedupe_key, delivery(store, cast, ids.hook).await.dedupe_key, "sent under the same dedupe key");

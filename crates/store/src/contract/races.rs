@@ -17,15 +17,15 @@ use std::sync::Arc;
 
 const ROUNDS: i64 = 20;
 
-struct Setup {
-    org: OrgId,
-    worker: PersonId,
-    manager: PersonId,
-    process: ProcessId,
-    start: Timestamp,
+pub(super) struct Setup {
+    pub org: OrgId,
+    pub worker: PersonId,
+    pub manager: PersonId,
+    pub process: ProcessId,
+    pub start: Timestamp,
 }
 
-async fn setup(store: &dyn Store) -> Setup {
+pub(super) async fn setup(store: &dyn Store) -> Setup {
     let org = store.create_org("Race Bakery", "UTC").await.unwrap();
     let person = |name: &str, access, manager| PersonFields {
         name: name.into(),
@@ -203,7 +203,8 @@ pub async fn concurrent_claims_never_share_a_delivery(store: Arc<dyn Store>) {
         let worker = |store: Arc<dyn Store>| async move {
             let mut mine = Vec::new();
             loop {
-                let claimed = store.claim_deliveries(now, now + lease, 5, &[]).await.expect("claiming works");
+                let claim = Claim { now, lease_until: now + lease, limit: 5, per_destination: 3, busy: &[] };
+                let claimed = store.claim_deliveries(&claim).await.expect("claiming works");
                 if claimed.is_empty() {
                     return mine;
                 }
@@ -214,7 +215,8 @@ pub async fn concurrent_claims_never_share_a_delivery(store: Arc<dyn Store>) {
         let two = tokio::spawn(worker(Arc::clone(&store)));
         let mut all = one.await.expect("the first worker does not panic");
         all.extend(two.await.expect("the second worker does not panic"));
-        assert!(store.claim_deliveries(now, now + lease, 100, &[]).await.unwrap().is_empty());
+        let rest = Claim { now, lease_until: now + lease, limit: 100, per_destination: 0, busy: &[] };
+        assert!(store.claim_deliveries(&rest).await.unwrap().is_empty());
         all.sort();
         let before = all.len();
         all.dedup_by_key(|(id, _)| *id);
