@@ -107,6 +107,12 @@ impl fmt::Display for FieldError {
 pub const MAX_STEPS: usize = 200;
 
 impl ProcessDefinition {
+    /// What step `index` asks for as proof, in words a person reads in a message or a
+    /// calendar ("Number (0 to 5 °C): Fridge"); empty for a step that does not exist.
+    pub fn proof_words(&self, index: usize) -> Vec<String> {
+        self.steps.get(index).map(|step| step.proof.iter().map(|r| r.describe()).collect()).unwrap_or_default()
+    }
+
     /// Fills in derived values (proof keys) and returns every problem found.
     pub fn normalize(&mut self) -> Vec<FieldError> {
         let mut errors = Vec::new();

@@ -78,11 +78,7 @@ impl Engine {
         let mut entries = Vec::new();
         for task in self.store.list_tasks(org, &query).await? {
             let definition = self.definitions.get(task.process, task.version).await?;
-            let proof = definition
-                .steps
-                .get(task.step_index as usize)
-                .map(|step| step.proof.iter().map(|r| r.describe()).collect())
-                .unwrap_or_default();
+            let proof = definition.proof_words(task.step_index as usize);
             entries.push(CalendarEntry {
                 uid: uid(task.process, task.scheduled_for, task.step_index),
                 sequence: u32::try_from(task.rev.saturating_add(1)).unwrap_or(u32::MAX),
@@ -109,7 +105,7 @@ impl Engine {
                 if held.contains(&uid) {
                     continue;
                 }
-                let proof = process.definition.steps[step.step_index as usize].proof.iter().map(|r| r.describe());
+                let proof = process.definition.proof_words(step.step_index as usize);
                 foreseen.push(CalendarEntry {
                     uid,
                     sequence: 0,
@@ -119,7 +115,7 @@ impl Engine {
                     state: None,
                     opens_at: step.opens_at,
                     due_at: step.due_at,
-                    proof: proof.collect(),
+                    proof,
                     url: self.link("/"),
                 });
             }

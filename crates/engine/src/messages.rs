@@ -90,11 +90,7 @@ impl Engine {
 
     async fn task_ref(&self, view: &OrgView, task: &TaskRecord, zone: &TimeZone) -> Result<TaskRef, EngineError> {
         let definition = self.definitions.get(task.process, task.version).await?;
-        let proof = definition
-            .steps
-            .get(task.step_index as usize)
-            .map(|step| step.proof.iter().map(|r| r.describe()).collect())
-            .unwrap_or_default();
+        let proof = definition.proof_words(task.step_index as usize);
         Ok(TaskRef {
             id: task.id,
             run: task.run,

@@ -38,6 +38,19 @@ pub struct EndpointInput {
     pub active: bool,
 }
 
+impl EndpointInput {
+    fn with_secret(self, secret: String) -> EndpointFields {
+        EndpointFields {
+            channel: self.channel,
+            name: self.name,
+            url: self.url,
+            secret,
+            events: self.events,
+            active: self.active,
+        }
+    }
+}
+
 impl Engine {
     pub async fn set_preferences(
         &self,
@@ -70,15 +83,7 @@ impl Engine {
         require_manager(actor, "connect endpoints")?;
         let input = check_endpoint(input)?;
         let secret = if input.channel == Channel::Webhook { new_webhook_secret()? } else { String::new() };
-        let fields = EndpointFields {
-            channel: input.channel,
-            name: input.name,
-            url: input.url,
-            secret: secret.clone(),
-            events: input.events,
-            active: input.active,
-        };
-        let id = self.store.create_endpoint(actor.org, &fields, self.now()).await?;
+        let id = self.store.create_endpoint(actor.org, &input.with_secret(secret.clone()), self.now()).await?;
         Ok((id, secret))
     }
 
@@ -99,15 +104,7 @@ impl Engine {
             (Channel::Webhook, false) => current.secret,
             _ => String::new(),
         };
-        let fields = EndpointFields {
-            channel: input.channel,
-            name: input.name,
-            url: input.url,
-            secret: secret.clone(),
-            events: input.events,
-            active: input.active,
-        };
-        self.store.update_endpoint(actor.org, id, &fields).await?;
+        self.store.update_endpoint(actor.org, id, &input.with_secret(secret.clone())).await?;
         Ok(secret)
     }
 

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 
 use crate::records::{TASK_COLUMNS, event, run, task};
-use crate::writes::{insert_events, insert_notices, move_records, save_rotations};
+use crate::writes::{insert_events, insert_notices, save_rotations};
 
 #[async_trait]
 impl WorkStore for SqliteStore {
@@ -246,7 +246,7 @@ impl WorkStore for SqliteStore {
         for (m, run, process) in
             applied.iter().filter_map(|(id, run, process)| by_id.get(id).map(|m| (m, run, process)))
         {
-            let (event, notice) = move_records(m, *run, *process, now);
+            let (event, notice) = m.records(*run, *process, now);
             events.push(event);
             notices.push(notice);
         }

@@ -4,10 +4,8 @@
 use crate::rows::ms;
 use crate::{db, other};
 use jiff::Timestamp;
-use proofline_core::escalation::Move;
-use proofline_core::notice::NoticeKind;
-use proofline_store::{Result, RotationUpdate, TaskMove};
-use serde_json::{Value, json};
+use proofline_store::{Result, RotationUpdate};
+use serde_json::Value;
 
 /// Inserts events given as a JSON array of objects with the events table's columns.
 const INSERT_EVENTS: &str = "INSERT INTO events (org_id, at, kind, task_id, run_id, process_id, actor_id, from_state, to_state, from_holder, to_holder, data)
@@ -61,36 +59,4 @@ pub(crate) async fn save_rotations(conn: &mut sqlx::SqliteConnection, rotations:
             .map_err(db)?;
     }
     Ok(())
-}
-
-/// The event and the notice of one applied escalation decision: the next holder hears
-/// who missed it and their new deadline; unresolved work goes to the owner.
-pub(crate) fn move_records(m: &TaskMove, run: i64, process: i64, now: Timestamp) -> (Value, Value) {
-    let (task, missed_by, missed_due_at) = (m.task.0, m.missed_by.0, ms(m.missed_due_at));
-    let (kind, to_state, holder, level) = match m.outcome {
-        Move::To { level, holder, .. } => ("escalated", "open", holder, level),
-        Move::Unresolved { holder } => ("unresolved", "unresolved", holder, m.from_level + 1),
-    };
-    let event = json!({
-        "org": m.org.0, "at": ms(now), "kind": kind, "task": task, "run": run, "process": process,
-        "from_state": "open", "to_state": to_state, "from_holder": missed_by, "to_holder": holder.0,
-        "data": {"missed_by": missed_by, "missed_due_at": missed_due_at, "from_level": m.from_level, "level": level},
-    });
-    let (notice_kind, key, data) = match m.outcome {
-        Move::To { due_at, .. } => (
-            NoticeKind::TaskMoved,
-            format!("task.moved:{task}:{level}"),
-            json!({"missed_by": missed_by, "missed_due_at": missed_due_at, "due_at": ms(due_at), "level": level}),
-        ),
-        Move::Unresolved { .. } => (
-            NoticeKind::TaskUnresolved,
-            format!("task.unresolved:{task}:{}", m.rev + 1),
-            json!({"missed_by": missed_by, "missed_due_at": missed_due_at, "level": level}),
-        ),
-    };
-    let notice = json!({
-        "org": m.org.0, "person": holder.0, "kind": notice_kind, "key": key, "task": task, "run": run, "process": process,
-        "data": data,
-    });
-    (event, notice)
 }

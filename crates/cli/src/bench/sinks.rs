@@ -33,19 +33,25 @@ async fn listen() -> anyhow::Result<(TcpListener, u16)> {
     Ok((listener, port))
 }
 
-/// A minimal SMTP server (no TLS, no auth) that accepts every message; returns its port.
-pub async fn smtp_sink(received: Received) -> anyhow::Result<u16> {
+/// Serves every connection with `session`, counting into `received`; returns the port.
+async fn serve<F, Fut>(received: Received, session: F) -> anyhow::Result<u16>
+where
+    F: Fn(TcpStream, Received) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = std::io::Result<()>> + Send + 'static,
+{
     let (listener, port) = listen().await?;
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
             no_delay(&stream);
-            let received = received.clone();
-            tokio::spawn(async move {
-                let _ = smtp_session(stream, received).await;
-            });
+            tokio::spawn(session(stream, received.clone()));
         }
     });
     Ok(port)
+}
+
+/// A minimal SMTP server (no TLS, no auth) that accepts every message; returns its port.
+pub async fn smtp_sink(received: Received) -> anyhow::Result<u16> {
+    serve(received, smtp_session).await
 }
 
 async fn smtp_session(stream: TcpStream, received: Received) -> std::io::Result<()> {
@@ -88,17 +94,7 @@ async fn smtp_session(stream: TcpStream, received: Received) -> std::io::Result<
 
 /// An HTTP/1.1 receiver answering every request with 204; keeps connections alive.
 pub async fn http_sink(received: Received) -> anyhow::Result<u16> {
-    let (listener, port) = listen().await?;
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            no_delay(&stream);
-            let received = received.clone();
-            tokio::spawn(async move {
-                let _ = http_session(stream, received).await;
-            });
-        }
-    });
-    Ok(port)
+    serve(received, http_session).await
 }
 
 async fn http_session(stream: TcpStream, received: Received) -> std::io::Result<()> {
