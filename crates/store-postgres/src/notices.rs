@@ -2,7 +2,7 @@
 //! digests count. Deliveries live in `deliveries.rs`, endpoints and settings in
 //! `settings.rs`; this is where the port is implemented.
 
-use crate::records::{TASK_COLUMNS, task};
+use crate::records::{TASK_COLUMNS, task, touched};
 use crate::rows::{get, get_opt_ts, get_ts, ms, parse};
 use crate::writes::insert_notices;
 use crate::{PostgresStore, db};
@@ -78,21 +78,13 @@ impl NoticeStore for PostgresStore {
             "UPDATE tasks SET remind_at = NULL
              FROM jsonb_to_recordset($1::jsonb) AS r(id bigint, rev bigint)
              WHERE tasks.id = r.id AND tasks.rev = r.rev AND tasks.state = 'open' AND tasks.remind_at IS NOT NULL
-             RETURNING tasks.id, tasks.org_id, tasks.run_id, tasks.process_id, tasks.holder_id, tasks.level, tasks.rev, tasks.due_at",
+             RETURNING tasks.id, tasks.org_id, tasks.run_id, tasks.process_id, tasks.holder_id, tasks.rev, tasks.due_at",
         )
         .bind(Value::Array(wire))
         .fetch_all(&mut *tx)
         .await
         .map_err(db)?;
-        let mut notices = Vec::with_capacity(reminded.len());
-        for row in &reminded {
-            let id: i64 = get(row, "id")?;
-            notices.push(json!({
-                "org": get::<i64>(row, "org_id")?, "person": get::<i64>(row, "holder_id")?, "kind": NoticeKind::TaskDueSoon,
-                "key": format!("task.due_soon:{id}:{}", get::<i64>(row, "rev")?), "task": id, "run": get::<i64>(row, "run_id")?,
-                "process": get::<i64>(row, "process_id")?, "data": {"due_at": get::<i64>(row, "due_at")?},
-            }));
-        }
+        let notices = reminded.iter().map(|row| Ok(touched(row)?.due_soon())).collect::<Result<Vec<_>>>()?;
         insert_notices(&mut tx, notices, now).await?;
         tx.commit().await.map_err(db)?;
         Ok(reminded.len() as u64)

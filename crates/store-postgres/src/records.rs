@@ -3,7 +3,7 @@
 use crate::rows::{get, get_opt_ts, get_ts, parse};
 use proofline_core::task::TaskState;
 use proofline_core::{OrgId, PersonId, ProcessId, RunId, TaskId};
-use proofline_store::{EventRecord, Result, RunRecord, RunState, TaskRecord};
+use proofline_store::{EventRecord, Result, RunRecord, RunState, TaskRecord, Touched};
 use sqlx::postgres::PgRow;
 
 pub(crate) const TASK_COLUMNS: &str = "id, org_id, run_id, process_id, version, step_index, title, state, holder_id, assignee_id, level, blocked, scheduled_for, opens_at, due_at, completed_at, rev";
@@ -65,5 +65,19 @@ pub(crate) fn event(row: &PgRow) -> Result<EventRecord> {
         from_holder: get::<Option<i64>>(row, "from_holder")?.map(PersonId),
         to_holder: get::<Option<i64>>(row, "to_holder")?.map(PersonId),
         data: get(row, "data")?,
+    })
+}
+
+/// The task a transition changed, from a `RETURNING` clause naming its id, org_id,
+/// run_id, process_id, holder_id, rev and due_at.
+pub(crate) fn touched(row: &PgRow) -> Result<Touched> {
+    Ok(Touched {
+        org: get(row, "org_id")?,
+        task: get(row, "id")?,
+        run: get(row, "run_id")?,
+        process: get(row, "process_id")?,
+        holder: get(row, "holder_id")?,
+        rev: get(row, "rev")?,
+        due_at: get(row, "due_at")?,
     })
 }

@@ -8,13 +8,12 @@ use crate::{PostgresStore, db};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use proofline_core::escalation::Move;
-use proofline_core::notice::NoticeKind;
 use proofline_core::{OrgId, PersonId, ProcessId, RunId, SubmissionId, TaskId};
 use proofline_store::*;
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 
-use crate::records::{EVENT_COLUMNS, RUN_COLUMNS, TASK_COLUMNS, event, run, task};
+use crate::records::{EVENT_COLUMNS, RUN_COLUMNS, TASK_COLUMNS, event, run, task, touched};
 use crate::writes::{insert_events, insert_notices, save_rotations};
 
 #[async_trait]
@@ -168,22 +167,9 @@ impl WorkStore for PostgresStore {
         let mut events = Vec::with_capacity(opened.len());
         let mut notices = Vec::with_capacity(opened.len());
         for row in &opened {
-            let (org, id, run, process) = (
-                get::<i64>(row, "org_id")?,
-                get::<i64>(row, "id")?,
-                get::<i64>(row, "run_id")?,
-                get::<i64>(row, "process_id")?,
-            );
-            let (holder, due_at, rev) =
-                (get::<i64>(row, "holder_id")?, get::<i64>(row, "due_at")?, get::<i64>(row, "rev")?);
-            events.push(json!({
-                "org": org, "at": ms(now), "kind": "opened", "task": id, "run": run, "process": process, "from_state": "waiting",
-                "to_state": "open", "to_holder": holder, "data": {"due_at": due_at},
-            }));
-            notices.push(json!({
-                "org": org, "person": holder, "kind": NoticeKind::TaskOpened, "key": format!("task.opened:{id}:{rev}"),
-                "task": id, "run": run, "process": process, "data": {"due_at": due_at},
-            }));
+            let (event, notice) = touched(row)?.opened(now);
+            events.push(event);
+            notices.push(notice);
         }
         insert_events(&mut tx, events).await?;
         insert_notices(&mut tx, notices, now).await?;

@@ -2,14 +2,12 @@
 //! sends finished work back. Each compares-and-sets on `rev` and writes its event and
 //! notice in the same transaction.
 
+use crate::records::touched;
 use crate::rows::{get, ms};
 use crate::writes::{insert_events, insert_notices};
 use crate::{SqliteStore, db, other};
-use proofline_core::notice::NoticeKind;
-use proofline_core::task::TaskState;
 use proofline_core::{OrgId, SubmissionId, TaskId};
 use proofline_store::{Completion, Result, StoreError, TaskReturn};
-use serde_json::json;
 
 impl SqliteStore {
     pub(crate) async fn complete(&self, c: &Completion) -> Result<SubmissionId> {
@@ -48,19 +46,9 @@ impl SqliteStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(db)?;
-        let done = c.to_state == TaskState::Done;
-        let event = json!({
-            "org": c.org.0, "at": ms(c.now), "kind": if done { "completed" } else { "submitted" }, "task": c.task.0, "run": run,
-            "process": process, "actor": c.by.0, "from_state": c.from_state.as_str(), "to_state": c.to_state.as_str(),
-            "from_holder": holder, "to_holder": holder, "data": {"submission": id, "exceptions": c.exceptions},
-        });
+        let (event, notice) = c.records(run, process, holder, id);
         insert_events(&mut tx, &[event]).await?;
-        if done {
-            // For connected systems only: nobody has to act on finished work.
-            let notice = json!({
-                "org": c.org.0, "person": null, "kind": NoticeKind::TaskCompleted, "key": format!("task.completed:{}:{id}", c.task.0),
-                "task": c.task.0, "run": run, "process": process, "data": {"by": c.by.0, "submission": id},
-            });
+        if let Some(notice) = notice {
             insert_notices(&mut tx, &[notice], c.now).await?;
         }
         if !c.unblock.is_empty() {
@@ -108,7 +96,7 @@ impl SqliteStore {
              FROM orgs o
              WHERE o.id = tasks.org_id AND tasks.org_id = ?1 AND tasks.id = ?2 AND tasks.rev = ?3
                AND tasks.state IN ('done', 'submitted')
-             RETURNING run_id, process_id, holder_id, rev",
+             RETURNING id, org_id, run_id, process_id, holder_id, rev, due_at",
         )
         .bind(change.org.0)
         .bind(change.task.0)
@@ -118,24 +106,12 @@ impl SqliteStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(db)?;
-        let run: i64 = get(&reopened, "run_id")?;
-        let process: i64 = get(&reopened, "process_id")?;
-        let holder: i64 = get(&reopened, "holder_id")?;
-        let rev: i64 = get(&reopened, "rev")?;
-        let (task, by, due_at) = (change.task.0, change.by.0, ms(change.due_at));
-        let event = json!({
-            "org": change.org.0, "at": ms(change.now), "kind": "returned", "task": task, "run": run, "process": process,
-            "actor": by, "from_state": from_state, "to_state": "open", "from_holder": holder, "to_holder": holder,
-            "data": {"reason": change.reason},
-        });
+        let reopened = touched(&reopened)?;
+        let (event, notice) = change.records(&reopened, &from_state);
         insert_events(&mut tx, &[event]).await?;
-        let notice = json!({
-            "org": change.org.0, "person": holder, "kind": NoticeKind::TaskReturned, "key": format!("task.returned:{task}:{rev}"),
-            "task": task, "run": run, "process": process, "data": {"by": by, "reason": change.reason, "due_at": due_at},
-        });
         insert_notices(&mut tx, &[notice], change.now).await?;
         sqlx::query("UPDATE runs SET state = 'active' WHERE id = ?1 AND state = 'done'")
-            .bind(run)
+            .bind(reopened.run)
             .execute(&mut *tx)
             .await
             .map_err(db)?;

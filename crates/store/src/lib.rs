@@ -7,12 +7,14 @@ mod directory;
 mod error;
 mod notices;
 mod processes;
+mod transitions;
 mod work;
 
 pub use directory::*;
 pub use error::StoreError;
 pub use notices::*;
 pub use processes::*;
+pub use transitions::Touched;
 pub use work::*;
 
 /// Everything Proofline stores, in one object the rest of the code can hold.

@@ -4,12 +4,11 @@ use crate::Result;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use proofline_core::escalation::Move;
-use proofline_core::notice::NoticeKind;
 use proofline_core::proof::Exception;
 use proofline_core::task::TaskState;
 use proofline_core::{OrgId, PersonId, ProcessId, RoleId, RunId, SubmissionId, TaskId};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -160,41 +159,6 @@ pub struct TaskMove {
     pub from_level: u32,
     pub missed_due_at: Timestamp,
     pub outcome: Move,
-}
-
-impl TaskMove {
-    /// The event and the notice an applied move writes, as the JSON objects both stores
-    /// insert from: the next holder hears who missed it and their new deadline;
-    /// unresolved work goes to the owner.
-    pub fn records(&self, run: i64, process: i64, now: Timestamp) -> (Value, Value) {
-        let (task, missed_by, missed_due_at) = (self.task.0, self.missed_by.0, self.missed_due_at.as_millisecond());
-        let (kind, to_state, holder, level) = match self.outcome {
-            Move::To { level, holder, .. } => ("escalated", "open", holder, level),
-            Move::Unresolved { holder } => ("unresolved", "unresolved", holder, self.from_level + 1),
-        };
-        let event = json!({
-            "org": self.org.0, "at": now.as_millisecond(), "kind": kind, "task": task, "run": run, "process": process,
-            "from_state": "open", "to_state": to_state, "from_holder": missed_by, "to_holder": holder.0,
-            "data": {"missed_by": missed_by, "missed_due_at": missed_due_at, "from_level": self.from_level, "level": level},
-        });
-        let (notice_kind, key, data) = match self.outcome {
-            Move::To { due_at, .. } => (
-                NoticeKind::TaskMoved,
-                format!("task.moved:{task}:{level}"),
-                json!({"missed_by": missed_by, "missed_due_at": missed_due_at, "due_at": due_at.as_millisecond(), "level": level}),
-            ),
-            Move::Unresolved { .. } => (
-                NoticeKind::TaskUnresolved,
-                format!("task.unresolved:{task}:{}", self.rev + 1),
-                json!({"missed_by": missed_by, "missed_due_at": missed_due_at, "level": level}),
-            ),
-        };
-        let notice = json!({
-            "org": self.org.0, "person": holder.0, "kind": notice_kind, "key": key, "task": task, "run": run, "process": process,
-            "data": data,
-        });
-        (event, notice)
-    }
 }
 
 /// Proof accepted for a task.
