@@ -51,7 +51,7 @@ impl Engine {
             self.store.list_processes(org).await?.into_iter().map(|p| p.definition.owner).collect();
         let mut notices = Vec::new();
         for person in self.store.list_people(org).await?.into_iter().filter(|p| p.active) {
-            let preferences = self.store.preferences(org, person.id).await.unwrap_or_default();
+            let preferences = self.preferences_of(org, person.id).await?;
             if preferences.email == EmailMode::Off {
                 continue;
             }

@@ -78,10 +78,21 @@ impl Engine {
 
     pub(crate) async fn load_preferences(&self, view: &mut OrgView, person: PersonId) -> Result<(), EngineError> {
         if !view.preferences.contains_key(&person) {
-            let preferences = self.store.preferences(view.org.id, person).await.unwrap_or_default();
+            let preferences = self.preferences_of(view.org.id, person).await?;
             view.preferences.insert(person, preferences);
         }
         Ok(())
+    }
+
+    /// A person's preferences; the defaults for someone no longer there. A store that
+    /// cannot answer is an error, not the defaults: those could email someone who said
+    /// not to.
+    pub(crate) async fn preferences_of(&self, org: OrgId, person: PersonId) -> Result<Preferences, EngineError> {
+        match self.store.preferences(org, person).await {
+            Ok(preferences) => Ok(preferences),
+            Err(proofline_store::StoreError::NotFound) => Ok(Preferences::default()),
+            Err(e) => Err(e.into()),
+        }
     }
 
     pub(crate) fn link(&self, path: &str) -> String {
@@ -200,12 +211,13 @@ impl Engine {
                     });
                 }
             }
+            // Unresolved work is held by its owner: the same list as their inbox, read by
+            // holder rather than filtered from the whole organization's (which a limit
+            // would cut short in a large one).
             let unresolved =
-                TaskQuery { holder: None, states: vec![TaskState::Unresolved], run: None, limit: DIGEST_TASKS };
+                TaskQuery { holder: Some(person), states: vec![TaskState::Unresolved], run: None, limit: DIGEST_TASKS };
             for task in self.store.list_tasks(org, &unresolved).await? {
-                if owned.contains_key(&task.process) {
-                    digest.unresolved.push(self.task_ref(view, &task, zone).await?);
-                }
+                digest.unresolved.push(self.task_ref(view, &task, zone).await?);
             }
         }
         Ok(digest)

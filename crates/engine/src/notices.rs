@@ -88,24 +88,27 @@ impl Engine {
     }
 
     /// Replaces an endpoint's settings, keeping its secret unless `rotate_secret`; returns
-    /// the secret now in force.
+    /// the new secret when one was issued.
     pub async fn update_endpoint(
         &self,
         actor: Actor,
         id: i64,
         input: EndpointInput,
         rotate_secret: bool,
-    ) -> Result<String, EngineError> {
+    ) -> Result<Option<String>, EngineError> {
         require_manager(actor, "change endpoints")?;
         let current = self.store.get_endpoint(actor.org, id).await?;
         let input = check_endpoint(input)?;
-        let secret = match (input.channel, rotate_secret || current.secret.is_empty()) {
-            (Channel::Webhook, true) => new_webhook_secret()?,
-            (Channel::Webhook, false) => current.secret,
-            _ => String::new(),
+        let (secret, issued) = match (input.channel, rotate_secret || current.secret.is_empty()) {
+            (Channel::Webhook, true) => {
+                let secret = new_webhook_secret()?;
+                (secret.clone(), Some(secret))
+            }
+            (Channel::Webhook, false) => (current.secret, None),
+            _ => (String::new(), None),
         };
-        self.store.update_endpoint(actor.org, id, &input.with_secret(secret.clone())).await?;
-        Ok(secret)
+        self.store.update_endpoint(actor.org, id, &input.with_secret(secret)).await?;
+        Ok(issued)
     }
 
     /// Puts a delivery that failed for good back in the queue with a fresh set of attempts,

@@ -152,12 +152,10 @@ async fn replace(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<EndpointBody>,
 ) -> Result<Json<EndpointWithSecret>, ApiError> {
-    let before = state.engine.store.get_endpoint(actor.org, id).await?;
     let (input, rotate) = body.into_input();
-    let secret = state.engine.update_endpoint(actor, id, input, rotate).await?;
+    let issued = state.engine.update_endpoint(actor, id, input, rotate).await?;
     let endpoint = state.engine.store.get_endpoint(actor.org, id).await?;
-    let shown = if secret != before.secret { secret } else { String::new() };
-    Ok(Json(with_secret(endpoint, shown)))
+    Ok(Json(EndpointWithSecret { endpoint: endpoint.into(), secret: issued }))
 }
 
 /// Disconnects an endpoint (managers); deliveries still waiting for it fail.

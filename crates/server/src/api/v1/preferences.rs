@@ -117,7 +117,7 @@ async fn save(
     body: Preferences,
 ) -> Result<Json<Preferences>, ApiError> {
     state.engine.set_preferences(actor, person, &body).await?;
-    Ok(Json(state.engine.store.preferences(actor.org, person).await?))
+    Ok(Json(body))
 }
 
 /// The organization's reminder lead time and digest times.
@@ -140,5 +140,5 @@ async fn set_settings(
     ApiJson(body): ApiJson<NotifySettings>,
 ) -> Result<Json<NotifySettings>, ApiError> {
     state.engine.set_notify_settings(actor, &body).await?;
-    Ok(Json(state.engine.store.notify_settings(actor.org).await?))
+    Ok(Json(body))
 }
