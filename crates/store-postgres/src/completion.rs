@@ -1,13 +1,13 @@
 //! The transitions people make on PostgreSQL: proof completes (or submits) a task, a
-//! reviewer sends finished work back. Each compares-and-sets on `rev` and writes its event
-//! and notice in the same transaction.
+//! reviewer sends finished work back, a manager reassigns, extends or closes open work.
+//! Each compares-and-sets on `rev` and writes its event and notice in the same transaction.
 
 use crate::records::touched;
 use crate::rows::{get, ms, to_json};
 use crate::writes::{insert_events, insert_notices};
 use crate::{PostgresStore, db};
 use proofline_core::{OrgId, SubmissionId, TaskId};
-use proofline_store::{Completion, Result, StoreError, TaskReturn};
+use proofline_store::{Completion, Decision, Result, StoreError, TaskDecision, TaskReturn};
 
 impl PostgresStore {
     pub(crate) async fn complete(&self, c: &Completion) -> Result<SubmissionId> {
@@ -63,23 +63,7 @@ impl PostgresStore {
             .await
             .map_err(db)?;
         }
-        // Two people finishing the last two tasks of a run at once would each still see the
-        // other's task unfinished and neither would close the run. Taking the run's lock
-        // (always the last lock this transaction takes) makes the second wait, and its next
-        // statement then sees the first one's committed task.
-        sqlx::query("SELECT id FROM runs WHERE id = $1 FOR NO KEY UPDATE")
-            .bind(run)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        sqlx::query(
-            "UPDATE runs SET state = 'done' WHERE id = $1 AND state = 'active'
-             AND NOT EXISTS (SELECT 1 FROM tasks WHERE run_id = $1 AND state NOT IN ('done', 'cancelled', 'skipped'))",
-        )
-        .bind(run)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
+        finish_run(&mut tx, run).await?;
         tx.commit().await.map_err(db)?;
         Ok(SubmissionId(id))
     }
@@ -131,6 +115,78 @@ impl PostgresStore {
         Ok(())
     }
 
+    /// Applies a manager's decision on open or unresolved work: it goes to someone else or
+    /// gets a later deadline (and a fresh reminder), or it is closed without proof.
+    pub(crate) async fn decide(&self, d: &TaskDecision) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        // As in `send_back`, the row lock holds the task as read until the update.
+        let before = sqlx::query(
+            "SELECT state, holder_id FROM tasks WHERE org_id = $1 AND id = $2 AND rev = $3 AND state IN ('open', 'unresolved')
+             FOR NO KEY UPDATE",
+        )
+        .bind(d.org.0)
+        .bind(d.task.0)
+        .bind(d.rev)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        let Some(before) = before else {
+            drop(tx);
+            return Err(self.missed_transition(d.org, d.task).await);
+        };
+        let from_state: String = get(&before, "state")?;
+        let from_holder: i64 = get(&before, "holder_id")?;
+        let (to, due_at) = match d.decision {
+            Decision::Reassign { to, due_at } => (Some(to.0), Some(ms(due_at))),
+            Decision::Extend { due_at } => (None, Some(ms(due_at))),
+            Decision::Close => (None, None),
+        };
+        if let Some(to) = to {
+            // The share lock keeps the new holder from being deactivated before this commits.
+            let active: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM people WHERE org_id = $1 AND id = $2 AND active FOR SHARE")
+                    .bind(d.org.0)
+                    .bind(to)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db)?;
+            if active.is_none() {
+                return Err(not_a_holder());
+            }
+        }
+        let to_state = d.to_state();
+        let after = sqlx::query(
+            "UPDATE tasks SET state = $3, holder_id = COALESCE($4, tasks.holder_id), due_at = COALESCE($5, tasks.due_at),
+                              completed_at = $6, rev = tasks.rev + 1,
+                              remind_at = CASE WHEN $5::bigint IS NOT NULL AND o.due_soon_ms > 0 AND $5 - o.due_soon_ms > $7
+                                               THEN $5 - o.due_soon_ms END
+             FROM orgs o
+             WHERE o.id = tasks.org_id AND tasks.org_id = $1 AND tasks.id = $2
+             RETURNING tasks.id, tasks.org_id, tasks.run_id, tasks.process_id, tasks.holder_id, tasks.rev, tasks.due_at",
+        )
+        .bind(d.org.0)
+        .bind(d.task.0)
+        .bind(to_state.as_str())
+        .bind(to)
+        .bind(due_at)
+        .bind(to_state.is_final().then_some(ms(d.now)))
+        .bind(ms(d.now))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+        let after = touched(&after)?;
+        let (event, notice) = d.records(&after, &from_state, from_holder);
+        insert_events(&mut tx, vec![event]).await?;
+        if let Some(notice) = notice {
+            insert_notices(&mut tx, vec![notice], d.now).await?;
+        }
+        if to_state.is_final() {
+            finish_run(&mut tx, after.run).await?;
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(())
+    }
+
     /// Why a transition's compare-and-set matched nothing: the task is not in this
     /// organization at all, or it moved since it was read.
     async fn missed_transition(&self, org: OrgId, task: TaskId) -> StoreError {
@@ -145,4 +201,30 @@ impl PostgresStore {
             Err(e) => db(e),
         }
     }
+}
+
+fn not_a_holder() -> StoreError {
+    StoreError::Conflict("work can only be handed to an active person of this organization".into())
+}
+
+/// Marks a run done once none of its tasks is left to finish.
+async fn finish_run(conn: &mut sqlx::PgConnection, run: i64) -> Result<()> {
+    // Two people finishing the last two tasks of a run at once would each still see the
+    // other's task unfinished and neither would close the run. Taking the run's lock
+    // (always the last lock the transaction takes) makes the second wait, and its next
+    // statement then sees the first one's committed task.
+    sqlx::query("SELECT id FROM runs WHERE id = $1 FOR NO KEY UPDATE")
+        .bind(run)
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+    sqlx::query(
+        "UPDATE runs SET state = 'done' WHERE id = $1 AND state = 'active'
+         AND NOT EXISTS (SELECT 1 FROM tasks WHERE run_id = $1 AND state NOT IN ('done', 'cancelled', 'skipped'))",
+    )
+    .bind(run)
+    .execute(conn)
+    .await
+    .map_err(db)?;
+    Ok(())
 }

@@ -411,7 +411,7 @@ impl DirectoryStore for PostgresStore {
     async fn token_owner(&self, secret_sha256: &str) -> Result<Option<TokenOwner>> {
         let row = sqlx::query(
             "SELECT t.id, t.org_id, t.person_id, p.access FROM tokens t JOIN people p ON p.id = t.person_id
-             WHERE t.secret_sha256 = $1 AND p.active",
+             WHERE t.secret_sha256 = $1 AND t.revoked_at IS NULL AND p.active",
         )
         .bind(secret_sha256)
         .fetch_optional(&self.pool)

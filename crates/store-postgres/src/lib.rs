@@ -4,6 +4,7 @@
 //! at once, the compare-and-set guards (on `rev`, on a process's expected `next_run_at`)
 //! and row locks keep every transition single-winner.
 
+mod accounts;
 mod completion;
 mod deliveries;
 mod directory;

@@ -345,6 +345,10 @@ impl WorkStore for PostgresStore {
         self.send_back(change).await
     }
 
+    async fn decide_task(&self, decision: &TaskDecision) -> Result<()> {
+        self.decide(decision).await
+    }
+
     async fn submissions(&self, org: OrgId, task: TaskId) -> Result<Vec<SubmissionRecord>> {
         let rows = sqlx::query(
             "SELECT id, task_id, person_id, at, evidence, exceptions FROM submissions

@@ -101,6 +101,15 @@ async fn concurrent_claims_never_share_a_delivery() {
     .await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_redeems_use_a_link_once() {
+    on_fresh_database(|store| async move {
+        let store: Arc<dyn Store> = Arc::new(store);
+        contract::concurrent_redeems_use_a_link_once(store).await;
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn a_backlog_for_one_destination_leaves_room_for_the_others() {
     on_fresh_database(|store| async move {

@@ -1,13 +1,13 @@
 //! The transitions people make on SQLite: proof completes (or submits) a task, a reviewer
-//! sends finished work back. Each compares-and-sets on `rev` and writes its event and
-//! notice in the same transaction.
+//! sends finished work back, a manager reassigns, extends or closes open work. Each
+//! compares-and-sets on `rev` and writes its event and notice in the same transaction.
 
 use crate::records::touched;
 use crate::rows::{get, ms};
 use crate::writes::{insert_events, insert_notices};
 use crate::{SqliteStore, db, other};
 use proofline_core::{OrgId, SubmissionId, TaskId};
-use proofline_store::{Completion, Result, StoreError, TaskReturn};
+use proofline_store::{Completion, Decision, Result, StoreError, TaskDecision, TaskReturn};
 
 impl SqliteStore {
     pub(crate) async fn complete(&self, c: &Completion) -> Result<SubmissionId> {
@@ -60,14 +60,7 @@ impl SqliteStore {
                 .await
                 .map_err(db)?;
         }
-        sqlx::query(
-            "UPDATE runs SET state = 'done' WHERE id = ?1 AND state = 'active'
-             AND NOT EXISTS (SELECT 1 FROM tasks WHERE run_id = ?1 AND state NOT IN ('done', 'cancelled', 'skipped'))",
-        )
-        .bind(run)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
+        finish_run(&mut tx, run).await?;
         tx.commit().await.map_err(db)?;
         Ok(SubmissionId(id))
     }
@@ -119,6 +112,77 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// Applies a manager's decision on open or unresolved work: it goes to someone else or
+    /// gets a later deadline (and a fresh reminder), or it is closed without proof.
+    pub(crate) async fn decide(&self, d: &TaskDecision) -> Result<()> {
+        let mut tx = self.writer.begin().await.map_err(db)?;
+        // As in `send_back`: what is read at the expected rev is what the update replaces.
+        let before = sqlx::query(
+            "SELECT state, holder_id FROM tasks WHERE org_id = ?1 AND id = ?2 AND rev = ?3 AND state IN ('open', 'unresolved')",
+        )
+        .bind(d.org.0)
+        .bind(d.task.0)
+        .bind(d.rev)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        let Some(before) = before else {
+            drop(tx);
+            return Err(self.missed_transition(d.org, d.task).await);
+        };
+        let from_state: String = get(&before, "state")?;
+        let from_holder: i64 = get(&before, "holder_id")?;
+        let (to, due_at) = match d.decision {
+            Decision::Reassign { to, due_at } => (Some(to.0), Some(ms(due_at))),
+            Decision::Extend { due_at } => (None, Some(ms(due_at))),
+            Decision::Close => (None, None),
+        };
+        if let Some(to) = to {
+            let active: bool =
+                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM people WHERE org_id = ?1 AND id = ?2 AND active = 1)")
+                    .bind(d.org.0)
+                    .bind(to)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db)?;
+            if !active {
+                return Err(not_a_holder());
+            }
+        }
+        let to_state = d.to_state();
+        let after = sqlx::query(
+            "UPDATE tasks SET state = ?4, holder_id = COALESCE(?5, tasks.holder_id), due_at = COALESCE(?6, tasks.due_at),
+                              completed_at = ?7, rev = tasks.rev + 1,
+                              remind_at = CASE WHEN ?6 IS NOT NULL AND o.due_soon_ms > 0 AND ?6 - o.due_soon_ms > ?8
+                                               THEN ?6 - o.due_soon_ms END
+             FROM orgs o
+             WHERE o.id = tasks.org_id AND tasks.org_id = ?1 AND tasks.id = ?2 AND tasks.rev = ?3
+             RETURNING id, org_id, run_id, process_id, holder_id, rev, due_at",
+        )
+        .bind(d.org.0)
+        .bind(d.task.0)
+        .bind(d.rev)
+        .bind(to_state.as_str())
+        .bind(to)
+        .bind(due_at)
+        .bind(to_state.is_final().then_some(ms(d.now)))
+        .bind(ms(d.now))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+        let after = touched(&after)?;
+        let (event, notice) = d.records(&after, &from_state, from_holder);
+        insert_events(&mut tx, &[event]).await?;
+        if let Some(notice) = notice {
+            insert_notices(&mut tx, &[notice], d.now).await?;
+        }
+        if to_state.is_final() {
+            finish_run(&mut tx, after.run).await?;
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(())
+    }
+
     /// Why a transition's compare-and-set matched nothing: the task is not in this
     /// organization at all, or it moved since it was read.
     async fn missed_transition(&self, org: OrgId, task: TaskId) -> StoreError {
@@ -133,4 +197,21 @@ impl SqliteStore {
             Err(e) => db(e),
         }
     }
+}
+
+fn not_a_holder() -> StoreError {
+    StoreError::Conflict("work can only be handed to an active person of this organization".into())
+}
+
+/// Marks a run done once none of its tasks is left to finish.
+async fn finish_run(conn: &mut sqlx::SqliteConnection, run: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE runs SET state = 'done' WHERE id = ?1 AND state = 'active'
+         AND NOT EXISTS (SELECT 1 FROM tasks WHERE run_id = ?1 AND state NOT IN ('done', 'cancelled', 'skipped'))",
+    )
+    .bind(run)
+    .execute(conn)
+    .await
+    .map_err(db)?;
+    Ok(())
 }

@@ -403,7 +403,7 @@ impl DirectoryStore for SqliteStore {
     async fn token_owner(&self, secret_sha256: &str) -> Result<Option<TokenOwner>> {
         let row = sqlx::query(
             "SELECT t.id, t.org_id, t.person_id, p.access FROM tokens t JOIN people p ON p.id = t.person_id
-             WHERE t.secret_sha256 = ?1 AND p.active = 1",
+             WHERE t.secret_sha256 = ?1 AND t.revoked_at IS NULL AND p.active = 1",
         )
         .bind(secret_sha256)
         .fetch_optional(&self.reader)

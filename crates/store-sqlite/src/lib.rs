@@ -3,6 +3,7 @@
 //! Writes go through a single-connection pool so they never fight over SQLite's one
 //! write lock; reads use a separate pool and see committed data (WAL).
 
+mod accounts;
 mod completion;
 mod deliveries;
 mod directory;

@@ -327,6 +327,10 @@ impl WorkStore for SqliteStore {
         self.send_back(change).await
     }
 
+    async fn decide_task(&self, decision: &TaskDecision) -> Result<()> {
+        self.decide(decision).await
+    }
+
     async fn submissions(&self, org: OrgId, task: TaskId) -> Result<Vec<SubmissionRecord>> {
         let rows = sqlx::query("SELECT * FROM submissions WHERE org_id = ?1 AND task_id = ?2 ORDER BY id")
             .bind(org.0)

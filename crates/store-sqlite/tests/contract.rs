@@ -40,6 +40,13 @@ async fn concurrent_claims_never_share_a_delivery() {
     contract::concurrent_claims_never_share_a_delivery(store).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_redeems_use_a_link_once() {
+    let (store, _dir) = fresh().await;
+    let store: Arc<dyn Store> = Arc::new(store);
+    contract::concurrent_redeems_use_a_link_once(store).await;
+}
+
 #[tokio::test]
 async fn a_backlog_for_one_destination_leaves_room_for_the_others() {
     let (store, _dir) = fresh().await;

@@ -6,8 +6,10 @@
 //! A backend runs them from its own tests, e.g.
 //! `proofline_store::contract::story(&store).await`.
 
+mod accounts;
 mod activity;
 mod completion;
+mod decisions;
 mod deliveries;
 mod directory;
 mod fairness;
@@ -22,7 +24,7 @@ mod work;
 pub use fairness::a_backlog_for_one_destination_leaves_room_for_the_others;
 pub use races::{
     concurrent_claims_never_share_a_delivery, concurrent_completion_and_escalation,
-    concurrent_completions_close_the_run,
+    concurrent_completions_close_the_run, concurrent_redeems_use_a_link_once,
 };
 
 use crate::{EventRecord, Result, Store, StoreError};
@@ -32,12 +34,14 @@ use proofline_core::{OrgId, PersonId, ProcessId, RoleId, SystemId};
 use serde_json::json;
 use std::fmt::Debug;
 
-/// One long scenario through every trait method: directory, processes, the work loop
-/// (materialize, open, escalate, complete) of a bakery's opening checklist, then what
-/// people hear of it: notices, reminders, work sent back, settings and deliveries.
+/// One long scenario through every trait method: directory and sign-in, processes, the
+/// work loop (materialize, open, escalate, complete) of a bakery's opening checklist, then
+/// what people hear of it: notices, reminders, work sent back, settings and deliveries;
+/// last, managers' decisions on open work.
 pub async fn story(store: &dyn Store) {
     assert!(!store.backend().is_empty(), "a backend names itself for logs and /readyz");
     let cast = directory::chapter(store).await;
+    accounts::chapter(store, &cast).await;
     let processes = processes::chapter(store, &cast).await;
     let work = work::chapter(store, &cast, &processes).await;
     notices::chapter(store, &cast, &processes, &work).await;
@@ -46,6 +50,8 @@ pub async fn story(store: &dyn Store) {
     let closing = reminders::chapter(store, &cast, &processes).await;
     reopen::chapter(store, &cast, &processes, &work, &closing).await;
     deliveries::chapter(store, &cast, &work, endpoint).await;
+    // After deliveries, which expects to route every notice written before it.
+    decisions::chapter(store, &cast, &processes).await;
 }
 
 /// The organizations and people the story is about.

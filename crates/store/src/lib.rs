@@ -2,6 +2,7 @@
 //! bundled in [`Store`]. Backends live in their own crates; only the CLI names one.
 //! [`contract`] is the story every backend must pass.
 
+mod accounts;
 pub mod contract;
 mod directory;
 mod error;
@@ -10,6 +11,7 @@ mod processes;
 mod transitions;
 mod work;
 
+pub use accounts::*;
 pub use directory::*;
 pub use error::StoreError;
 pub use notices::*;
@@ -18,7 +20,9 @@ pub use transitions::Touched;
 pub use work::*;
 
 /// Everything Proofline stores, in one object the rest of the code can hold.
-pub trait Store: DirectoryStore + ProcessStore + WorkStore + NoticeStore + Send + Sync + 'static {
+pub trait Store:
+    AccountStore + DirectoryStore + ProcessStore + WorkStore + NoticeStore + Send + Sync + 'static
+{
     /// Which backend this is, for logs and `/readyz`.
     fn backend(&self) -> &'static str;
 }

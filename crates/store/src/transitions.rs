@@ -3,7 +3,7 @@
 //! backends insert from. Kept in one place so the two stores cannot drift apart in what
 //! they record or in the notice keys that make writes idempotent.
 
-use crate::{Completion, TaskMove, TaskReturn};
+use crate::{Completion, Decision, TaskDecision, TaskMove, TaskReturn};
 use jiff::Timestamp;
 use proofline_core::escalation::Move;
 use proofline_core::notice::NoticeKind;
@@ -117,6 +117,36 @@ impl TaskMove {
         let notice = json!({
             "org": self.org.0, "person": holder.0, "kind": notice_kind, "key": key, "task": task, "run": run, "process": process,
             "data": data,
+        });
+        (event, notice)
+    }
+}
+
+impl TaskDecision {
+    /// The state the task is left in.
+    pub fn to_state(&self) -> TaskState {
+        match self.decision {
+            Decision::Close => TaskState::Cancelled,
+            Decision::Reassign { .. } | Decision::Extend { .. } => TaskState::Open,
+        }
+    }
+
+    /// The event of a decision applied to a task that was `from_state` and held by
+    /// `from_holder`; work that stays open tells its (new) holder, like a task opening.
+    pub fn records(&self, after: &Touched, from_state: &str, from_holder: i64) -> (Value, Option<Value>) {
+        let (kind, due_at) = match self.decision {
+            Decision::Reassign { due_at, .. } => ("reassigned", Some(due_at.as_millisecond())),
+            Decision::Extend { due_at } => ("extended", Some(due_at.as_millisecond())),
+            Decision::Close => ("closed", None),
+        };
+        let event = json!({
+            "org": self.org.0, "at": self.now.as_millisecond(), "kind": kind, "task": after.task, "run": after.run,
+            "process": after.process, "actor": self.by.0, "from_state": from_state, "to_state": self.to_state().as_str(),
+            "from_holder": from_holder, "to_holder": after.holder, "data": {"reason": self.reason, "due_at": due_at},
+        });
+        let notice = due_at.map(|due_at| {
+            let key = format!("task.opened:{}:{}", after.task, after.rev);
+            after.notice(NoticeKind::TaskOpened, key, json!({"due_at": due_at, "by": self.by.0, "reason": self.reason}))
         });
         (event, notice)
     }

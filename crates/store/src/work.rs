@@ -220,6 +220,30 @@ pub struct TaskReturn {
     pub now: Timestamp,
 }
 
+/// What a manager decides for open or unresolved work.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Decision {
+    /// Hand it to someone else, who has until `due_at`.
+    Reassign { to: PersonId, due_at: Timestamp },
+    /// Keep the holder and give them until `due_at`.
+    Extend { due_at: Timestamp },
+    /// Close it without proof; the reason stays in the record.
+    Close,
+}
+
+/// A manager settles a task; applied only if the task is still as they saw it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskDecision {
+    pub org: OrgId,
+    pub task: TaskId,
+    pub rev: i64,
+    pub by: PersonId,
+    pub decision: Decision,
+    /// Why, in the manager's words; shown in the task's story.
+    pub reason: String,
+    pub now: Timestamp,
+}
+
 /// Filters for listing tasks.
 #[derive(Debug, Clone, Default)]
 pub struct TaskQuery {
@@ -263,6 +287,9 @@ pub trait WorkStore {
     /// Reopens a done or submitted task for its holder (`Conflict` when it changed since
     /// read), writing a `returned` event and a `task.returned` notice.
     async fn return_task(&self, change: &TaskReturn) -> Result<()>;
+    /// Reassigns, extends or closes an open or unresolved task (compare-and-set on `rev`):
+    /// `Conflict` when it changed or is in another state, `NotFound` outside the organization.
+    async fn decide_task(&self, decision: &TaskDecision) -> Result<()>;
     async fn submissions(&self, org: OrgId, task: TaskId) -> Result<Vec<SubmissionRecord>>;
     async fn task_history(&self, org: OrgId, task: TaskId) -> Result<Vec<EventRecord>>;
     /// Remembers a stored evidence file (idempotent by hash).

@@ -225,3 +225,38 @@ pub async fn concurrent_claims_never_share_a_delivery(store: Arc<dyn Store>) {
         assert!(all.iter().all(|(_, attempts)| *attempts == 1), "round {round}: each claimed once");
     }
 }
+
+/// An invitation link clicked twice at once (a double submit, or a stolen link used as its
+/// owner uses it): exactly one redeem sets the password, the other gets nothing.
+pub async fn concurrent_redeems_use_a_link_once(store: Arc<dyn Store>) {
+    let s = setup(&*store).await;
+    for round in 0..ROUNDS {
+        let now = s.start + mins(round);
+        let sha256 = format!("race-link-{round}");
+        let link = NewLink {
+            sha256: sha256.clone(),
+            org: s.org,
+            person: s.worker,
+            purpose: LinkPurpose::Invite,
+            created_at: now,
+            expires_at: now + mins(60),
+        };
+        store.create_link(&link).await.unwrap();
+        let redeem = |store: Arc<dyn Store>, hash: String| {
+            let sha256 = sha256.clone();
+            async move { store.redeem_link(&sha256, LinkPurpose::Invite, &hash, now).await }
+        };
+        let one = tokio::spawn(redeem(Arc::clone(&store), format!("hash-one-{round}")));
+        let two = tokio::spawn(redeem(Arc::clone(&store), format!("hash-two-{round}")));
+        let one = one.await.unwrap().expect("a losing redeem is not an error");
+        let two = two.await.unwrap().expect("a losing redeem is not an error");
+        let winner = match (one, two) {
+            (Some(_), None) => format!("hash-one-{round}"),
+            (None, Some(_)) => format!("hash-two-{round}"),
+            (one, two) => panic!("round {round}: exactly one redeem must win, got {one:?} and {two:?}"),
+        };
+        let logins = store.logins_by_email("walt@race.test").await.unwrap();
+        assert_eq!(logins.len(), 1);
+        assert_eq!(logins[0].password_hash, winner, "round {round}: the winner's password is the one set");
+    }
+}
