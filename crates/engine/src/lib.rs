@@ -2,9 +2,11 @@
 //! escalate) each run once for a given instant and say what they did, so tests drive
 //! them with a manual clock instead of sleeping.
 
+mod accounts;
 mod blobs;
 mod calendar;
 mod clock;
+mod decide;
 mod definitions;
 mod deliver;
 mod digest;
@@ -21,9 +23,13 @@ mod runner;
 mod submit;
 mod tokens;
 
+pub use accounts::{
+    LinkSecret, MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS, PasswordCost, Session, SignedIn, link_lifetime,
+};
 pub use blobs::{BlobStore, LocalBlobs, Upload, sniff};
 pub use calendar::{CalendarEntry, CalendarFeed};
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use decide::DecisionInput;
 pub use deliver::{DeliveryCounters, DeliveryPass};
 pub use error::EngineError;
 pub use materialize::plan_run;
@@ -73,6 +79,10 @@ pub struct EngineConfig {
     pub max_in_flight: usize,
     /// The longest one send may take before it counts as a retryable failure.
     pub send_timeout: SignedDuration,
+    /// How hard password hashes are to compute.
+    pub password_cost: PasswordCost,
+    /// How long a sign-in lasts in one browser.
+    pub session_lifetime: SignedDuration,
 }
 
 impl Default for EngineConfig {
@@ -88,6 +98,8 @@ impl Default for EngineConfig {
             per_destination: 4,
             max_in_flight: 256,
             send_timeout: SignedDuration::from_secs(30),
+            password_cost: PasswordCost::default(),
+            session_lifetime: SignedDuration::from_hours(14 * 24),
         }
     }
 }
@@ -109,6 +121,8 @@ pub struct Engine {
     /// When digests are next looked for, and the digest keys already considered.
     digest_check: Arc<Mutex<Option<jiff::Timestamp>>>,
     digest_seen: Arc<Mutex<HashSet<String>>>,
+    /// A password hash to verify unknown emails against (see `sign_in`).
+    decoy: Arc<std::sync::OnceLock<String>>,
 }
 
 impl Engine {
@@ -130,6 +144,7 @@ impl Engine {
             deliveries_waiting: Arc::default(),
             digest_check: Arc::default(),
             digest_seen: Arc::default(),
+            decoy: Arc::default(),
         }
     }
 

@@ -137,12 +137,7 @@ impl Engine {
         }
         let definition = self.definitions.get(task.process, task.version).await?;
         let now = self.now();
-        let window = definition
-            .steps
-            .get(task.step_index as usize)
-            .map(|s| s.due_after.as_duration() - s.opens_after.as_duration())
-            .filter(|w| w.is_positive())
-            .unwrap_or(jiff::SignedDuration::from_hours(1));
+        let window = crate::decide::step_window(&definition, task.step_index);
         let change = TaskReturn {
             org: actor.org,
             task: id,

@@ -6,7 +6,7 @@ mod recording;
 pub use recording::{RecordingNotifier, Sent, Trouble};
 
 use jiff::SignedDuration;
-use proofline_engine::{Engine, EngineConfig, LocalBlobs};
+use proofline_engine::{Engine, EngineConfig, LocalBlobs, PasswordCost};
 use proofline_store::Store;
 use std::sync::Arc;
 
@@ -55,7 +55,9 @@ impl TestEngine {
         let clock = clock_at(at);
         let blobs = Arc::new(LocalBlobs::new(store.dir.path().join("blobs")));
         let notifier = RecordingNotifier::default();
-        let engine = Engine::new(store.store.clone(), Arc::new(clock.clone()), blobs, EngineConfig::default())
+        // Sign-ins in tests need not resist offline guessing; they must be fast.
+        let config = EngineConfig { password_cost: PasswordCost::TESTING, ..EngineConfig::default() };
+        let engine = Engine::new(store.store.clone(), Arc::new(clock.clone()), blobs, config)
             .with_notifier(Arc::new(notifier.clone()));
         TestEngine { engine, clock, store, notifier }
     }
