@@ -156,4 +156,16 @@ impl Engine {
     pub fn now(&self) -> jiff::Timestamp {
         self.clock.now()
     }
+
+    /// Process versions by (process, version), from the cache of immutable versions.
+    /// Callers have already scoped the ids to an organization (they come from its tasks).
+    pub async fn definitions(
+        &self,
+        wanted: &[(proofline_core::ProcessId, u32)],
+    ) -> Result<
+        std::collections::HashMap<(proofline_core::ProcessId, u32), Arc<proofline_core::process::ProcessDefinition>>,
+        EngineError,
+    > {
+        Ok(self.definitions.get_many(wanted).await?)
+    }
 }

@@ -1,5 +1,5 @@
-//! Proofline's HTTP face: the JSON API under `/api/v1`, its OpenAPI document, health
-//! checks and Prometheus metrics, as one axum router over an [`Engine`].
+//! Proofline's HTTP face: the web app, the JSON API under `/api/v1`, its OpenAPI
+//! document, health checks and Prometheus metrics, as one axum router over an [`Engine`].
 
 mod api;
 mod auth;
@@ -8,6 +8,7 @@ mod extract;
 mod health;
 mod metrics;
 mod openapi;
+mod web;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -36,11 +37,13 @@ pub const SUBMISSION_LIMIT: usize = 25 * 1024 * 1024;
 pub(crate) struct AppState {
     pub engine: Engine,
     pub metrics: Arc<metrics::Metrics>,
+    /// Failed sign-ins, to slow password guessing.
+    pub logins: Arc<web::LoginLimiter>,
 }
 
 /// The whole HTTP application.
 pub fn router(engine: Engine) -> Router {
-    let state = AppState { engine, metrics: Arc::new(metrics::Metrics::default()) };
+    let state = AppState { engine, metrics: Arc::default(), logins: Arc::default() };
     let (api, doc) =
         OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest("/api/v1", api::v1::routes()).split_for_parts();
     let doc = openapi::with_problem_responses(doc);
@@ -49,7 +52,8 @@ pub fn router(engine: Engine) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::metrics))
-        .fallback(|| async { ApiError::not_found("no such endpoint") })
+        .merge(web::routes())
+        .fallback(not_found)
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CatchPanicLayer::custom(|panic: Box<dyn std::any::Any + Send>| {
@@ -60,6 +64,7 @@ pub fn router(engine: Engine) -> Router {
                 .unwrap_or_default();
             ApiError::internal(format!("a handler panicked: {message}")).into_response()
         }))
+        .layer(axum::middleware::from_fn(web::guard))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(
             TraceLayer::new_for_http()
@@ -80,6 +85,15 @@ pub fn router(engine: Engine) -> Router {
         .with_state(state)
 }
 
+/// The API answers in problem+json; everything else is a page.
+async fn not_found(uri: axum::http::Uri) -> Response<axum::body::Body> {
+    if uri.path().starts_with("/api/") {
+        ApiError::not_found("no such endpoint").into_response()
+    } else {
+        web::PageError::not_found().into_response()
+    }
+}
+
 /// Serves the application on `listener` until `shutdown` completes, then lets requests
 /// in flight finish.
 pub async fn serve(
@@ -87,5 +101,6 @@ pub async fn serve(
     engine: Engine,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(engine)).with_graceful_shutdown(shutdown).await
+    let app = router(engine).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

@@ -302,10 +302,14 @@ impl WorkStore for SqliteStore {
 
     async fn list_tasks(&self, org: OrgId, q: &TaskQuery) -> Result<Vec<TaskRecord>> {
         let states: Vec<&str> = q.states.iter().map(|s| s.as_str()).collect();
+        // Only the filters given appear as conditions, so the planner picks the index for
+        // them (an `?2 IS NULL OR holder_id = ?2` form makes it scan every task).
+        let holder = if q.holder.is_some() { "holder_id = ?2" } else { "?2 IS NULL" };
+        let run = if q.run.is_some() { "run_id = ?3" } else { "?3 IS NULL" };
+        let state = if states.is_empty() { "?4 = '[]'" } else { "state IN (SELECT value FROM json_each(?4))" };
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {TASK_COLUMNS} FROM tasks
-             WHERE org_id = ?1 AND (?2 IS NULL OR holder_id = ?2) AND (?3 IS NULL OR run_id = ?3)
-               AND (?4 = '[]' OR state IN (SELECT value FROM json_each(?4)))
+             WHERE org_id = ?1 AND {holder} AND {run} AND {state}
              ORDER BY due_at, id LIMIT ?5"
         )))
         .bind(org.0)

@@ -3,6 +3,7 @@
 
 mod outbox;
 mod sinks;
+mod web;
 
 use crate::user_error;
 use jiff::{SignedDuration, Timestamp};
@@ -32,8 +33,11 @@ pub struct BenchArgs {
     /// Notices for the outbox throughput figures (each becomes one email and one webhook).
     #[arg(long, default_value_t = 5_000)]
     pub messages: u32,
-    /// Run only one part: `engine` (materialize, escalate, deadlines) or `outbox`.
-    #[arg(long, value_parser = ["engine", "outbox"])]
+    /// Tasks in the database while the web pages are measured.
+    #[arg(long, default_value_t = 100_000)]
+    pub web_tasks: u32,
+    /// Run only one part: `engine` (materialize, escalate, deadlines), `outbox` or `web`.
+    #[arg(long, value_parser = ["engine", "outbox", "web"])]
     pub only: Option<String>,
 }
 
@@ -141,11 +145,15 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let (idle, _) = memory_mb();
     figure("idle_resident_memory", idle, "MB", json!({"budget": "< 30"}));
-    if args.only.as_deref() != Some("outbox") {
+    let wanted = |part: &str| args.only.as_deref().is_none_or(|only| only == part);
+    if wanted("engine") {
         engine_figures(&args, dir.path()).await?;
     }
-    if args.only.as_deref() != Some("engine") {
+    if wanted("outbox") {
         outbox::run(dir.path(), args.messages.max(1)).await?;
+    }
+    if wanted("web") {
+        web::run(dir.path(), args.web_tasks.max(1)).await?;
     }
     Ok(())
 }

@@ -9,3 +9,4 @@ mod notifications;
 mod operations;
 mod processes;
 mod submissions;
+mod web;

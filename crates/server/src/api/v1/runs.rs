@@ -11,7 +11,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::Timestamp;
 use proofline_core::{OrgId, PersonId, ProcessId, RunId};
-use proofline_store::{RunRecord, RunState, StoreError, TaskQuery};
+use proofline_engine::EngineError;
+use proofline_store::{RunRecord, RunState, TaskQuery};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -38,7 +39,7 @@ pub struct RunView {
 }
 
 impl RunView {
-    pub async fn load(state: &AppState, org: OrgId, run: RunRecord) -> Result<RunView, StoreError> {
+    pub async fn load(state: &AppState, org: OrgId, run: RunRecord) -> Result<RunView, EngineError> {
         let query = TaskQuery { run: Some(run.id), ..TaskQuery::default() };
         let mut tasks = state.engine.store.list_tasks(org, &query).await?;
         tasks.sort_by_key(|t| t.step_index);

@@ -13,10 +13,12 @@ use proofline_core::process::ProcessDefinition;
 use proofline_core::proof::{Exception, ProofRequirement};
 use proofline_core::task::TaskState;
 use proofline_core::{PersonId, ProcessId, RunId, SubmissionId, TaskId};
-use proofline_store::{EventRecord, StoreError, SubmissionRecord, TaskRecord};
+use proofline_engine::EngineError;
+use proofline_store::{EventRecord, SubmissionRecord, TaskRecord};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashMap;
+use std::sync::Arc;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -81,16 +83,15 @@ impl TaskView {
     }
 
     /// Views of `tasks`, reading each process version they follow once.
-    pub async fn many(state: &AppState, tasks: Vec<TaskRecord>) -> Result<Vec<TaskView>, StoreError> {
+    pub async fn many(state: &AppState, tasks: Vec<TaskRecord>) -> Result<Vec<TaskView>, EngineError> {
         let mut wanted: Vec<(ProcessId, u32)> = tasks.iter().map(|t| (t.process, t.version)).collect();
         wanted.sort();
         wanted.dedup();
-        let definitions: HashMap<(ProcessId, u32), ProcessDefinition> =
-            if wanted.is_empty() { HashMap::new() } else { state.engine.store.get_definitions(&wanted).await? };
+        let definitions: HashMap<(ProcessId, u32), Arc<ProcessDefinition>> = state.engine.definitions(&wanted).await?;
         Ok(tasks
             .into_iter()
             .map(|t| {
-                let definition = definitions.get(&(t.process, t.version));
+                let definition = definitions.get(&(t.process, t.version)).map(|d| &**d);
                 TaskView::new(t, definition)
             })
             .collect())

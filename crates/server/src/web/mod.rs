@@ -1,0 +1,148 @@
+//! The web app: pages rendered on the server for people on the floor (My work) and for
+//! owners (Needs you), signed in with a session cookie. Pages work without script; the
+//! one small script only adds conveniences. Every response carries strict security
+//! headers, and no state changes on a request from another site.
+
+mod assets;
+mod cards;
+mod forms;
+mod inbox;
+mod limiter;
+pub(crate) mod markdown;
+mod page;
+mod people;
+mod processes;
+mod proof;
+mod session;
+mod settings;
+mod signin;
+mod story;
+mod systems;
+mod work;
+
+pub(crate) use limiter::LoginLimiter;
+pub(crate) use page::PageError;
+
+use crate::AppState;
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::header::{
+    CONTENT_SECURITY_POLICY, HOST, LOCATION, ORIGIN, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use session::{cookie_secret, secure_cookies};
+
+/// No inline script or style anywhere, no framing, forms only to ourselves.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; \
+                   object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/signin", get(signin::form).post(signin::submit))
+        .route("/signout", post(signin::sign_out))
+        .route("/join/{secret}", get(signin::join_form).post(signin::join))
+        .route("/reset/{secret}", get(signin::reset_form).post(signin::reset))
+        .route("/work", get(work::my_work))
+        .route("/tasks/{id}", get(work::task_page))
+        .route(
+            "/tasks/{id}/proof",
+            post(work::submit).layer(axum::extract::DefaultBodyLimit::max(crate::SUBMISSION_LIMIT)),
+        )
+        .route("/tasks/{id}/decide", post(inbox::decide))
+        .route("/tasks/{id}/evidence/{sha256}", get(work::evidence))
+        .route("/inbox", get(inbox::needs_you))
+        .route("/processes", get(processes::list))
+        .route("/processes/{id}", get(processes::detail))
+        .route("/processes/{id}/start", post(processes::start))
+        .route("/runs/{id}", get(processes::run))
+        .route("/systems", get(systems::systems))
+        .route("/people", get(people::list))
+        .route("/people/{id}/invite", post(people::invite))
+        .route("/settings", get(settings::page))
+        .route("/settings/password", post(settings::change_password))
+        .route("/settings/tokens", post(settings::create_token))
+        .route("/settings/tokens/{id}/revoke", post(settings::revoke_token))
+        .route("/settings/signout-everywhere", post(settings::sign_out_everywhere))
+        .route("/assets/{name}", get(assets::serve))
+}
+
+/// Members start at their work; managers and owners at what needs them.
+async fn home(State(state): State<AppState>, request: Request) -> Response {
+    let secure = secure_cookies(&state);
+    let Some(secret) = cookie_secret(request.headers(), secure) else {
+        return redirect("/signin");
+    };
+    match state.engine.session(&secret).await {
+        Ok(Some(session)) if session.actor.access.can_manage() => redirect("/inbox"),
+        Ok(Some(_)) => redirect("/work"),
+        Ok(None) => redirect("/signin"),
+        Err(e) => PageError::from(e).into_response(),
+    }
+}
+
+pub fn redirect(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(LOCATION, to.to_string())]).into_response()
+}
+
+/// Security headers on every response, and refusal of state-changing requests that a
+/// browser says came from another site (the CSRF token is the second line).
+pub async fn guard(request: Request, next: Next) -> Response {
+    let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if unsafe_method && cross_site(&request) {
+        return PageError::forbidden("This request came from another site and was refused.").into_response();
+    }
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert(
+        HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static("geolocation=(), microphone=(), camera=(self)"),
+    );
+    response
+}
+
+/// A browser request from another origin: `Sec-Fetch-Site` says so, or the `Origin`
+/// names a different host. Requests without either (curl, API clients) are not browsers
+/// riding a cookie and pass on to their own authentication.
+fn cross_site(request: &Request) -> bool {
+    let headers = request.headers();
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    let Some(origin) = headers.get(ORIGIN).and_then(|v| v.to_str().ok()) else { return false };
+    let host = headers.get(HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+    origin == "null" || !origin_host.eq_ignore_ascii_case(host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+
+    fn post(headers: &[(&str, &str)]) -> Request {
+        let mut builder = Request::builder().method(Method::POST).uri("/signout");
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        builder.body(Body::empty()).unwrap()
+    }
+
+    #[test]
+    fn requests_from_other_sites_are_recognized() {
+        assert!(cross_site(&post(&[("sec-fetch-site", "cross-site")])));
+        assert!(cross_site(&post(&[("sec-fetch-site", "same-site")])));
+        assert!(!cross_site(&post(&[("sec-fetch-site", "same-origin")])));
+        assert!(cross_site(&post(&[("host", "proofline.test"), ("origin", "https://evil.test")])));
+        assert!(cross_site(&post(&[("host", "proofline.test"), ("origin", "null")])));
+        assert!(!cross_site(&post(&[("host", "proofline.test"), ("origin", "https://proofline.test")])));
+        assert!(!cross_site(&post(&[])), "API clients send neither");
+    }
+}

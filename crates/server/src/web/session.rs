@@ -1,0 +1,146 @@
+//! The session cookie and the signed-in person behind it. A page asks for a [`Viewer`];
+//! without a live session the browser is sent to sign in and brought back afterwards.
+//! Every form carries the session's CSRF token, checked by [`Viewer::check_csrf`].
+
+use super::page::PageError;
+use crate::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::response::{AppendHeaders, IntoResponseParts};
+use jiff::tz::TimeZone;
+use proofline_engine::Actor;
+
+/// The cookie's name; `__Host-` binds it to this exact origin when served over HTTPS.
+fn cookie_name(secure: bool) -> &'static str {
+    if secure { "__Host-proofline" } else { "proofline" }
+}
+
+/// Whether cookies must only travel over HTTPS: everywhere but a plain-HTTP address
+/// (the demo on localhost).
+pub fn secure_cookies(state: &AppState) -> bool {
+    !state.engine.config.public_url.starts_with("http://")
+}
+
+/// The cookie's secret from a request, if it carries one.
+pub fn cookie_secret(headers: &HeaderMap, secure: bool) -> Option<String> {
+    let name = cookie_name(secure);
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.trim().to_string())
+        .filter(|value| !value.is_empty() && value.len() <= 128)
+}
+
+/// `Set-Cookie` starting a session that lasts `max_age` seconds.
+pub fn set_cookie(secret: &str, max_age: i64, secure: bool) -> impl IntoResponseParts {
+    let secure_attr = if secure { "; Secure" } else { "" };
+    let value = format!(
+        "{}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure_attr}",
+        cookie_name(secure),
+        max_age.max(0)
+    );
+    AppendHeaders([(SET_COOKIE, value)])
+}
+
+/// `Set-Cookie` that makes the browser forget the session.
+pub fn clear_cookie(secure: bool) -> impl IntoResponseParts {
+    let secure_attr = if secure { "; Secure" } else { "" };
+    let value = format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure_attr}", cookie_name(secure));
+    AppendHeaders([(SET_COOKIE, value)])
+}
+
+/// The signed-in person, with what every page shows of them.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub actor: Actor,
+    pub csrf: String,
+    pub name: String,
+    pub org_name: String,
+    /// The zone times are shown in: the person's own, else the organization's.
+    pub zone: TimeZone,
+}
+
+impl Viewer {
+    /// Refuses a form whose token is not this session's (a forged cross-site request).
+    pub fn check_csrf(&self, token: &str) -> Result<(), PageError> {
+        if constant_time_eq(token.as_bytes(), self.csrf.as_bytes()) {
+            Ok(())
+        } else {
+            Err(PageError::forbidden(
+                "This form has expired or did not come from Proofline. Go back, reload the page and try again.",
+            ))
+        }
+    }
+
+    pub fn can_manage(&self) -> bool {
+        self.actor.access.can_manage()
+    }
+
+    pub fn can_work(&self) -> bool {
+        self.actor.access.can_work()
+    }
+
+    pub fn require_manager(&self) -> Result<(), PageError> {
+        if self.can_manage() { Ok(()) } else { Err(PageError::forbidden("Only managers and owners can do this.")) }
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        if let Some(viewer) = parts.extensions.get::<Viewer>() {
+            return Ok(viewer.clone());
+        }
+        let back = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let to_signin = || PageError::SignIn(back.to_string());
+        let secret = cookie_secret(&parts.headers, secure_cookies(state)).ok_or_else(to_signin)?;
+        let session = state.engine.session(&secret).await?.ok_or_else(to_signin)?;
+        let store = &state.engine.store;
+        let person = store.get_person(session.actor.org, session.actor.person).await?;
+        let org = store.get_org(session.actor.org).await?;
+        let preferences = store.preferences(session.actor.org, session.actor.person).await?;
+        let zone = preferences
+            .zone
+            .as_deref()
+            .or(Some(org.zone.as_str()))
+            .and_then(|z| jiff::tz::db().get(z).ok())
+            .unwrap_or(TimeZone::UTC);
+        let viewer = Viewer { actor: session.actor, csrf: session.csrf, name: person.name, org_name: org.name, zone };
+        parts.extensions.insert(viewer.clone());
+        Ok(viewer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_session_cookie_is_found_among_others_and_junk_is_ignored() {
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, "theme=dark; proofline=abc123; other=1".parse().unwrap());
+        assert_eq!(cookie_secret(&headers, false).as_deref(), Some("abc123"));
+        assert_eq!(cookie_secret(&headers, true), None, "over HTTPS only the __Host- cookie counts");
+        headers.insert(COOKIE, format!("proofline={}", "x".repeat(500)).parse().unwrap());
+        assert_eq!(cookie_secret(&headers, false), None);
+    }
+
+    #[test]
+    fn tokens_compare_in_full() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"abcd"));
+        assert!(!constant_time_eq(b"", b"a"));
+    }
+}
