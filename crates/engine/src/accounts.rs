@@ -42,11 +42,12 @@ impl PasswordCost {
     }
 }
 
-/// A signed-in browser: the cookie's secret (shown once) and the session behind it.
+/// A signed-in browser: the cookie's secret (shown once), whom it speaks for and until when.
 #[derive(Debug, Clone)]
 pub struct SignedIn {
     pub secret: String,
-    pub session: Session,
+    pub actor: Actor,
+    pub expires_at: Timestamp,
 }
 
 /// Who a session cookie speaks for, and the token its forms carry.
@@ -55,6 +56,10 @@ pub struct Session {
     pub actor: Actor,
     pub csrf: String,
     pub expires_at: Timestamp,
+    /// The person's name, their organization's, and the zone their times are shown in.
+    pub name: String,
+    pub org_name: String,
+    pub zone: String,
 }
 
 /// A one-time link's secret and when it stops working.
@@ -144,14 +149,7 @@ impl Engine {
             expires_at: now + self.config.session_lifetime,
         };
         self.store.create_session(&session).await?;
-        Ok(SignedIn {
-            secret,
-            session: Session {
-                actor: Actor { org, person, access },
-                csrf: session.csrf,
-                expires_at: session.expires_at,
-            },
-        })
+        Ok(SignedIn { secret, actor: Actor { org, person, access }, expires_at: session.expires_at })
     }
 
     /// The live session behind a cookie's secret.
@@ -161,6 +159,9 @@ impl Engine {
             actor: Actor { org: r.org, person: r.person, access: r.access },
             csrf: r.csrf,
             expires_at: r.expires_at,
+            name: r.name,
+            org_name: r.org_name,
+            zone: r.zone,
         }))
     }
 

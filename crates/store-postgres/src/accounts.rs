@@ -80,8 +80,9 @@ impl AccountStore for PostgresStore {
 
     async fn session(&self, id_sha256: &str, now: Timestamp) -> Result<Option<SessionRecord>> {
         let row = sqlx::query(
-            "SELECT s.org_id, s.person_id, p.access, s.csrf, s.expires_at
-             FROM sessions s JOIN people p ON p.id = s.person_id AND p.org_id = s.org_id
+            "SELECT s.org_id, s.person_id, p.access, s.csrf, s.expires_at, p.name, o.name AS org_name,
+                    COALESCE(p.preferences->>'zone', o.zone) AS zone
+             FROM sessions s JOIN people p ON p.id = s.person_id AND p.org_id = s.org_id JOIN orgs o ON o.id = s.org_id
              WHERE s.id_sha256 = $1 AND s.expires_at > $2 AND p.active",
         )
         .bind(id_sha256)
@@ -96,6 +97,9 @@ impl AccountStore for PostgresStore {
             access: access(&row)?,
             csrf: get(&row, "csrf")?,
             expires_at: get_ts(&row, "expires_at")?,
+            name: get(&row, "name")?,
+            org_name: get(&row, "org_name")?,
+            zone: get(&row, "zone")?,
         }))
     }
 

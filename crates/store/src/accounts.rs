@@ -31,7 +31,8 @@ pub struct NewSession {
     pub expires_at: Timestamp,
 }
 
-/// A live session: unexpired, its person still active.
+/// A live session: unexpired, its person still active; with what every page shows of
+/// them, read in the same query.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SessionRecord {
     pub org: OrgId,
@@ -40,6 +41,10 @@ pub struct SessionRecord {
     pub access: Access,
     pub csrf: String,
     pub expires_at: Timestamp,
+    pub name: String,
+    pub org_name: String,
+    /// The person's own zone if they set one, else the organization's.
+    pub zone: String,
 }
 
 /// What a one-time link lets its holder do.

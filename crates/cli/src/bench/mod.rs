@@ -5,6 +5,9 @@ mod outbox;
 mod sinks;
 mod web;
 
+/// The web figures sign in this many people, so at least as many must exist.
+const VISITORS_AT_LEAST: u32 = 65;
+
 use crate::user_error;
 use jiff::{SignedDuration, Timestamp};
 use proofline_core::access::Access;
@@ -33,9 +36,12 @@ pub struct BenchArgs {
     /// Notices for the outbox throughput figures (each becomes one email and one webhook).
     #[arg(long, default_value_t = 5_000)]
     pub messages: u32,
-    /// Tasks in the database while the web pages are measured.
+    /// Open tasks in the database while the web pages are measured.
     #[arg(long, default_value_t = 100_000)]
     pub web_tasks: u32,
+    /// People those tasks are spread over (each page lists web_tasks / web_people).
+    #[arg(long, default_value_t = 10_000)]
+    pub web_people: u32,
     /// Run only one part: `engine` (materialize, escalate, deadlines), `outbox` or `web`.
     #[arg(long, value_parser = ["engine", "outbox", "web"])]
     pub only: Option<String>,
@@ -153,7 +159,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         outbox::run(dir.path(), args.messages.max(1)).await?;
     }
     if wanted("web") {
-        web::run(dir.path(), args.web_tasks.max(1)).await?;
+        web::run(dir.path(), args.web_tasks.max(1), args.web_people.max(VISITORS_AT_LEAST)).await?;
     }
     Ok(())
 }

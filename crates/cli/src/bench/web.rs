@@ -21,8 +21,6 @@ use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// People holding the tasks; each has tasks / PEOPLE open tasks on their page.
-const PEOPLE: u32 = 2_000;
 /// People whose pages are requested (each signed in once).
 const VISITORS: usize = 64;
 /// Requests in flight at once.
@@ -30,12 +28,13 @@ const CONNECTIONS: usize = 32;
 const WARMUP: Duration = Duration::from_secs(1);
 const MEASURE: Duration = Duration::from_secs(5);
 
-pub async fn run(dir: &std::path::Path, tasks: u32) -> anyhow::Result<()> {
+/// `tasks` open tasks spread over `holders` people, so each page lists tasks / holders.
+pub async fn run(dir: &std::path::Path, tasks: u32, holders: u32) -> anyhow::Result<()> {
     let url = format!("sqlite://{}", dir.join("web.db").display());
     let store: Arc<dyn Store> = Arc::new(SqliteStore::connect(&url).await?);
     let org = store.create_org("Bench café", "Europe/Berlin").await?;
-    let mut people = Vec::with_capacity(PEOPLE as usize);
-    for i in 0..PEOPLE {
+    let mut people = Vec::with_capacity(holders as usize);
+    for i in 0..holders {
         let fields = PersonFields {
             name: format!("Person {i}"),
             email: format!("p{i}@bench.test"),
@@ -68,7 +67,7 @@ pub async fn run(dir: &std::path::Path, tasks: u32) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let server = tokio::spawn(proofline_server::serve(listener, engine, std::future::pending()));
-    let per_page = tasks / PEOPLE;
+    let per_page = tasks / holders;
     for (name, path, header, credentials) in
         [("my_work_page", "/work", "cookie", &cookies), ("task_list_api", "/api/v1/me/tasks", "authorization", &tokens)]
     {

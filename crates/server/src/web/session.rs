@@ -106,17 +106,9 @@ impl FromRequestParts<AppState> for Viewer {
         let to_signin = || PageError::SignIn(back.to_string());
         let secret = cookie_secret(&parts.headers, secure_cookies(state)).ok_or_else(to_signin)?;
         let session = state.engine.session(&secret).await?.ok_or_else(to_signin)?;
-        let store = &state.engine.store;
-        let person = store.get_person(session.actor.org, session.actor.person).await?;
-        let org = store.get_org(session.actor.org).await?;
-        let preferences = store.preferences(session.actor.org, session.actor.person).await?;
-        let zone = preferences
-            .zone
-            .as_deref()
-            .or(Some(org.zone.as_str()))
-            .and_then(|z| jiff::tz::db().get(z).ok())
-            .unwrap_or(TimeZone::UTC);
-        let viewer = Viewer { actor: session.actor, csrf: session.csrf, name: person.name, org_name: org.name, zone };
+        let zone = jiff::tz::db().get(&session.zone).unwrap_or(TimeZone::UTC);
+        let viewer =
+            Viewer { actor: session.actor, csrf: session.csrf, name: session.name, org_name: session.org_name, zone };
         parts.extensions.insert(viewer.clone());
         Ok(viewer)
     }

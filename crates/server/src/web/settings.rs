@@ -112,7 +112,7 @@ pub async fn change_password(
     let secure = secure_cookies(&state);
     match state.engine.sign_in(&email, &form.password).await? {
         Some(signed_in) => {
-            let max_age = signed_in.session.expires_at.duration_since(state.engine.now()).as_secs();
+            let max_age = signed_in.expires_at.duration_since(state.engine.now()).as_secs();
             Ok((set_cookie(&signed_in.secret, max_age, secure), redirect("/settings?ok=password")).into_response())
         }
         None => Ok((clear_cookie(secure), redirect("/signin")).into_response()),

@@ -102,7 +102,7 @@ async fn start(state: &AppState, headers: &HeaderMap, signed_in: SignedIn, next:
     {
         return PageError::from(e).into_response();
     }
-    let max_age = signed_in.session.expires_at.duration_since(state.engine.now()).as_secs();
+    let max_age = signed_in.expires_at.duration_since(state.engine.now()).as_secs();
     (set_cookie(&signed_in.secret, max_age, secure), redirect(next)).into_response()
 }
 

@@ -88,9 +88,18 @@ async fn sessions(store: &dyn Store, cast: &Cast, eve: PersonId) {
             person: ben,
             access: Access::Manager,
             csrf: "csrf-sess-ben-laptop".into(),
-            expires_at
-        })
+            expires_at,
+            name: store.get_person(acme, ben).await.unwrap().name,
+            org_name: "Acme Bakery".into(),
+            zone: "Europe/Berlin".into(),
+        }),
+        "a session says who is signed in, where, and the zone their pages use"
     );
+    // A person's own zone wins over the organization's.
+    let own_zone = proofline_core::notice::Preferences { zone: Some("Asia/Tokyo".into()), ..Default::default() };
+    store.set_preferences(acme, ben, &own_zone).await.unwrap();
+    assert_eq!(live("sess-ben-laptop", t + mins(1)).await.unwrap().zone, "Asia/Tokyo");
+    store.set_preferences(acme, ben, &Default::default()).await.unwrap();
     assert!(live("sess-ben-laptop", expires_at - SignedDuration::from_millis(1)).await.is_some());
     assert_eq!(live("sess-ben-laptop", expires_at).await, None, "a session ends when it expires");
     assert_eq!(live("sess-nobody", t).await, None);
