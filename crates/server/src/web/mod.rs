@@ -5,6 +5,7 @@
 
 mod assets;
 mod cards;
+mod editor;
 mod forms;
 mod inbox;
 mod limiter;
@@ -13,6 +14,7 @@ mod page;
 mod people;
 mod processes;
 mod proof;
+mod proof_text;
 mod session;
 mod settings;
 mod signin;
@@ -56,7 +58,10 @@ pub fn routes() -> Router<AppState> {
         .route("/tasks/{id}/evidence/{sha256}", get(work::evidence))
         .route("/inbox", get(inbox::needs_you))
         .route("/processes", get(processes::list))
+        .route("/processes/new", get(editor::new_form).post(editor::create))
         .route("/processes/{id}", get(processes::detail))
+        .route("/processes/{id}/edit", get(editor::edit_form).post(editor::update))
+        .route("/cadence-preview", get(editor::cadence_preview))
         .route("/processes/{id}/start", post(processes::start))
         .route("/runs/{id}", get(processes::run))
         .route("/systems", get(systems::systems))

@@ -14,7 +14,7 @@ use proofline_store::StoreError;
 use serde::Serialize;
 use std::sync::LazyLock;
 
-const TEMPLATES: [(&str, &str); 15] = [
+const TEMPLATES: [(&str, &str); 17] = [
     ("layout.html", include_str!("../../templates/layout.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
     ("error.html", include_str!("../../templates/error.html")),
@@ -30,6 +30,8 @@ const TEMPLATES: [(&str, &str); 15] = [
     ("people.html", include_str!("../../templates/people.html")),
     ("settings.html", include_str!("../../templates/settings.html")),
     ("systems.html", include_str!("../../templates/systems.html")),
+    ("editor.html", include_str!("../../templates/editor.html")),
+    ("cadence_preview.html", include_str!("../../templates/cadence_preview.html")),
 ];
 
 static ENVIRONMENT: LazyLock<Result<Environment<'static>, String>> = LazyLock::new(|| {

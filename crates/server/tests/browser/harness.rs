@@ -101,6 +101,27 @@ impl Browser {
         field.send_keys(text).await.expect("typing works");
     }
 
+    /// Picks the option with `value` in the select `css`.
+    pub async fn choose(&self, css: &str, value: &str) {
+        let select = self.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no {css}: {e}"));
+        select.select_by_value(value).await.unwrap_or_else(|e| panic!("no option {value} in {css}: {e}"));
+    }
+
+    /// Waits until the element `css` shows `text` (live regions update after typing).
+    pub async fn wait_for_text(&self, css: &str, text: &str) {
+        let mut seen = String::new();
+        for _ in 0..200 {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await {
+                seen = element.text().await.unwrap_or_default();
+                if seen.contains(text) {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("{css} never showed {text:?}; it shows {seen:?}");
+    }
+
     pub async fn click(&self, css: &str) {
         let element = self.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no {css}: {e}"));
         element.click().await.unwrap_or_else(|e| panic!("cannot click {css}: {e}"));

@@ -8,11 +8,9 @@ mod harness;
 use harness::{Browser, DESKTOP, PHONE, browser};
 use jiff::SignedDuration;
 use proofline_core::access::Access;
-use proofline_core::process::{ProcessDefinition, ProcessStatus};
 use proofline_core::{OrgId, PersonId};
 use proofline_store::PersonFields;
 use proofline_testkit::TestEngine;
-use serde_json::json;
 use std::io::Cursor;
 
 const PASSWORD: &str = "correct horse battery";
@@ -40,9 +38,8 @@ async fn person(t: &TestEngine, org: OrgId, name: &str, access: Access, manager:
     id
 }
 
-/// The Corner Café at 06:00 in Berlin on Monday 5 January 2026, its opening checklist
-/// due daily at 07:00: Dan reads the fridge with a photo within 30 minutes; a miss
-/// moves to Ben, his manager, then to Olga, the owner.
+/// The Corner Café at 06:00 in Berlin on Monday 5 January 2026: Olga owns it, Ben leads
+/// the shift and manages Dan.
 async fn cafe() -> Cafe {
     let t = TestEngine::start("2026-01-05T05:00:00Z").await;
     let store = &t.engine.store;
@@ -50,25 +47,6 @@ async fn cafe() -> Cafe {
     let olga = person(&t, org, "Olga", Access::Owner, None).await;
     let ben = person(&t, org, "Ben", Access::Member, None).await;
     let dan = person(&t, org, "Dan", Access::Member, Some(ben)).await;
-    let definition: ProcessDefinition = serde_json::from_value(json!({
-        "name": "Opening checklist",
-        "owner": olga.0,
-        "cadence": {"kind": "schedule", "rule": "DTSTART;TZID=Europe/Berlin:20260105T070000\nRRULE:FREQ=DAILY"},
-        "steps": [{
-            "title": "Fridge temperature",
-            "sop": "Read the **fridge thermometer** at the back.\n\n1. Open the door\n2. Read the dial\n3. Photograph it",
-            "assignee": {"person": dan.0},
-            "due_after": "30m",
-            "proof": [{"kind": "number", "label": "Fridge", "unit": "°C", "min": 0, "max": 5}, {"kind": "photo"}]
-        }],
-        "escalation": [{"to": "manager", "window": "30m"}, {"to": "owner", "window": "1h"}]
-    }))
-    .expect("a definition");
-    let olga_actor = proofline_engine::Actor { org, person: olga, access: Access::Owner };
-    t.engine
-        .create_process(olga_actor, "opening", ProcessStatus::Active, definition)
-        .await
-        .expect("the process is created");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
     let base = format!("http://{}", listener.local_addr().expect("an address"));
     tokio::spawn(proofline_server::serve(listener, t.engine.clone(), std::future::pending()));
@@ -94,15 +72,43 @@ async fn missed_work_moves_on_and_is_completed_with_a_photo_from_a_phone() {
 
 async fn run_story(cafe: &Cafe, b: &Browser) {
     let _ = (cafe.olga, cafe.ben, cafe.dan);
-    // Olga signs in at her desk: nothing needs her.
+    // Olga signs in at her desk: nothing needs her yet.
     b.client.set_window_size(DESKTOP.0, DESKTOP.1).await.expect("resizable");
     b.sign_in("olga@cafe.test", PASSWORD).await;
     assert_eq!(b.path().await, "/inbox", "owners start at what needs them");
     assert!(b.main_text().await.contains("Nothing needs you"));
     b.shoot("owner-inbox-empty-desktop", DESKTOP).await;
-    b.open("/processes/1").await;
+
+    // She writes the opening checklist: daily at 07:00, Dan reads the fridge with a photo
+    // within 30 minutes; a miss moves to Ben, his manager, then to her.
+    b.open("/processes").await;
+    b.click("a[href='/processes/new']").await;
+    b.fill("#name", "Opening checklist").await;
+    b.fill("#key", "opening").await;
+    b.choose("#status", "active").await;
+    b.fill("#rule", "RRULE:FREQ=DAILY;BYHOUR=7;BYMINUTE=0").await;
+    b.fill("#zone", "Europe/Berlin").await;
+    b.wait_for_text("#cadence-preview", "Mon 5 Jan, 07:00").await;
+    b.fill("#step-0-title", "Fridge temperature").await;
+    b.choose("#step-0-assignee", &format!("person:{}", cafe.dan)).await;
+    b.fill("#step-0-due", "30m").await;
+    b.fill("#step-0-proof", "number: Fridge (°C) 0..5\nphoto").await;
+    b.fill(
+        "#step-0-sop",
+        "Read the **fridge thermometer** at the back.\n\n1. Open the door\n2. Read the dial\n3. Photograph it",
+    )
+    .await;
+    b.shoot("editor-desktop", DESKTOP).await;
+    b.client.set_window_size(PHONE.0, PHONE.1).await.expect("resizable");
+    assert!(!b.overflows_sideways().await, "the editor fits a 360-px screen");
+    b.shoot("editor-phone", PHONE).await;
+    b.client.set_window_size(DESKTOP.0, DESKTOP.1).await.expect("resizable");
+    b.press(".editor", "Save").await;
+    assert!(b.path().await.starts_with("/processes/"), "saved: {}", b.path().await);
     let process = b.main_text().await;
-    assert!(process.contains("Opening checklist") && process.contains("Europe/Berlin"), "{process}");
+    assert!(process.contains("Opening checklist") && process.contains("Saved."), "{process}");
+    assert!(process.contains("Next runs (Europe/Berlin)") && process.contains("Mon 5 Jan, 07:00"), "{process}");
+    assert!(process.contains("the assignee's manager after 30m"), "{process}");
     b.shoot("process-desktop", DESKTOP).await;
     b.sign_out().await;
 

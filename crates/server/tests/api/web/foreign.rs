@@ -58,6 +58,8 @@ async fn another_organizations_ids_are_not_found_anywhere() {
         (Via::Get, format!("/tasks/{fridge_id}")),
         (Via::Get, format!("/tasks/{fridge_id}/evidence/{sha}")),
         (Via::Get, format!("/processes/{process}")),
+        (Via::Get, format!("/processes/{process}/edit")),
+        (Via::Form, format!("/processes/{process}/edit")),
         (Via::Get, format!("/runs/{run}")),
         (Via::Proof, format!("/tasks/{open}/proof")),
         (Via::Form, format!("/tasks/{open}/decide")),

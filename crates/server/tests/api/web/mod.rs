@@ -3,6 +3,7 @@
 
 mod accounts;
 mod decisions;
+mod editor;
 mod foreign;
 mod forms;
 mod pages;
