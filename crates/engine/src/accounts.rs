@@ -3,7 +3,7 @@
 //! SHA-256 is stored, so a copy of the database signs nobody in.
 
 use crate::blobs::sha256_hex;
-use crate::{Actor, Engine, EngineError};
+use crate::{Actor, Engine, EngineError, Mail};
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -210,6 +210,71 @@ impl Engine {
             return Err(EngineError::Conflict(format!("{} is inactive; make them active first", invitee.name)));
         }
         self.issue_link(actor.org, person, LinkPurpose::Invite).await
+    }
+
+    /// Emails a password-reset link to everyone with this email who may sign in (one per
+    /// organization). The caller learns nothing of whether the email is known; a failed
+    /// send is logged for the operator.
+    pub async fn request_password_reset(&self, email: &str) -> Result<(), EngineError> {
+        for (holder, link) in self.reset_links(email).await? {
+            let org = self.store.get_org(holder.org).await?;
+            let url = format!("{}/reset/{}", self.config.public_url.trim_end_matches('/'), link.secret);
+            let body = format!(
+                "Someone (hopefully you) asked to reset the password of your Proofline account at {}.\n\n\
+                 Choose a new password here; the link works once, for one hour:\n{url}\n\n\
+                 If you did not ask, ignore this email: your password stays as it is.\n",
+                org.name
+            );
+            let mail = Mail {
+                to: holder.email,
+                subject: "Reset your Proofline password".into(),
+                body,
+                key: format!("reset:{}", sha256_hex(link.secret.as_bytes())),
+            };
+            self.send_mail(&mail).await;
+        }
+        Ok(())
+    }
+
+    /// Emails `person` their invitation link; false when email is not set up or the send
+    /// failed (the manager then passes the link on).
+    pub async fn email_invitation(
+        &self,
+        actor: Actor,
+        person: PersonId,
+        link: &LinkSecret,
+    ) -> Result<bool, EngineError> {
+        let invitee = self.store.get_person(actor.org, person).await?;
+        let inviter = self.store.get_person(actor.org, actor.person).await?;
+        let org = self.store.get_org(actor.org).await?;
+        let url = format!("{}/join/{}", self.config.public_url.trim_end_matches('/'), link.secret);
+        let body = format!(
+            "{} invited you to {} on Proofline, where your work, how to do it and the proof each step needs are \
+             in one place.\n\nChoose your password here; the link works once, for 7 days:\n{url}\n\n\
+             You will sign in as {}.\n",
+            inviter.name, org.name, invitee.email
+        );
+        let mail = Mail {
+            to: invitee.email,
+            subject: format!("{} invited you to Proofline", inviter.name),
+            body,
+            key: format!("invite:{}", sha256_hex(link.secret.as_bytes())),
+        };
+        Ok(self.send_mail(&mail).await)
+    }
+
+    async fn send_mail(&self, mail: &Mail) -> bool {
+        let Some(notifier) = self.notifier.as_ref().filter(|_| self.config.email) else {
+            tracing::warn!(to = %mail.to, subject = %mail.subject, "account email not sent: email is not set up");
+            return false;
+        };
+        match notifier.send_mail(mail).await {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::warn!(to = %mail.to, subject = %mail.subject, error = %e, "account email not sent");
+                false
+            }
+        }
     }
 
     /// Reset links for everyone with this email who may sign in, one per organization,

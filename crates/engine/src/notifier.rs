@@ -28,6 +28,17 @@ pub struct Rendered {
     pub html: Option<String>,
 }
 
+/// An email about a person's account (an invitation, a password reset) that carries a
+/// secret link: sent at once and never stored in the outbox, unlike notices.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    /// Identifies this message for the Message-ID, so a resend is recognizable.
+    pub key: String,
+}
+
 /// Renders and sends messages. Implemented by `proofline-notify`; tests record instead.
 #[async_trait]
 pub trait Notifier: Send + Sync + 'static {
@@ -35,6 +46,8 @@ pub trait Notifier: Send + Sync + 'static {
     fn render(&self, channel: Channel, message: &Message) -> Result<Rendered, String>;
     /// Hands one delivery to its channel. `secret` signs webhook bodies.
     async fn send(&self, delivery: &DeliveryRecord, secret: Option<&str>) -> Result<(), SendError>;
+    /// Sends an account email straight away.
+    async fn send_mail(&self, mail: &Mail) -> Result<(), SendError>;
 }
 
 /// Everything a template or a webhook consumer needs about one notice. Times are UTC

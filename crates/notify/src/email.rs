@@ -1,7 +1,7 @@
 //! Email over SMTP (lettre), with a text and an HTML part, and a `Message-ID` that stays
 //! the same on every retry; plus a stand-in that writes messages to the log.
 
-use crate::{SetupError, Transport, stable_id};
+use crate::{MailTransport, SetupError, Transport, stable_id};
 use async_trait::async_trait;
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
@@ -9,7 +9,7 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use proofline_core::span::Span;
-use proofline_engine::SendError;
+use proofline_engine::{Mail, SendError};
 use proofline_store::DeliveryRecord;
 use serde::Deserialize;
 use std::time::Duration;
@@ -173,27 +173,61 @@ impl Header for AutoSubmitted {
 }
 
 fn compose(from: &Mailbox, delivery: &DeliveryRecord) -> Result<Message, SendError> {
-    let to: Mailbox = delivery
-        .address
-        .parse()
-        .map_err(|e| SendError::Permanent(format!("{:?} is not an email address: {e}", delivery.address)))?;
-    let builder = Message::builder()
-        .from(from.clone())
-        .to(to)
-        .subject(delivery.subject.clone())
-        .message_id(Some(message_id(&delivery.dedupe_key)))
-        .header(AutoSubmitted);
-    let message = match &delivery.html {
-        Some(html) => builder.multipart(MultiPart::alternative_plain_html(delivery.body.clone(), html.clone())),
-        None => builder.header(ContentType::TEXT_PLAIN).body(delivery.body.clone()),
+    let parts = Parts {
+        to: &delivery.address,
+        subject: &delivery.subject,
+        body: &delivery.body,
+        html: delivery.html.as_deref(),
+        key: &delivery.dedupe_key,
     };
-    message.map_err(|e| SendError::Permanent(format!("cannot build the message: {e}")))
+    parts.compose(from)
+}
+
+/// What a message is made of, whether it comes from the outbox or is an account email.
+struct Parts<'a> {
+    to: &'a str,
+    subject: &'a str,
+    body: &'a str,
+    html: Option<&'a str>,
+    key: &'a str,
+}
+
+impl<'a> From<&'a Mail> for Parts<'a> {
+    fn from(mail: &'a Mail) -> Parts<'a> {
+        Parts { to: &mail.to, subject: &mail.subject, body: &mail.body, html: None, key: &mail.key }
+    }
+}
+
+impl Parts<'_> {
+    fn compose(&self, from: &Mailbox) -> Result<Message, SendError> {
+        let to: Mailbox =
+            self.to.parse().map_err(|e| SendError::Permanent(format!("{:?} is not an email address: {e}", self.to)))?;
+        let builder = Message::builder()
+            .from(from.clone())
+            .to(to)
+            .subject(self.subject.to_string())
+            .message_id(Some(message_id(self.key)))
+            .header(AutoSubmitted);
+        let message = match self.html {
+            Some(html) => builder.multipart(MultiPart::alternative_plain_html(self.body.to_string(), html.to_string())),
+            None => builder.header(ContentType::TEXT_PLAIN).body(self.body.to_string()),
+        };
+        message.map_err(|e| SendError::Permanent(format!("cannot build the message: {e}")))
+    }
 }
 
 #[async_trait]
 impl Transport for SmtpChannel {
     async fn send(&self, delivery: &DeliveryRecord, _secret: Option<&str>) -> Result<(), SendError> {
         let message = self.compose(delivery)?;
+        self.transport.send(message).await.map(|_| ()).map_err(classify)
+    }
+}
+
+#[async_trait]
+impl MailTransport for SmtpChannel {
+    async fn send_mail(&self, mail: &Mail) -> Result<(), SendError> {
+        let message = Parts::from(mail).compose(&self.from)?;
         self.transport.send(message).await.map(|_| ()).map_err(classify)
     }
 }
@@ -230,6 +264,23 @@ impl Transport for LogEmail {
             message_id = %message_id(&delivery.dedupe_key),
             "email not sent (no [smtp] configured; logging it instead):\n{}",
             delivery.body
+        );
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl MailTransport for LogEmail {
+    async fn send_mail(&self, mail: &Mail) -> Result<(), SendError> {
+        let from: Mailbox = "Proofline <proofline@localhost>"
+            .parse()
+            .map_err(|e| SendError::Permanent(format!("the log sender: {e}")))?;
+        Parts::from(mail).compose(&from)?;
+        tracing::info!(
+            to = %mail.to,
+            subject = %mail.subject,
+            "account email not sent (no [smtp] configured; logging it instead):\n{}",
+            mail.body
         );
         Ok(())
     }

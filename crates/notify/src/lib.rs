@@ -33,6 +33,12 @@ pub trait Transport: Send + Sync {
     async fn send(&self, delivery: &DeliveryRecord, secret: Option<&str>) -> Result<(), SendError>;
 }
 
+/// A transport that can also send an account email (see [`proofline_engine::Mail`]).
+#[async_trait]
+pub trait MailTransport: Transport {
+    async fn send_mail(&self, mail: &proofline_engine::Mail) -> Result<(), SendError>;
+}
+
 /// Why the notification channels could not be set up: wrong configuration or templates.
 #[derive(Debug, thiserror::Error)]
 pub enum SetupError {

@@ -3,10 +3,10 @@
 
 use crate::chat::ChatChannel;
 use crate::webhook::WebhookChannel;
-use crate::{HttpConfig, LogEmail, SetupError, SmtpChannel, SmtpConfig, Templates, Transport, http};
+use crate::{HttpConfig, LogEmail, MailTransport, SetupError, SmtpChannel, SmtpConfig, Templates, Transport, http};
 use async_trait::async_trait;
 use proofline_core::notice::Channel;
-use proofline_engine::{Message, Notifier, Rendered, SendError};
+use proofline_engine::{Mail, Message, Notifier, Rendered, SendError};
 use proofline_store::DeliveryRecord;
 
 /// What happens to email.
@@ -30,11 +30,18 @@ impl Transport for NoEmail {
     }
 }
 
+#[async_trait]
+impl MailTransport for NoEmail {
+    async fn send_mail(&self, _: &Mail) -> Result<(), SendError> {
+        Err(SendError::Permanent("email is not configured".into()))
+    }
+}
+
 /// Renders and sends every notification. Cheap to share behind an `Arc`; webhooks and
 /// chat share one pooled HTTP client, email one pool of SMTP connections.
 pub struct Outbound {
     templates: Templates,
-    email: Box<dyn Transport>,
+    email: Box<dyn MailTransport>,
     email_mode: &'static str,
     webhook: WebhookChannel,
     chat: ChatChannel,
@@ -48,7 +55,7 @@ impl std::fmt::Debug for Outbound {
 
 impl Outbound {
     pub fn new(templates: Templates, email: EmailSetup, http_config: &HttpConfig) -> Result<Outbound, SetupError> {
-        let (email, email_mode): (Box<dyn Transport>, _) = match email {
+        let (email, email_mode): (Box<dyn MailTransport>, _) = match email {
             EmailSetup::Smtp(config) => (Box::new(SmtpChannel::new(&config)?), "smtp"),
             EmailSetup::Log => (Box::new(LogEmail), "log"),
             EmailSetup::Off => (Box::new(NoEmail), "off"),
@@ -91,5 +98,9 @@ impl Notifier for Outbound {
             Channel::Webhook => self.webhook.send(delivery, secret).await,
             Channel::Slack | Channel::Teams => self.chat.send(delivery, None).await,
         }
+    }
+
+    async fn send_mail(&self, mail: &Mail) -> Result<(), SendError> {
+        self.email.send_mail(mail).await
     }
 }

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use proofline_core::notice::Channel;
-use proofline_engine::{Message, Notifier, Rendered, SendError};
+use proofline_engine::{Mail, Message, Notifier, Rendered, SendError};
 use proofline_store::DeliveryRecord;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -31,12 +31,18 @@ pub enum Trouble {
 #[derive(Clone, Default)]
 pub struct RecordingNotifier {
     sent: Arc<Mutex<Vec<Sent>>>,
+    mails: Arc<Mutex<Vec<Mail>>>,
     trouble: Arc<Mutex<HashMap<String, Vec<Trouble>>>>,
 }
 
 impl RecordingNotifier {
     pub fn sent(&self) -> Vec<Sent> {
         self.sent.lock().unwrap().clone()
+    }
+
+    /// Account emails (invitations, password resets), in the order sent.
+    pub fn mails(&self) -> Vec<Mail> {
+        self.mails.lock().unwrap().clone()
     }
 
     pub fn sent_to(&self, address: &str) -> Vec<Sent> {
@@ -86,6 +92,11 @@ impl Notifier for RecordingNotifier {
             dedupe_key: delivery.dedupe_key.clone(),
             secret: secret.map(str::to_string),
         });
+        Ok(())
+    }
+
+    async fn send_mail(&self, mail: &Mail) -> Result<(), SendError> {
+        self.mails.lock().unwrap().push(mail.clone());
         Ok(())
     }
 }

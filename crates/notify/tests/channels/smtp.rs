@@ -111,6 +111,27 @@ async fn a_task_moved_email_arrives_with_text_html_link_and_a_stable_message_id(
     assert_eq!(received[1]["headers"]["message-id"], id);
 }
 
+#[tokio::test]
+async fn an_account_email_arrives_as_plain_text_with_its_link() {
+    require_python!("aiosmtpd");
+    let sink = SmtpSink::start(None);
+    let outbound = support::outbound(EmailSetup::Smtp(sink.config(SmtpSecurity::Plain)));
+    let mail = proofline_engine::Mail {
+        to: "ben@cafe.test".into(),
+        subject: "Reset your Proofline password".into(),
+        body: "Choose a new password here:\nhttps://proofline.example/reset/abc123\n".into(),
+        key: "reset:abc".into(),
+    };
+    outbound.send_mail(&mail).await.expect("sent");
+    let received = sink.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0]["rcpt_tos"], serde_json::json!(["ben@cafe.test"]));
+    assert_eq!(received[0]["headers"]["subject"], "Reset your Proofline password");
+    assert_eq!(received[0]["headers"]["auto-submitted"], "auto-generated");
+    let text = part(&received[0], "text/plain");
+    assert!(text.contains("https://proofline.example/reset/abc123"), "{text}");
+}
+
 /// A self-signed certificate for 127.0.0.1 in `dir`, or why there is none.
 fn self_signed(dir: &Path) -> Result<(), String> {
     let out = Command::new("openssl")

@@ -47,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .route("/signin", get(signin::form).post(signin::submit))
         .route("/signout", post(signin::sign_out))
         .route("/join/{secret}", get(signin::join_form).post(signin::join))
+        .route("/reset", get(signin::reset_request_form).post(signin::reset_request))
         .route("/reset/{secret}", get(signin::reset_form).post(signin::reset))
         .route("/work", get(work::my_work))
         .route("/tasks/{id}", get(work::task_page))

@@ -64,6 +64,8 @@ struct Invite {
     name: String,
     url: String,
     expires: When,
+    /// The link also went to them by email.
+    emailed: bool,
 }
 
 async fn people_page(state: &AppState, viewer: &Viewer, invite: Option<Invite>) -> Result<Html<String>, PageError> {
@@ -101,7 +103,8 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Html<
     people_page(&state, &viewer, None).await
 }
 
-/// Makes an invitation link for a person and shows it once, to pass on.
+/// Makes an invitation link for a person, emails it to them where email works, and shows
+/// it once to pass on.
 pub async fn invite(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -112,10 +115,12 @@ pub async fn invite(
     let link = state.engine.invite(viewer.actor, PersonId(id)).await?;
     let person = state.engine.store.get_person(viewer.actor.org, PersonId(id)).await?;
     let base = state.engine.config.public_url.trim_end_matches('/');
+    let emailed = state.engine.email_invitation(viewer.actor, PersonId(id), &link).await?;
     let invite = Invite {
         name: person.name,
         url: format!("{base}/join/{}", link.secret),
         expires: When::new(link.expires_at, &viewer.zone, state.engine.now()),
+        emailed,
     };
     people_page(&state, &viewer, Some(invite)).await
 }

@@ -243,3 +243,53 @@ pub async fn reset(
     let action = format!("/reset/{secret}");
     redeem(&state, &headers, &secret, LinkPurpose::Reset, form, action).await
 }
+
+#[derive(Debug, Serialize)]
+struct ResetRequestPage {
+    email: String,
+    sent: bool,
+    error: Option<String>,
+}
+
+fn reset_request_page(status: StatusCode, page: ResetRequestPage) -> Response {
+    match render_with_status(status, "reset_request.html", page) {
+        Ok(page) => page.into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+pub async fn reset_request_form() -> Response {
+    reset_request_page(StatusCode::OK, ResetRequestPage { email: String::new(), sent: false, error: None })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ResetRequest {
+    #[serde(default)]
+    email: String,
+}
+
+/// Emails a reset link; the answer is the same whether or not the email is known. Each
+/// request counts against the same limits as a failed sign-in, so the form cannot be used
+/// to flood someone's inbox.
+pub async fn reset_request(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    WebForm(form): WebForm<ResetRequest>,
+) -> Response {
+    let email = form.email.trim().to_string();
+    let now = state.engine.now();
+    if email.is_empty() || !email.contains('@') || email.len() > 320 {
+        let error = Some("Type the email you sign in with.".to_string());
+        return reset_request_page(StatusCode::UNPROCESSABLE_ENTITY, ResetRequestPage { email, sent: false, error });
+    }
+    if let Some(wait) = state.logins.wait(&email, &address, now) {
+        let minutes = (wait.as_secs() + 59) / 60;
+        let error = Some(format!("Too many attempts. Try again in {minutes} min."));
+        return reset_request_page(StatusCode::TOO_MANY_REQUESTS, ResetRequestPage { email, sent: false, error });
+    }
+    state.logins.failed(&email, &address, now);
+    if let Err(e) = state.engine.request_password_reset(&email).await {
+        return PageError::from(e).into_response();
+    }
+    reset_request_page(StatusCode::OK, ResetRequestPage { email, sent: true, error: None })
+}

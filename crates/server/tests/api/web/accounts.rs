@@ -51,7 +51,7 @@ async fn members_cannot_make_invitations() {
     let app = App::spawn().await;
     let dan = signed_in(&app, &app.dan).await;
     let people = dan.get("/people").await;
-    people.shows(StatusCode::OK, &["Ben", "Cara", "Ali"]).lacks(&["Invitation link"]);
+    people.shows(StatusCode::OK, &["Ben", "Cara", "Ali"]).lacks(&["/invite\""]);
     let refused = dan.post(&format!("/people/{}/invite", app.ben.id), &[("_csrf", &people.csrf())]).await;
     refused.shows(StatusCode::FORBIDDEN, &["only managers and owners invite people"]).lacks(&["/join/"]);
 }
@@ -118,4 +118,58 @@ async fn signing_out_everywhere_includes_this_browser() {
     assert_eq!(here.post("/settings/signout-everywhere", &[("_csrf", &csrf)]).await.redirect(), "/signin");
     assert_eq!(here.cookie(), None);
     assert!(elsewhere.get("/work").await.redirect().starts_with("/signin"));
+}
+
+#[tokio::test]
+async fn the_invitation_is_emailed_too() {
+    let app = App::spawn().await;
+    let olga = signed_in(&app, &app.olga).await;
+    let csrf = olga.csrf("/people").await;
+    let invited = olga.post(&format!("/people/{}/invite", app.cara.id), &[("_csrf", &csrf)]).await;
+    invited.shows(StatusCode::OK, &["Invitation for <strong>Cara</strong>, emailed to them"]);
+    let mails = app.t.notifier.mails();
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    assert_eq!((mails[0].to.as_str(), mails[0].subject.as_str()), ("cara@cafe.test", "Olga invited you to Proofline"));
+    let secret = invited.value_after("/join/").expect("a link");
+    assert!(mails[0].body.contains(&format!("/join/{secret}")), "the same link: {}", mails[0].body);
+}
+
+#[tokio::test]
+async fn a_forgotten_password_is_reset_by_an_emailed_link() {
+    let app = App::spawn().await;
+    let ben_phone = signed_in(&app, &app.ben).await;
+    let stranger = Browser::new(&app);
+    stranger.get("/signin").await.shows(StatusCode::OK, &["href=\"/reset\"", "Forgot your password?"]);
+
+    let unknown = stranger.post("/reset", &[("email", "nobody@cafe.test")]).await;
+    unknown.shows(StatusCode::OK, &["If an account uses", "nobody@cafe.test", "is on its way"]);
+    assert!(app.t.notifier.mails().is_empty(), "nothing is sent for an unknown email");
+
+    let asked = stranger.post("/reset", &[("email", "Ben@Cafe.test")]).await;
+    asked.shows(StatusCode::OK, &["If an account uses", "is on its way"]);
+    let mails = app.t.notifier.mails();
+    assert_eq!(mails.len(), 1);
+    assert_eq!((mails[0].to.as_str(), mails[0].subject.as_str()), ("ben@cafe.test", "Reset your Proofline password"));
+    let link = mails[0].body.lines().find(|l| l.contains("/reset/")).expect("a link").trim().to_string();
+    let path = link[link.find("/reset/").expect("a path")..].to_string();
+
+    let ben = Browser::new(&app);
+    ben.get(&path).await.shows(StatusCode::OK, &["Choose a new password", "ben@cafe.test"]);
+    let new = "a brand new passphrase";
+    assert_eq!(ben.post(&path, &[("password", new), ("confirm", new)]).await.redirect(), "/");
+    ben.get("/work").await.shows(StatusCode::OK, &["My work"]);
+    assert_eq!(ben_phone.get("/work").await.status, StatusCode::SEE_OTHER, "the reset signed out his other devices");
+    assert_eq!(Browser::new(&app).sign_in("ben@cafe.test", PASSWORD).await.status, StatusCode::UNAUTHORIZED);
+    Browser::new(&app)
+        .get(&path)
+        .await
+        .shows(StatusCode::NOT_FOUND, &["This reset link has expired or was already used"]);
+
+    for _ in 0..5 {
+        stranger.post("/reset", &[("email", "cara@cafe.test")]).await;
+    }
+    stranger
+        .post("/reset", &[("email", "cara@cafe.test")])
+        .await
+        .shows(StatusCode::TOO_MANY_REQUESTS, &["Try again in"]);
 }
