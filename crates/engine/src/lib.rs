@@ -10,6 +10,7 @@ mod decide;
 mod definitions;
 mod deliver;
 mod digest;
+mod directory;
 mod error;
 mod escalate;
 mod materialize;

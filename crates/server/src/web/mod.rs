@@ -67,6 +67,7 @@ pub fn routes() -> Router<AppState> {
         .route("/runs/{id}", get(processes::run))
         .route("/systems", get(systems::systems))
         .route("/people", get(people::list))
+        .route("/people/{id}", get(people::edit).post(people::save))
         .route("/people/{id}/invite", post(people::invite))
         .route("/settings", get(settings::page))
         .route("/settings/password", post(settings::change_password))

@@ -14,7 +14,7 @@ use proofline_store::StoreError;
 use serde::Serialize;
 use std::sync::LazyLock;
 
-const TEMPLATES: [(&str, &str); 18] = [
+const TEMPLATES: [(&str, &str); 19] = [
     ("layout.html", include_str!("../../templates/layout.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
     ("error.html", include_str!("../../templates/error.html")),
@@ -29,6 +29,7 @@ const TEMPLATES: [(&str, &str); 18] = [
     ("process.html", include_str!("../../templates/process.html")),
     ("run.html", include_str!("../../templates/run.html")),
     ("people.html", include_str!("../../templates/people.html")),
+    ("person.html", include_str!("../../templates/person.html")),
     ("settings.html", include_str!("../../templates/settings.html")),
     ("systems.html", include_str!("../../templates/systems.html")),
     ("editor.html", include_str!("../../templates/editor.html")),

@@ -2,17 +2,21 @@
 //! away, the roles they rotate in; managers invite people to sign in from here.
 
 use super::forms::{CsrfOnly, WebForm};
-use super::page::{Chrome, PageError, When, render};
+use super::page::{Chrome, PageError, When, render, render_with_status};
+use super::redirect;
 use super::session::Viewer;
 use super::story::Names;
 use crate::AppState;
-use axum::extract::{Path, State};
-use axum::response::Html;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
 use proofline_core::PersonId;
+use proofline_core::access::Access;
 use proofline_core::escalation::Target;
 use proofline_core::process::Assignee;
-use proofline_store::Role;
-use serde::Serialize;
+use proofline_engine::EngineError;
+use proofline_store::{PersonFields, Role, RoleFields};
+use serde::{Deserialize, Serialize};
 
 /// "Dan" or "the Shift lead role (round robin)".
 pub fn assignee_words(assignee: Assignee, names: &Names, roles: &[Role]) -> String {
@@ -68,7 +72,12 @@ struct Invite {
     emailed: bool,
 }
 
-async fn people_page(state: &AppState, viewer: &Viewer, invite: Option<Invite>) -> Result<Html<String>, PageError> {
+async fn people_page(
+    state: &AppState,
+    viewer: &Viewer,
+    invite: Option<Invite>,
+    ok: Option<&str>,
+) -> Result<Html<String>, PageError> {
     let store = &state.engine.store;
     let org = viewer.actor.org;
     let people = store.list_people(org).await?;
@@ -96,11 +105,21 @@ async fn people_page(state: &AppState, viewer: &Viewer, invite: Option<Invite>) 
             members: r.members.iter().map(|m| names.of(*m)).collect(),
         })
         .collect();
-    render("people.html", PeoplePage { chrome: Chrome::new(viewer, "people"), people: rows, roles, invite })
+    let chrome = Chrome::new(viewer, "people").with_notice(ok);
+    render("people.html", PeoplePage { chrome, people: rows, roles, invite })
 }
 
-pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, PageError> {
-    people_page(&state, &viewer, None).await
+#[derive(Debug, Deserialize)]
+pub struct OkQuery {
+    ok: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(query): Query<OkQuery>,
+) -> Result<Html<String>, PageError> {
+    people_page(&state, &viewer, None, query.ok.as_deref()).await
 }
 
 /// Makes an invitation link for a person, emails it to them where email works, and shows
@@ -122,5 +141,182 @@ pub async fn invite(
         expires: When::new(link.expires_at, &viewer.zone, state.engine.now()),
         emailed,
     };
-    people_page(&state, &viewer, Some(invite)).await
+    people_page(&state, &viewer, Some(invite), None).await
+}
+
+#[derive(Serialize)]
+struct PersonPage {
+    chrome: Chrome,
+    id: i64,
+    name: String,
+    email: String,
+    access: &'static str,
+    manager: String,
+    /// `YYYY-MM-DDTHH:MM` in the viewer's zone, for a datetime-local input.
+    away_until: String,
+    active: bool,
+    zone: String,
+    people: Vec<(i64, String)>,
+    /// (role id, name, whether this person is a member).
+    roles: Vec<(i64, String, bool)>,
+    problems: Vec<String>,
+    can_make_owner: bool,
+}
+
+async fn person_page(
+    state: &AppState,
+    viewer: &Viewer,
+    id: PersonId,
+    typed: Option<PersonForm>,
+    problems: Vec<String>,
+) -> Result<Response, PageError> {
+    let store = &state.engine.store;
+    let org = viewer.actor.org;
+    let person = store.get_person(org, id).await?;
+    let people = store.list_people(org).await?;
+    let roles = store.list_roles(org).await?;
+    let typed = typed.unwrap_or_else(|| PersonForm {
+        csrf: String::new(),
+        name: person.name.clone(),
+        email: person.email.clone(),
+        access: person.access.as_str().into(),
+        manager: person.manager.map(|m| m.0.to_string()).unwrap_or_default(),
+        away_until: person
+            .away_until
+            .filter(|at| *at > state.engine.now())
+            .map(|at| at.to_zoned(viewer.zone.clone()).strftime("%Y-%m-%dT%H:%M").to_string())
+            .unwrap_or_default(),
+        active: person.active.then(|| "on".into()),
+        roles: roles.iter().filter(|r| r.members.contains(&id)).map(|r| r.id.0.to_string()).collect(),
+    });
+    let status = if problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = PersonPage {
+        chrome: Chrome::new(viewer, "people"),
+        id: id.0,
+        name: typed.name,
+        email: typed.email,
+        access: Access::parse(&typed.access).unwrap_or(person.access).as_str(),
+        manager: typed.manager,
+        away_until: typed.away_until,
+        active: typed.active.is_some(),
+        zone: viewer.zone.iana_name().unwrap_or("UTC").to_string(),
+        people: people.iter().filter(|p| p.id != id).map(|p| (p.id.0, p.name.clone())).collect(),
+        roles: roles.iter().map(|r| (r.id.0, r.name.clone(), typed.roles.contains(&r.id.0.to_string()))).collect(),
+        problems,
+        can_make_owner: viewer.actor.access == Access::Owner,
+    };
+    Ok(render_with_status(status, "person.html", page)?.into_response())
+}
+
+pub async fn edit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Result<Response, PageError> {
+    viewer.require_manager()?;
+    person_page(&state, &viewer, PersonId(id), None, Vec::new()).await
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PersonForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    access: String,
+    #[serde(default)]
+    manager: String,
+    #[serde(default)]
+    away_until: String,
+    active: Option<String>,
+    #[serde(default)]
+    roles: Vec<String>,
+}
+
+/// Saves a person's details, availability and roles.
+pub async fn save(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    WebForm(fields): WebForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let id = PersonId(id);
+    let mut form = PersonForm::default();
+    for (name, value) in fields {
+        match name.as_str() {
+            "_csrf" => form.csrf = value,
+            "name" => form.name = value,
+            "email" => form.email = value,
+            "access" => form.access = value,
+            "manager" => form.manager = value,
+            "away_until" => form.away_until = value,
+            "active" => form.active = Some(value),
+            "roles" => form.roles.push(value),
+            _ => {}
+        }
+    }
+    viewer.check_csrf(&form.csrf)?;
+    viewer.require_manager()?;
+    let store = &state.engine.store;
+    store.get_person(viewer.actor.org, id).await?;
+    let mut problems = Vec::new();
+    let access = Access::parse(&form.access).unwrap_or_else(|| {
+        problems.push("Access: choose one of the listed levels.".into());
+        Access::Member
+    });
+    let away_until = match form.away_until.trim() {
+        "" => None,
+        text => match text.parse::<jiff::civil::DateTime>().ok().and_then(|t| t.to_zoned(viewer.zone.clone()).ok()) {
+            Some(at) => Some(at.timestamp()),
+            None => {
+                problems.push("Away until: pick a date and time.".into());
+                None
+            }
+        },
+    };
+    let manager = form.manager.trim().parse::<i64>().ok().map(PersonId);
+    if !problems.is_empty() {
+        return person_page(&state, &viewer, id, Some(form), problems).await;
+    }
+    let fields = PersonFields {
+        name: form.name.clone(),
+        email: form.email.clone(),
+        access,
+        manager,
+        away_until,
+        active: form.active.is_some(),
+    };
+    match state.engine.save_person(viewer.actor, Some(id), fields).await {
+        Ok(_) => {}
+        Err(EngineError::Invalid(errors)) => {
+            let problems = errors.into_iter().map(|e| format!("{}: {}", capitalized(&e.field), e.message)).collect();
+            return person_page(&state, &viewer, id, Some(form), problems).await;
+        }
+        Err(EngineError::Conflict(message)) => {
+            return person_page(&state, &viewer, id, Some(form), vec![message]).await;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    for role in store.list_roles(viewer.actor.org).await? {
+        let wanted = form.roles.contains(&role.id.0.to_string());
+        if wanted == role.members.contains(&id) {
+            continue;
+        }
+        let mut members = role.members.clone();
+        if wanted {
+            members.push(id)
+        } else {
+            members.retain(|m| *m != id)
+        }
+        let fields = RoleFields { name: role.name.clone(), pick: role.pick, members };
+        store.update_role(viewer.actor.org, role.id, &fields).await?;
+    }
+    Ok(redirect("/people?ok=saved"))
+}
+
+fn capitalized(field: &str) -> String {
+    let mut text = field.replace('_', " ");
+    if let Some(first) = text.get(..1) {
+        text.replace_range(..1, &first.to_uppercase());
+    }
+    text
 }

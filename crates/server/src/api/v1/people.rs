@@ -1,7 +1,6 @@
 //! People of the organization: who does the work, who manages whom, who is away.
 
 use super::enums::AccessDoc;
-use super::{Problems, people_of};
 use crate::AppState;
 use crate::auth::{Caller, Manager};
 use crate::error::ApiError;
@@ -12,8 +11,7 @@ use axum::http::StatusCode;
 use jiff::Timestamp;
 use proofline_core::PersonId;
 use proofline_core::access::Access;
-use proofline_engine::Actor;
-use proofline_store::{Person, PersonFields, StoreError};
+use proofline_store::{Person, PersonFields};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -77,47 +75,14 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(get_one, replace))
 }
 
-/// Checks the body and the people it names; `id` is the person being replaced.
-async fn fields(
-    state: &AppState,
-    actor: Actor,
-    id: Option<PersonId>,
-    body: PersonBody,
-) -> Result<PersonFields, ApiError> {
-    if body.access == Access::Owner && actor.access != Access::Owner {
-        return Err(ApiError::forbidden("only owners can make someone an owner"));
-    }
-    let mut problems = Problems::default();
-    let name = problems.text("name", &body.name, 200);
-    let email = problems.text("email", &body.email, 254);
-    let looks_like_email =
-        email.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !host.contains('@'))
-            && !email.contains(char::is_whitespace);
-    if !email.is_empty() && !looks_like_email {
-        problems.add("email", "not an email address (name@example.com)");
-    }
-    if let Some(manager) = body.manager {
-        if Some(manager) == id {
-            problems.add("manager", "a person cannot be their own manager");
-        } else if !people_of(&*state.engine.store, actor.org).await?.contains(&manager) {
-            problems.add("manager", format!("no person {manager} in this organization"));
-        }
-    }
-    problems.finish()?;
-    Ok(PersonFields {
-        name,
-        email,
+fn fields(body: PersonBody) -> PersonFields {
+    PersonFields {
+        name: body.name,
+        email: body.email,
         access: body.access,
         manager: body.manager,
         away_until: body.away_until,
         active: body.active,
-    })
-}
-
-fn email_taken(e: StoreError) -> ApiError {
-    match e {
-        StoreError::Conflict(_) => ApiError::conflict("someone in this organization already has that email address"),
-        other => other.into(),
     }
 }
 
@@ -141,10 +106,8 @@ async fn create(
     Manager(actor): Manager,
     ApiJson(body): ApiJson<PersonBody>,
 ) -> Result<(StatusCode, Json<PersonView>), ApiError> {
-    let fields = fields(&state, actor, None, body).await?;
-    let store = &state.engine.store;
-    let id = store.create_person(actor.org, &fields).await.map_err(email_taken)?;
-    let person = store.get_person(actor.org, id).await?;
+    let id = state.engine.save_person(actor, None, fields(body)).await?;
+    let person = state.engine.store.get_person(actor.org, id).await?;
     Ok((StatusCode::CREATED, Json(person.into())))
 }
 
@@ -171,12 +134,6 @@ async fn replace(
     ApiPath(id): ApiPath<PersonId>,
     ApiJson(body): ApiJson<PersonBody>,
 ) -> Result<Json<PersonView>, ApiError> {
-    let store = &state.engine.store;
-    let current = store.get_person(actor.org, id).await?;
-    if current.access == Access::Owner && actor.access != Access::Owner {
-        return Err(ApiError::forbidden("only owners can change an owner's details"));
-    }
-    let fields = fields(&state, actor, Some(id), body).await?;
-    store.update_person(actor.org, id, &fields).await.map_err(email_taken)?;
-    Ok(Json(store.get_person(actor.org, id).await?.into()))
+    state.engine.save_person(actor, Some(id), fields(body)).await?;
+    Ok(Json(state.engine.store.get_person(actor.org, id).await?.into()))
 }

@@ -65,6 +65,8 @@ async fn another_organizations_ids_are_not_found_anywhere() {
         (Via::Form, format!("/tasks/{open}/decide")),
         (Via::Form, format!("/processes/{process}/start")),
         (Via::Form, format!("/people/{ben}/invite")),
+        (Via::Get, format!("/people/{ben}")),
+        (Via::Form, format!("/people/{ben}")),
         (Via::Form, format!("/settings/tokens/{olga_token}/revoke")),
     ];
     for (via, path) in &routes {

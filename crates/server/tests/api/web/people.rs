@@ -1,0 +1,55 @@
+//! People from the browser: a manager marks someone away, changes their roles and
+//! details; mistakes are named; members cannot change anyone.
+
+use super::signed_in;
+use crate::helpers::App;
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn a_manager_marks_someone_away_and_changes_their_roles() {
+    let app = App::spawn().await;
+    let role = app.shift_leads().await;
+    let olga = signed_in(&app, &app.olga).await;
+    let path = format!("/people/{}", app.dan.id);
+    let form = olga.get(&path).await;
+    form.shows(StatusCode::OK, &["Away until", "Europe/Berlin", "Shift lead", "Reports to"]);
+    let csrf = form.csrf();
+    let (role, ben) = (role.to_string(), app.ben.id.0.to_string());
+    let fields = [
+        ("_csrf", csrf.as_str()),
+        ("name", "Dan Baker"),
+        ("email", "dan@cafe.test"),
+        ("access", "member"),
+        ("manager", ben.as_str()),
+        ("away_until", "2026-01-09T18:00"),
+        ("active", "on"),
+        ("roles", role.as_str()),
+    ];
+    let saved = olga.post(&path, &fields).await;
+    assert_eq!(saved.redirect(), "/people?ok=saved");
+    let people = olga.get("/people?ok=saved").await;
+    people.shows(StatusCode::OK, &["Saved.", "Dan Baker", "away until", "Fri 9 Jan, 18:00"]);
+    let dan = app.t.engine.store.get_person(super::cafe(&app).await, app.dan.id).await.expect("Dan");
+    assert_eq!(dan.away_until.map(|t| t.to_string()).as_deref(), Some("2026-01-09T17:00:00Z"), "18:00 in Berlin");
+    let roles = app.get("/api/v1/roles", &app.olga).await.body;
+    assert!(roles[0]["members"].as_array().expect("members").contains(&app.dan.id.0.into()), "{roles}");
+
+    let blank = [("_csrf", csrf.as_str()), ("name", " "), ("email", "not-an-email"), ("access", "member")];
+    let refused = olga.post(&path, &blank).await;
+    refused
+        .shows(StatusCode::UNPROCESSABLE_ENTITY, &["Not saved yet", "Name: must not be blank", "not an email address"]);
+    let taken = [("_csrf", csrf.as_str()), ("name", "Dan"), ("email", "ben@cafe.test"), ("access", "member")];
+    olga.post(&path, &taken).await.shows(StatusCode::UNPROCESSABLE_ENTITY, &["already has that email address"]);
+}
+
+#[tokio::test]
+async fn members_and_managers_cannot_overreach() {
+    let app = App::spawn().await;
+    let dan = signed_in(&app, &app.dan).await;
+    dan.get(&format!("/people/{}", app.ben.id)).await.shows(StatusCode::FORBIDDEN, &["Only managers and owners"]);
+    let mia = signed_in(&app, &app.mia).await;
+    let path = format!("/people/{}", app.olga.id);
+    let csrf = mia.csrf(&path).await;
+    let fields = [("_csrf", csrf.as_str()), ("name", "Olga"), ("email", "olga@cafe.test"), ("access", "member")];
+    mia.post(&path, &fields).await.shows(StatusCode::FORBIDDEN, &["only owners can change an owner's details"]);
+}
