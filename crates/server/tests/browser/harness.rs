@@ -159,8 +159,19 @@ impl Browser {
         self.press(".signout", "Sign out").await;
     }
 
-    /// Saves the page at `width` (tall enough for the whole page) as `name.png`.
+    /// What a screen-reader or keyboard user would trip over on this page: fields without
+    /// a label, images without text, buttons without a name, a missing main landmark or
+    /// heading, headings that skip a level.
+    pub async fn accessibility_problems(&self) -> Vec<String> {
+        let found = self.client.execute(AUDIT, vec![]).await.expect("the audit runs");
+        found.as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_string)).collect()
+    }
+
+    /// Saves the page at `width` (tall enough for the whole page) as `name.png`, after
+    /// checking it for accessibility problems.
     pub async fn shoot(&self, name: &str, (width, height): (u32, u32)) -> PathBuf {
+        let problems = self.accessibility_problems().await;
+        assert!(problems.is_empty(), "{name}: {problems:#?}");
         self.client.set_window_size(width, height).await.expect("resizable");
         let full: f64 = self
             .client
@@ -194,3 +205,32 @@ fn css_scope_to_xpath(scope: &str) -> String {
         None => format!("//{scope}"),
     }
 }
+
+const AUDIT: &str = r#"
+const problems = [];
+const named = (el) => (el.getAttribute("aria-label") || "").trim() || el.getAttribute("aria-labelledby");
+if (!document.documentElement.lang) problems.push("the page has no lang");
+if (document.querySelectorAll("main").length !== 1) problems.push("there must be one main landmark");
+if (document.querySelectorAll("h1").length !== 1) problems.push("there must be one h1");
+for (const field of document.querySelectorAll("input:not([type=hidden]), select, textarea")) {
+  const labelled = (field.labels && field.labels.length > 0) || named(field);
+  if (!labelled) problems.push(`unlabelled ${field.tagName.toLowerCase()} ${field.name || field.id}`);
+}
+for (const img of document.querySelectorAll("img")) {
+  if (!img.hasAttribute("alt")) problems.push(`image without alt: ${img.src}`);
+}
+for (const button of document.querySelectorAll("button, a[href]")) {
+  if (!(button.textContent.trim() || named(button) || button.querySelector("img[alt]"))) {
+    problems.push(`${button.tagName.toLowerCase()} without a name: ${button.outerHTML.slice(0, 80)}`);
+  }
+}
+let last = 0;
+for (const heading of document.querySelectorAll("h1, h2, h3, h4, h5, h6")) {
+  const level = Number(heading.tagName[1]);
+  if (last && level > last + 1) problems.push(`heading skips from h${last} to h${level}: ${heading.textContent.trim()}`);
+  last = level;
+}
+const first = document.querySelector("a[href], button, input:not([type=hidden]), select, textarea");
+if (first && !first.classList.contains("skip")) problems.push("the first thing to tab to is not the skip link");
+return problems;
+"#;

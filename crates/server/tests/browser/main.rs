@@ -72,6 +72,16 @@ async fn missed_work_moves_on_and_is_completed_with_a_photo_from_a_phone() {
 
 async fn run_story(cafe: &Cafe, b: &Browser) {
     let _ = (cafe.olga, cafe.ben, cafe.dan);
+    // The accessibility check every screenshot passes does see problems.
+    b.client
+        .goto("data:text/html,<main><h1>x</h1><h3>y</h3><input name=q><img src=a.png></main>")
+        .await
+        .expect("a page");
+    let problems = b.accessibility_problems().await;
+    for expected in ["no lang", "unlabelled input q", "image without alt", "skips from h1 to h3"] {
+        assert!(problems.iter().any(|p| p.contains(expected)), "{expected}: {problems:?}");
+    }
+
     // Olga signs in at her desk: nothing needs her yet.
     b.client.set_window_size(DESKTOP.0, DESKTOP.1).await.expect("resizable");
     b.sign_in("olga@cafe.test", PASSWORD).await;
