@@ -5,7 +5,7 @@
 //! Saving an existing process stores a new version; runs already started keep theirs.
 
 use super::forms::WebForm;
-use super::page::{Chrome, PageError, When, render_with_status};
+use super::page::{Chrome, PageError, When, field_words, render_with_status};
 use super::proof_text;
 use super::redirect;
 use super::session::Viewer;
@@ -442,28 +442,12 @@ async fn save(
     match outcome {
         Ok(id) => Ok(redirect(&format!("/processes/{id}?ok=saved"))),
         Err(EngineError::Invalid(errors)) => {
-            refuse(draft, errors.into_iter().map(|e| format!("{}: {}", friendly_field(&e.field), e.message)).collect())
+            refuse(draft, errors.into_iter().map(|e| format!("{}: {}", field_words(&e.field), e.message)).collect())
                 .await
         }
         Err(EngineError::Conflict(message)) => refuse(draft, vec![message]).await,
         Err(e) => Err(e.into()),
     }
-}
-
-/// `steps[2].due_after` → `Step 3, due after`.
-fn friendly_field(field: &str) -> String {
-    if let Some(rest) = field.strip_prefix("steps[")
-        && let Some((i, tail)) = rest.split_once(']')
-        && let Ok(i) = i.parse::<usize>()
-    {
-        let tail = tail.trim_start_matches('.').replace(['_', '.'], " ");
-        return if tail.is_empty() { format!("Step {}", i + 1) } else { format!("Step {}, {tail}", i + 1) };
-    }
-    let mut text = field.replace('_', " ");
-    if let Some(first) = text.get(..1) {
-        text.replace_range(..1, &first.to_uppercase());
-    }
-    text
 }
 
 #[derive(Debug, Deserialize)]
@@ -511,12 +495,5 @@ mod tests {
         assert!(schedule("RRULE:FREQ=DAILY;BYHOUR=7;BYMINUTE=0", "Europe/Berlin").is_ok());
         assert!(schedule("DTSTART;TZID=Europe/Berlin:20260105T070000\nRRULE:FREQ=DAILY", "UTC").is_ok());
         assert!(schedule("every now and then", "Europe/Berlin").is_err());
-    }
-
-    #[test]
-    fn engine_field_paths_read_as_words() {
-        assert_eq!(friendly_field("steps[2].due_after"), "Step 3, due after");
-        assert_eq!(friendly_field("name"), "Name");
-        assert_eq!(friendly_field("key"), "Key");
     }
 }

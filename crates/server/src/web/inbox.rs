@@ -3,7 +3,7 @@
 
 use super::cards::{TaskCard, cards};
 use super::forms::WebForm;
-use super::page::{Chrome, PageError, render, safe_next};
+use super::page::{Chrome, OkQuery, PageError, render, safe_next};
 use super::redirect;
 use super::session::Viewer;
 use super::story::{self, Line, Names};
@@ -38,11 +38,6 @@ struct InboxPage {
 
 /// The choices for "extend", as (value, words).
 const EXTENSIONS: [(&str, &str); 4] = [("1h", "1 hour"), ("4h", "4 hours"), ("1d", "1 day"), ("3d", "3 days")];
-
-#[derive(Debug, Deserialize)]
-pub struct OkQuery {
-    ok: Option<String>,
-}
 
 pub async fn needs_you(
     State(state): State<AppState>,

@@ -97,6 +97,29 @@ fn notice_text(code: &str) -> Option<&'static str> {
     })
 }
 
+/// The `?ok=` code a redirect after a form carries (see [`Chrome::with_notice`]).
+#[derive(Debug, serde::Deserialize)]
+pub struct OkQuery {
+    pub ok: Option<String>,
+}
+
+/// A field path from a refusal as words: `steps[2].due_after` → `Step 3, due after`,
+/// `away_until` → `Away until`.
+pub fn field_words(field: &str) -> String {
+    if let Some(rest) = field.strip_prefix("steps[")
+        && let Some((i, tail)) = rest.split_once(']')
+        && let Ok(i) = i.parse::<usize>()
+    {
+        let tail = tail.trim_start_matches('.').replace(['_', '.'], " ");
+        return if tail.is_empty() { format!("Step {}", i + 1) } else { format!("Step {}, {tail}", i + 1) };
+    }
+    let mut text = field.replace('_', " ");
+    if let Some(first) = text.get(..1) {
+        text.replace_range(..1, &first.to_uppercase());
+    }
+    text
+}
+
 /// Renders `template` with `context`, which must serialize to a map.
 pub fn render(template: &str, context: impl Serialize) -> Result<Html<String>, PageError> {
     render_with_status(StatusCode::OK, template, context).map(|(_, html)| html)
@@ -278,6 +301,13 @@ mod tests {
         assert_eq!(late.relative, "15 min ago");
         assert!(late.past);
         assert_eq!(human_duration(SignedDuration::from_hours(50)), "2 d");
+    }
+
+    #[test]
+    fn field_paths_read_as_words() {
+        assert_eq!(field_words("steps[2].due_after"), "Step 3, due after");
+        assert_eq!(field_words("name"), "Name");
+        assert_eq!(field_words("away_until"), "Away until");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! away, the roles they rotate in; managers invite people to sign in from here.
 
 use super::forms::{CsrfOnly, WebForm};
-use super::page::{Chrome, PageError, When, render, render_with_status};
+use super::page::{Chrome, OkQuery, PageError, When, field_words, render, render_with_status};
 use super::redirect;
 use super::session::Viewer;
 use super::story::Names;
@@ -107,11 +107,6 @@ async fn people_page(
         .collect();
     let chrome = Chrome::new(viewer, "people").with_notice(ok);
     render("people.html", PeoplePage { chrome, people: rows, roles, invite })
-}
-
-#[derive(Debug, Deserialize)]
-pub struct OkQuery {
-    ok: Option<String>,
 }
 
 pub async fn list(
@@ -288,7 +283,7 @@ pub async fn save(
     match state.engine.save_person(viewer.actor, Some(id), fields).await {
         Ok(_) => {}
         Err(EngineError::Invalid(errors)) => {
-            let problems = errors.into_iter().map(|e| format!("{}: {}", capitalized(&e.field), e.message)).collect();
+            let problems = errors.into_iter().map(|e| format!("{}: {}", field_words(&e.field), e.message)).collect();
             return person_page(&state, &viewer, id, Some(form), problems).await;
         }
         Err(EngineError::Conflict(message)) => {
@@ -311,12 +306,4 @@ pub async fn save(
         store.update_role(viewer.actor.org, role.id, &fields).await?;
     }
     Ok(redirect("/people?ok=saved"))
-}
-
-fn capitalized(field: &str) -> String {
-    let mut text = field.replace('_', " ");
-    if let Some(first) = text.get(..1) {
-        text.replace_range(..1, &first.to_uppercase());
-    }
-    text
 }

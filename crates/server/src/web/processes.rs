@@ -4,7 +4,7 @@
 
 use super::cards::{TaskCard, cards};
 use super::forms::{CsrfOnly, WebForm};
-use super::page::{Chrome, PageError, When, render};
+use super::page::{Chrome, OkQuery, PageError, When, render};
 use super::redirect;
 use super::session::Viewer;
 use super::story::{self, Line, Names};
@@ -16,7 +16,7 @@ use proofline_core::cadence::Cadence;
 use proofline_core::process::ProcessDefinition;
 use proofline_core::{ProcessId, RunId};
 use proofline_store::{ProcessRecord, TaskQuery};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 #[derive(Serialize)]
 struct ProcessRow {
@@ -108,11 +108,6 @@ struct DetailPage {
     chain: Vec<String>,
     versions: Vec<VersionView>,
     can_start: bool,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct OkQuery {
-    ok: Option<String>,
 }
 
 pub async fn detail(

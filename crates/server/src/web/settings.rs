@@ -2,7 +2,7 @@
 //! and signing out on every device.
 
 use super::forms::{CsrfOnly, WebForm};
-use super::page::{Chrome, PageError, When, render_with_status};
+use super::page::{Chrome, OkQuery, PageError, When, render_with_status};
 use super::redirect;
 use super::session::{Viewer, clear_cookie, secure_cookies, set_cookie};
 use crate::AppState;
@@ -59,11 +59,6 @@ async fn settings_page(
         min_chars: MIN_PASSWORD_CHARS,
     };
     render_with_status(status, "settings.html", page)
-}
-
-#[derive(Debug, Deserialize)]
-pub struct OkQuery {
-    ok: Option<String>,
 }
 
 pub async fn page(

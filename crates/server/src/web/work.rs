@@ -2,7 +2,7 @@
 //! SOP, the proof it needs captured right there, what was submitted and its story.
 
 use super::cards::{TaskCard, cards};
-use super::page::{Chrome, PageError, When, render, render_with_status};
+use super::page::{Chrome, OkQuery, PageError, When, render, render_with_status};
 use super::proof::{ProofField, ProofInput, read_proof_form};
 use super::session::Viewer;
 use super::story::{self, Line, Names};
@@ -16,13 +16,8 @@ use proofline_core::TaskId;
 use proofline_core::task::TaskState;
 use proofline_engine::EngineError;
 use proofline_store::{SubmissionRecord, TaskQuery, TaskRecord};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
-
-#[derive(Debug, Deserialize)]
-pub struct OkQuery {
-    ok: Option<String>,
-}
 
 #[derive(Serialize)]
 struct WorkPage {
