@@ -4,6 +4,7 @@
 mod cron;
 mod ical;
 mod occurrences;
+pub mod words;
 
 pub use occurrences::{Occurrence, Occurrences};
 

@@ -14,7 +14,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use proofline_core::ProcessId;
-use proofline_core::cadence::{Cadence, Schedule};
+use proofline_core::cadence::{Cadence, Schedule, words};
 use proofline_core::escalation::Target;
 use proofline_core::process::{Assignee, ProcessDefinition, ProcessStatus};
 use proofline_engine::EngineError;
@@ -84,7 +84,7 @@ impl Draft {
             owner: viewer.actor.person.0.to_string(),
             status: "draft".into(),
             cadence: "schedule".into(),
-            rule: "RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=7;BYMINUTE=0".into(),
+            rule: "every weekday at 7am".into(),
             zone: org_zone.to_string(),
             steps: vec![StepDraft {
                 assignee: format!("person:{}", viewer.actor.person),
@@ -299,19 +299,31 @@ fn plain_serde(message: &str) -> String {
     format!("Not saved: {message}.")
 }
 
-/// A cron line (five fields, or `@daily` and friends) or iCalendar text; a bare RRULE
-/// line starts from today's midnight in the zone.
+/// A phrase ("every weekday at 7am"), a cron line (five fields, or `@daily` and friends)
+/// or iCalendar text; a bare RRULE line starts from midnight at the start of 2026 in the
+/// zone.
 pub fn schedule(rule: &str, zone: &str) -> Result<Schedule, String> {
     let rule = rule.trim();
     let zone = zone.trim();
     let looks_like_cron = rule.starts_with('@') || (rule.split_whitespace().count() == 5 && !rule.contains(':'));
-    if looks_like_cron {
+    if looks_like_cron && !rule.chars().any(|c| c.is_ascii_alphabetic() && c != 'L' && c != 'W') {
         return Schedule::from_cron(rule, zone).map_err(|e| e.to_string());
     }
-    let text = if rule.to_ascii_uppercase().contains("DTSTART") {
+    let upper = rule.to_ascii_uppercase();
+    let text = if upper.contains("DTSTART") {
         rule.to_string()
-    } else {
+    } else if upper.contains("FREQ=") {
         format!("DTSTART:20260101T000000\n{rule}")
+    } else {
+        match words::to_rrule(rule) {
+            Some(rrule) => format!("DTSTART:20260101T000000\nRRULE:{rrule}"),
+            None => {
+                return Err(format!(
+                    "{rule:?} is not a schedule this editor reads: write it like \"every weekday at 7am\", \
+                     \"each Monday at 9:30\", \"monthly on the 1st\", as cron (0 7 * * 1-5) or as an RRULE"
+                ));
+            }
+        }
     };
     Schedule::parse(&text, Some(zone)).map_err(|e| e.to_string())
 }
@@ -332,20 +344,20 @@ struct EditorPage {
 #[derive(Serialize, Default)]
 pub struct Preview {
     pub next: Vec<When>,
+    /// The rule a phrase was read as, so the manager sees what will be saved.
+    pub rule: Option<String>,
     pub error: Option<String>,
 }
 
-pub fn preview(state: &AppState, viewer: &Viewer, rule: &str, zone: &str) -> Preview {
+pub fn preview(state: &AppState, rule: &str, zone: &str) -> Preview {
     match schedule(rule, zone) {
         Ok(s) => {
             let now = state.engine.now();
-            let _ = viewer;
-            Preview {
-                next: s.upcoming(now, 5).iter().map(|o| When::new(o.timestamp(), s.zone(), now)).collect(),
-                error: None,
-            }
+            let next = s.upcoming(now, 5).iter().map(|o| When::new(o.timestamp(), s.zone(), now)).collect();
+            let rule = s.to_ical().lines().find(|l| l.starts_with("RRULE:")).map(str::to_string);
+            Preview { next, rule, error: None }
         }
-        Err(e) => Preview { next: Vec::new(), error: Some(e) },
+        Err(e) => Preview { error: Some(e), ..Preview::default() },
     }
 }
 
@@ -363,7 +375,7 @@ async fn editor_page(
     let roles = store.list_roles(org).await?.into_iter().map(|r| (r.id.0, r.name)).collect();
     let systems = store.list_systems(org).await?.into_iter().map(|s| (s.id.0, s.name)).collect();
     let preview =
-        if draft.cadence == "schedule" { preview(state, viewer, &draft.rule, &draft.zone) } else { Preview::default() };
+        if draft.cadence == "schedule" { preview(state, &draft.rule, &draft.zone) } else { Preview::default() };
     let page =
         EditorPage { chrome: Chrome::new(viewer, "processes"), id, draft, problems, people, roles, systems, preview };
     Ok(render_with_status(status, "editor.html", page)?.into_response())
@@ -461,10 +473,11 @@ pub struct PreviewQuery {
 /// The next occurrences as a fragment of the editor, for the live preview.
 pub async fn cadence_preview(
     State(state): State<AppState>,
-    viewer: Viewer,
+    // Only for people signed in; the preview itself is the same for everyone.
+    _viewer: Viewer,
     Query(query): Query<PreviewQuery>,
 ) -> Result<Html<String>, PageError> {
-    let preview = preview(&state, &viewer, &query.rule, &query.zone);
+    let preview = preview(&state, &query.rule, &query.zone);
     super::page::render("cadence_preview.html", json!({"preview": preview}))
 }
 
@@ -494,6 +507,8 @@ mod tests {
         assert!(schedule("0 7 * * 1-5", "Europe/Berlin").is_ok());
         assert!(schedule("RRULE:FREQ=DAILY;BYHOUR=7;BYMINUTE=0", "Europe/Berlin").is_ok());
         assert!(schedule("DTSTART;TZID=Europe/Berlin:20260105T070000\nRRULE:FREQ=DAILY", "UTC").is_ok());
-        assert!(schedule("every now and then", "Europe/Berlin").is_err());
+        assert!(schedule("every now and then", "Europe/Berlin").unwrap_err().contains("every weekday at 7am"));
+        let words = schedule("every weekday at 7am", "Europe/Berlin").expect("a phrase");
+        assert!(words.to_ical().contains("RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=7;BYMINUTE=0"));
     }
 }

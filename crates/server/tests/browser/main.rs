@@ -96,9 +96,10 @@ async fn run_story(cafe: &Cafe, b: &Browser) {
     b.fill("#name", "Opening checklist").await;
     b.fill("#key", "opening").await;
     b.choose("#status", "active").await;
-    b.fill("#rule", "RRULE:FREQ=DAILY;BYHOUR=7;BYMINUTE=0").await;
+    b.fill("#rule", "every day at 7am").await;
     b.fill("#zone", "Europe/Berlin").await;
     b.wait_for_text("#cadence-preview", "Mon 5 Jan, 07:00").await;
+    b.wait_for_text("#cadence-preview", "Read as RRULE:FREQ=DAILY;BYHOUR=7;BYMINUTE=0").await;
     b.fill("#step-0-title", "Fridge temperature").await;
     b.choose("#step-0-assignee", &format!("person:{}", cafe.dan)).await;
     b.fill("#step-0-due", "30m").await;
