@@ -69,6 +69,7 @@ pub fn routes() -> Router<AppState> {
         .route("/people", get(people::list))
         .route("/people/{id}", get(people::edit).post(people::save))
         .route("/people/{id}/invite", post(people::invite))
+        .route("/roles/{id}/rotation", post(people::rotation))
         .route("/settings", get(settings::page))
         .route("/settings/password", post(settings::change_password))
         .route("/settings/tokens", post(settings::create_token))

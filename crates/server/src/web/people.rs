@@ -10,10 +10,11 @@ use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use proofline_core::PersonId;
 use proofline_core::access::Access;
 use proofline_core::escalation::Target;
 use proofline_core::process::Assignee;
+use proofline_core::roles::PickRule;
+use proofline_core::{PersonId, RoleId};
 use proofline_engine::EngineError;
 use proofline_store::{PersonFields, Role, RoleFields};
 use serde::{Deserialize, Serialize};
@@ -49,8 +50,9 @@ struct PersonRow {
 
 #[derive(Serialize)]
 struct RoleRow {
+    id: i64,
     name: String,
-    pick: String,
+    pick: &'static str,
     members: Vec<String>,
 }
 
@@ -100,8 +102,9 @@ async fn people_page(
     let roles = roles
         .iter()
         .map(|r| RoleRow {
+            id: r.id.0,
             name: r.name.clone(),
-            pick: r.pick.as_str().replace('_', " "),
+            pick: r.pick.as_str(),
             members: r.members.iter().map(|m| names.of(*m)).collect(),
         })
         .collect();
@@ -305,5 +308,30 @@ pub async fn save(
         let fields = RoleFields { name: role.name.clone(), pick: role.pick, members };
         store.update_role(viewer.actor.org, role.id, &fields).await?;
     }
+    Ok(redirect("/people?ok=saved"))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RotationForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    #[serde(default)]
+    pick: String,
+}
+
+/// Changes how a role picks who gets its work.
+pub async fn rotation(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    WebForm(form): WebForm<RotationForm>,
+) -> Result<Response, PageError> {
+    viewer.check_csrf(&form.csrf)?;
+    viewer.require_manager()?;
+    let store = &state.engine.store;
+    let role = store.get_role(viewer.actor.org, RoleId(id)).await?;
+    let pick = PickRule::parse(&form.pick).ok_or_else(|| PageError::bad_request("Choose how the role takes turns."))?;
+    let fields = RoleFields { name: role.name, pick, members: role.members };
+    store.update_role(viewer.actor.org, role.id, &fields).await?;
     Ok(redirect("/people?ok=saved"))
 }

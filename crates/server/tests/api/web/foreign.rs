@@ -48,6 +48,7 @@ async fn another_organizations_ids_are_not_found_anywhere() {
     let org = cafe(&app).await;
     let olga_token = app.t.engine.store.list_tokens(org, app.olga.id).await.unwrap()[0].id.0;
     let ben = app.ben.id.0;
+    let role = app.t.engine.store.list_roles(cafe(&app).await).await.expect("roles")[0].id.0;
 
     let tasks_before = all_tasks(&app).await;
     let eve = signed_in(&app, &app.eve).await;
@@ -66,6 +67,7 @@ async fn another_organizations_ids_are_not_found_anywhere() {
         (Via::Form, format!("/processes/{process}/start")),
         (Via::Form, format!("/people/{ben}/invite")),
         (Via::Get, format!("/people/{ben}")),
+        (Via::Form, format!("/roles/{role}/rotation")),
         (Via::Form, format!("/people/{ben}")),
         (Via::Form, format!("/settings/tokens/{olga_token}/revoke")),
     ];

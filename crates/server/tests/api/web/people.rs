@@ -53,3 +53,24 @@ async fn members_and_managers_cannot_overreach() {
     let fields = [("_csrf", csrf.as_str()), ("name", "Olga"), ("email", "olga@cafe.test"), ("access", "member")];
     mia.post(&path, &fields).await.shows(StatusCode::FORBIDDEN, &["only owners can change an owner's details"]);
 }
+
+#[tokio::test]
+async fn a_role_changes_how_it_takes_turns() {
+    let app = App::spawn().await;
+    let role = app.shift_leads().await;
+    let olga = signed_in(&app, &app.olga).await;
+    let page = olga.get("/people").await;
+    page.shows(StatusCode::OK, &["Shift lead", "Take turns in order", "Whoever has the least open work"]);
+    let path = format!("/roles/{role}/rotation");
+    let csrf = page.csrf();
+    assert_eq!(olga.post(&path, &[("_csrf", &csrf), ("pick", "least_loaded")]).await.redirect(), "/people?ok=saved");
+    let roles = app.get("/api/v1/roles", &app.olga).await.body;
+    assert_eq!(roles[0]["pick"], "least_loaded");
+    assert_eq!(roles[0]["members"].as_array().map(Vec::len), Some(2), "the members stay");
+    olga.post(&path, &[("_csrf", &csrf), ("pick", "lottery")]).await.shows(StatusCode::BAD_REQUEST, &["takes turns"]);
+    let dan = signed_in(&app, &app.dan).await;
+    let csrf = dan.csrf("/people").await;
+    dan.post(&path, &[("_csrf", &csrf), ("pick", "first_available")])
+        .await
+        .shows(StatusCode::FORBIDDEN, &["Only managers"]);
+}
