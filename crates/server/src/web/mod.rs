@@ -67,6 +67,7 @@ pub fn routes() -> Router<AppState> {
         .route("/runs/{id}", get(processes::run))
         .route("/systems", get(systems::systems))
         .route("/people", get(people::list))
+        .route("/people/new", get(people::new_form).post(people::create))
         .route("/people/{id}", get(people::edit).post(people::save))
         .route("/people/{id}/invite", post(people::invite))
         .route("/roles/{id}/rotation", post(people::rotation))

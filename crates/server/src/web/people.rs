@@ -145,7 +145,8 @@ pub async fn invite(
 #[derive(Serialize)]
 struct PersonPage {
     chrome: Chrome,
-    id: i64,
+    /// None for a new person.
+    id: Option<i64>,
     name: String,
     email: String,
     access: &'static str,
@@ -161,19 +162,45 @@ struct PersonPage {
     can_make_owner: bool,
 }
 
+/// The form for person `id`, or for a new person when `id` is None.
 async fn person_page(
     state: &AppState,
     viewer: &Viewer,
-    id: PersonId,
+    id: Option<PersonId>,
     typed: Option<PersonForm>,
     problems: Vec<String>,
 ) -> Result<Response, PageError> {
     let store = &state.engine.store;
     let org = viewer.actor.org;
-    let person = store.get_person(org, id).await?;
     let people = store.list_people(org).await?;
     let roles = store.list_roles(org).await?;
-    let typed = typed.unwrap_or_else(|| PersonForm {
+    let typed = match (typed, id) {
+        (Some(typed), _) => typed,
+        (None, Some(id)) => filled(state, viewer, &store.get_person(org, id).await?, &roles),
+        (None, None) => PersonForm { access: "member".into(), active: Some("on".into()), ..PersonForm::default() },
+    };
+    let status = if problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = PersonPage {
+        chrome: Chrome::new(viewer, "people"),
+        id: id.map(|id| id.0),
+        name: typed.name,
+        email: typed.email,
+        access: Access::parse(&typed.access).unwrap_or_default().as_str(),
+        manager: typed.manager,
+        away_until: typed.away_until,
+        active: typed.active.is_some(),
+        zone: viewer.zone.iana_name().unwrap_or("UTC").to_string(),
+        people: people.iter().filter(|p| Some(p.id) != id).map(|p| (p.id.0, p.name.clone())).collect(),
+        roles: roles.iter().map(|r| (r.id.0, r.name.clone(), typed.roles.contains(&r.id.0.to_string()))).collect(),
+        problems,
+        can_make_owner: viewer.actor.access == Access::Owner,
+    };
+    Ok(render_with_status(status, "person.html", page)?.into_response())
+}
+
+/// The form as a person's record fills it.
+fn filled(state: &AppState, viewer: &Viewer, person: &proofline_store::Person, roles: &[Role]) -> PersonForm {
+    PersonForm {
         csrf: String::new(),
         name: person.name.clone(),
         email: person.email.clone(),
@@ -185,30 +212,26 @@ async fn person_page(
             .map(|at| at.to_zoned(viewer.zone.clone()).strftime("%Y-%m-%dT%H:%M").to_string())
             .unwrap_or_default(),
         active: person.active.then(|| "on".into()),
-        roles: roles.iter().filter(|r| r.members.contains(&id)).map(|r| r.id.0.to_string()).collect(),
-    });
-    let status = if problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let page = PersonPage {
-        chrome: Chrome::new(viewer, "people"),
-        id: id.0,
-        name: typed.name,
-        email: typed.email,
-        access: Access::parse(&typed.access).unwrap_or(person.access).as_str(),
-        manager: typed.manager,
-        away_until: typed.away_until,
-        active: typed.active.is_some(),
-        zone: viewer.zone.iana_name().unwrap_or("UTC").to_string(),
-        people: people.iter().filter(|p| p.id != id).map(|p| (p.id.0, p.name.clone())).collect(),
-        roles: roles.iter().map(|r| (r.id.0, r.name.clone(), typed.roles.contains(&r.id.0.to_string()))).collect(),
-        problems,
-        can_make_owner: viewer.actor.access == Access::Owner,
-    };
-    Ok(render_with_status(status, "person.html", page)?.into_response())
+        roles: roles.iter().filter(|r| r.members.contains(&person.id)).map(|r| r.id.0.to_string()).collect(),
+    }
 }
 
 pub async fn edit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Result<Response, PageError> {
     viewer.require_manager()?;
-    person_page(&state, &viewer, PersonId(id), None, Vec::new()).await
+    person_page(&state, &viewer, Some(PersonId(id)), None, Vec::new()).await
+}
+
+pub async fn new_form(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
+    viewer.require_manager()?;
+    person_page(&state, &viewer, None, None, Vec::new()).await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    WebForm(fields): WebForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    save_form(state, viewer, None, fields).await
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -230,14 +253,22 @@ pub struct PersonForm {
     roles: Vec<String>,
 }
 
-/// Saves a person's details, availability and roles.
 pub async fn save(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
     WebForm(fields): WebForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let id = PersonId(id);
+    save_form(state, viewer, Some(PersonId(id)), fields).await
+}
+
+/// Saves a person's details, availability and roles (a new person when `id` is None).
+async fn save_form(
+    state: AppState,
+    viewer: Viewer,
+    id: Option<PersonId>,
+    fields: Vec<(String, String)>,
+) -> Result<Response, PageError> {
     let mut form = PersonForm::default();
     for (name, value) in fields {
         match name.as_str() {
@@ -255,7 +286,9 @@ pub async fn save(
     viewer.check_csrf(&form.csrf)?;
     viewer.require_manager()?;
     let store = &state.engine.store;
-    store.get_person(viewer.actor.org, id).await?;
+    if let Some(id) = id {
+        store.get_person(viewer.actor.org, id).await?;
+    }
     let mut problems = Vec::new();
     let access = Access::parse(&form.access).unwrap_or_else(|| {
         problems.push("Access: choose one of the listed levels.".into());
@@ -283,8 +316,8 @@ pub async fn save(
         away_until,
         active: form.active.is_some(),
     };
-    match state.engine.save_person(viewer.actor, Some(id), fields).await {
-        Ok(_) => {}
+    let id = match state.engine.save_person(viewer.actor, id, fields).await {
+        Ok(saved) => saved,
         Err(EngineError::Invalid(errors)) => {
             let problems = errors.into_iter().map(|e| format!("{}: {}", field_words(&e.field), e.message)).collect();
             return person_page(&state, &viewer, id, Some(form), problems).await;
@@ -293,7 +326,7 @@ pub async fn save(
             return person_page(&state, &viewer, id, Some(form), vec![message]).await;
         }
         Err(e) => return Err(e.into()),
-    }
+    };
     for role in store.list_roles(viewer.actor.org).await? {
         let wanted = form.roles.contains(&role.id.0.to_string());
         if wanted == role.members.contains(&id) {

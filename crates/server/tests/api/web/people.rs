@@ -74,3 +74,29 @@ async fn a_role_changes_how_it_takes_turns() {
         .await
         .shows(StatusCode::FORBIDDEN, &["Only managers"]);
 }
+
+#[tokio::test]
+async fn a_manager_adds_a_person_then_invites_them() {
+    let app = App::spawn().await;
+    let mia = signed_in(&app, &app.mia).await;
+    let form = mia.get("/people/new").await;
+    form.shows(StatusCode::OK, &["Add a person", "action=\"/people/new\""]).lacks(&["value=\"owner\""]);
+    let csrf = form.csrf();
+    let fields = [
+        ("_csrf", csrf.as_str()),
+        ("name", "Fay Newcomer"),
+        ("email", "fay@cafe.test"),
+        ("access", "member"),
+        ("active", "on"),
+    ];
+    assert_eq!(mia.post("/people/new", &fields).await.redirect(), "/people?ok=saved");
+    let people = mia.get("/people").await;
+    people.shows(StatusCode::OK, &["Fay Newcomer", "fay@cafe.test"]);
+    let fay = app.t.engine.store.find_person_by_email(super::cafe(&app).await, "fay@cafe.test").await.expect("found");
+    let fay = fay.expect("Fay exists").id;
+    let invited = mia.post(&format!("/people/{fay}/invite"), &[("_csrf", &csrf)]).await;
+    invited.shows(StatusCode::OK, &["Invitation for <strong>Fay Newcomer</strong>, emailed to them"]);
+
+    let owner = [("_csrf", csrf.as_str()), ("name", "Gus"), ("email", "gus@cafe.test"), ("access", "owner")];
+    mia.post("/people/new", &owner).await.shows(StatusCode::FORBIDDEN, &["only owners can make someone an owner"]);
+}
