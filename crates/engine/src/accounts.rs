@@ -174,8 +174,9 @@ impl Engine {
         Ok(self.store.end_sessions(actor.org, actor.person).await?)
     }
 
-    /// Changes the actor's own password after checking the current one; other sessions end.
-    pub async fn change_password(&self, actor: Actor, current: &str, new: &str) -> Result<(), EngineError> {
+    /// Changes the actor's own password after checking the current one. Every session
+    /// ends; the one returned replaces the caller's.
+    pub async fn change_password(&self, actor: Actor, current: &str, new: &str) -> Result<SignedIn, EngineError> {
         let person = self.store.get_person(actor.org, actor.person).await?;
         let logins = self.store.logins_by_email(&person.email).await?;
         let hash =
@@ -196,7 +197,7 @@ impl Engine {
         let hash = self.hash_password(new).await?;
         self.store.set_password(actor.org, actor.person, &hash).await?;
         self.store.end_sessions(actor.org, actor.person).await?;
-        Ok(())
+        self.start_session(actor.org, actor.person, actor.access).await
     }
 
     /// A link that lets `person` choose a password: managers invite, anyone may ask for a

@@ -90,7 +90,6 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "closed" => "Closed. The reason is in the record.",
         "password" => "Your password is changed. Other devices are signed out.",
         "token" => "Token revoked.",
-        "signed-out" => "You are signed out on every other device.",
         "started" => "Run started.",
         "saved" => "Saved.",
         _ => return None,

@@ -93,25 +93,19 @@ pub async fn change_password(
         let extras = refuse("The two new passwords differ.".into());
         return Ok(settings_page(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, extras).await?.into_response());
     }
-    match state.engine.change_password(viewer.actor, &form.current, &form.password).await {
-        Ok(()) => {}
+    let signed_in = match state.engine.change_password(viewer.actor, &form.current, &form.password).await {
+        Ok(signed_in) => signed_in,
         Err(EngineError::Invalid(errors)) => {
             let message = errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; ");
             let extras = refuse(format!("Not changed: {message}."));
             return Ok(settings_page(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, extras).await?.into_response());
         }
         Err(e) => return Err(e.into()),
-    }
-    // The change ended every session, this one too; sign this browser in again.
-    let email = state.engine.store.get_person(viewer.actor.org, viewer.actor.person).await?.email;
-    let secure = secure_cookies(&state);
-    match state.engine.sign_in(&email, &form.password).await? {
-        Some(signed_in) => {
-            let max_age = signed_in.expires_at.duration_since(state.engine.now()).as_secs();
-            Ok((set_cookie(&signed_in.secret, max_age, secure), redirect("/settings?ok=password")).into_response())
-        }
-        None => Ok((clear_cookie(secure), redirect("/signin")).into_response()),
-    }
+    };
+    // The change ended every session, this one too; this browser gets the new one.
+    let max_age = signed_in.expires_at.duration_since(state.engine.now()).as_secs();
+    let cookie = set_cookie(&signed_in.secret, max_age, secure_cookies(&state));
+    Ok((cookie, redirect("/settings?ok=password")).into_response())
 }
 
 #[derive(Debug, Deserialize)]
