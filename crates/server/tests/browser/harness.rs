@@ -35,8 +35,11 @@ pub async fn browser(base: &str) -> Option<Browser> {
         return None;
     };
     let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
+    // Its own process group, so the browsers it starts end with it even when a test
+    // panics before closing its session (see Drop).
     let child = Command::new(&driver)
         .arg(format!("--port={port}"))
+        .process_group(0)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .kill_on_drop(true)
@@ -196,6 +199,14 @@ impl Browser {
             .await
             .expect("script runs");
         widths[0].as_f64() > widths[1].as_f64()
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if let Some(group) = self._driver.id() {
+            let _ = std::process::Command::new("kill").args(["-TERM", "--", &format!("-{group}")]).status();
+        }
     }
 }
 

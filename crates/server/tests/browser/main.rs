@@ -67,7 +67,7 @@ async fn missed_work_moves_on_and_is_completed_with_a_photo_from_a_phone() {
     let cafe = cafe().await;
     let Some(b) = browser(&cafe.base).await else { return };
     run_story(&cafe, &b).await;
-    b.client.close().await.ok();
+    b.client.clone().close().await.ok();
 }
 
 async fn run_story(cafe: &Cafe, b: &Browser) {
