@@ -4,13 +4,13 @@
 //! form back and shows it again unsaved; the script adds dragging and the live preview.
 //! Saving an existing process stores a new version; runs already started keep theirs.
 
-use super::forms::WebForm;
+use super::forms::{WebForm, WebPath};
 use super::page::{Chrome, PageError, When, field_words, render_with_status};
 use super::proof_text;
 use super::redirect;
 use super::session::Viewer;
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use proofline_core::ProcessId;
@@ -390,7 +390,7 @@ pub async fn new_form(State(state): State<AppState>, viewer: Viewer) -> Result<R
 pub async fn edit_form(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    WebPath(id): WebPath<i64>,
 ) -> Result<Response, PageError> {
     viewer.require_manager()?;
     let process = state.engine.store.get_process(viewer.actor.org, ProcessId(id)).await?;
@@ -410,7 +410,7 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    WebPath(id): WebPath<i64>,
     WebForm(fields): WebForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     state.engine.store.get_process(viewer.actor.org, ProcessId(id)).await?;

@@ -28,3 +28,17 @@ pub struct CsrfOnly {
     #[serde(rename = "_csrf", default)]
     pub csrf: String,
 }
+
+/// Path parameters; one that does not parse (`/tasks/abc`) is simply not found.
+pub struct WebPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> axum::extract::FromRequestParts<S> for WebPath<T> {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, PageError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(WebPath(value)),
+            Err(_) => Err(PageError::not_found()),
+        }
+    }
+}

@@ -2,13 +2,13 @@
 //! and one-click decisions (do it, reassign, extend, close with a reason).
 
 use super::cards::{TaskCard, cards};
-use super::forms::WebForm;
+use super::forms::{WebForm, WebPath};
 use super::page::{Chrome, OkQuery, PageError, render, safe_next};
 use super::redirect;
 use super::session::Viewer;
 use super::story::{self, Line, Names};
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{Html, Response};
 use jiff::SignedDuration;
 use proofline_core::task::TaskState;
@@ -95,7 +95,7 @@ pub struct DecideForm {
 pub async fn decide(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    WebPath(id): WebPath<i64>,
     WebForm(form): WebForm<DecideForm>,
 ) -> Result<Response, PageError> {
     viewer.check_csrf(&form.csrf)?;

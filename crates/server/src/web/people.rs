@@ -1,13 +1,13 @@
 //! People and roles: who is here, their access, who they report to, whether they are
 //! away, the roles they rotate in; managers invite people to sign in from here.
 
-use super::forms::{CsrfOnly, WebForm};
+use super::forms::{CsrfOnly, WebForm, WebPath};
 use super::page::{Chrome, OkQuery, PageError, When, field_words, render, render_with_status};
 use super::redirect;
 use super::session::Viewer;
 use super::story::Names;
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use proofline_core::access::Access;
@@ -125,7 +125,7 @@ pub async fn list(
 pub async fn invite(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    WebPath(id): WebPath<i64>,
     WebForm(form): WebForm<CsrfOnly>,
 ) -> Result<Html<String>, PageError> {
     viewer.check_csrf(&form.csrf)?;
@@ -216,7 +216,11 @@ fn filled(state: &AppState, viewer: &Viewer, person: &proofline_store::Person, r
     }
 }
 
-pub async fn edit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Result<Response, PageError> {
+pub async fn edit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    WebPath(id): WebPath<i64>,
+) -> Result<Response, PageError> {
     viewer.require_manager()?;
     person_page(&state, &viewer, Some(PersonId(id)), None, Vec::new()).await
 }
@@ -256,7 +260,7 @@ pub struct PersonForm {
 pub async fn save(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    WebPath(id): WebPath<i64>,
     WebForm(fields): WebForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     save_form(state, viewer, Some(PersonId(id)), fields).await
@@ -356,7 +360,7 @@ pub struct RotationForm {
 pub async fn rotation(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    WebPath(id): WebPath<i64>,
     WebForm(form): WebForm<RotationForm>,
 ) -> Result<Response, PageError> {
     viewer.check_csrf(&form.csrf)?;

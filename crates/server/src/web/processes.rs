@@ -3,14 +3,14 @@
 //! versions; a run's timeline of every event; systems with their processes.
 
 use super::cards::{TaskCard, cards};
-use super::forms::{CsrfOnly, WebForm};
+use super::forms::{CsrfOnly, WebForm, WebPath};
 use super::page::{Chrome, OkQuery, PageError, When, render};
 use super::redirect;
 use super::session::Viewer;
 use super::story::{self, Line, Names};
 use super::{markdown, people::assignee_words, people::target_words};
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{Html, Response};
 use proofline_core::cadence::Cadence;
 use proofline_core::process::ProcessDefinition;
@@ -113,7 +113,7 @@ struct DetailPage {
 pub async fn detail(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    WebPath(id): WebPath<i64>,
     Query(query): Query<OkQuery>,
 ) -> Result<Html<String>, PageError> {
     let store = &state.engine.store;
@@ -241,7 +241,7 @@ fn changes(before: &ProcessDefinition, after: &ProcessDefinition, names: &Names)
 pub async fn start(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    WebPath(id): WebPath<i64>,
     WebForm(form): WebForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
     viewer.check_csrf(&form.csrf)?;
@@ -271,7 +271,7 @@ struct RunPage {
 pub async fn run(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    WebPath(id): WebPath<i64>,
     Query(query): Query<OkQuery>,
 ) -> Result<Html<String>, PageError> {
     let store = &state.engine.store;

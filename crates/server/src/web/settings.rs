@@ -1,12 +1,12 @@
 //! A person's own settings: their password, their API tokens (a new one is shown once),
 //! and signing out on every device.
 
-use super::forms::{CsrfOnly, WebForm};
+use super::forms::{CsrfOnly, WebForm, WebPath};
 use super::page::{Chrome, OkQuery, PageError, When, render_with_status};
 use super::redirect;
 use super::session::{Viewer, clear_cookie, secure_cookies, set_cookie};
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use proofline_core::TokenId;
@@ -138,7 +138,7 @@ pub async fn create_token(
 pub async fn revoke_token(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    WebPath(id): WebPath<i64>,
     WebForm(form): WebForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
     viewer.check_csrf(&form.csrf)?;

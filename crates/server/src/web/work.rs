@@ -2,13 +2,14 @@
 //! SOP, the proof it needs captured right there, what was submitted and its story.
 
 use super::cards::{TaskCard, cards};
+use super::forms::WebPath;
 use super::page::{Chrome, OkQuery, PageError, When, render, render_with_status};
 use super::proof::{ProofField, ProofInput, read_proof_form};
 use super::session::Viewer;
 use super::story::{self, Line, Names};
 use super::{markdown, redirect};
 use crate::AppState;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{Html, IntoResponse, Response};
@@ -101,7 +102,7 @@ struct TaskPage {
 pub async fn task_page(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    WebPath(id): WebPath<i64>,
     Query(query): Query<OkQuery>,
 ) -> Result<Html<String>, PageError> {
     let page = task_view(&state, &viewer, TaskId(id), &ProofInput::default()).await?;
@@ -222,7 +223,7 @@ fn value_text(value: &Value) -> String {
 pub async fn submit(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    WebPath(id): WebPath<i64>,
     form: Multipart,
 ) -> Result<Response, PageError> {
     let id = TaskId(id);
@@ -255,7 +256,7 @@ pub async fn submit(
 pub async fn evidence(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path((id, sha256)): Path<(i64, String)>,
+    WebPath((id, sha256)): WebPath<(i64, String)>,
 ) -> Result<Response, PageError> {
     let store = &state.engine.store;
     let task: TaskRecord = store.get_task(viewer.actor.org, TaskId(id)).await?;

@@ -127,3 +127,12 @@ async fn unknown_paths_are_pages_outside_the_api_and_problems_inside() {
     let reply = send(app.request(Method::GET, "/api/nothing", Some(&app.olga))).await;
     reply.problem(StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_malformed_id_in_an_address_is_a_page_not_found() {
+    let app = App::spawn().await;
+    let olga = signed_in(&app, &app.olga).await;
+    for path in ["/tasks/abc", "/processes/1.5", "/runs/-", "/people/9999999999999999999999", "/tasks/x/evidence/y"] {
+        olga.get(path).await.shows(StatusCode::NOT_FOUND, &["There is nothing here"]);
+    }
+}
