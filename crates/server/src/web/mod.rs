@@ -19,6 +19,7 @@ mod session;
 mod settings;
 mod signin;
 mod story;
+mod system_form;
 mod systems;
 mod work;
 
@@ -66,6 +67,8 @@ pub fn routes() -> Router<AppState> {
         .route("/processes/{id}/start", post(processes::start))
         .route("/runs/{id}", get(processes::run))
         .route("/systems", get(systems::systems))
+        .route("/systems/new", get(system_form::new_form).post(system_form::create))
+        .route("/systems/{id}/edit", get(system_form::edit_form).post(system_form::update))
         .route("/people", get(people::list))
         .route("/people/new", get(people::new_form).post(people::create))
         .route("/people/{id}", get(people::edit).post(people::save))

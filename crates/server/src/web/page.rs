@@ -14,7 +14,7 @@ use proofline_store::StoreError;
 use serde::Serialize;
 use std::sync::LazyLock;
 
-const TEMPLATES: [(&str, &str); 19] = [
+const TEMPLATES: [(&str, &str); 20] = [
     ("layout.html", include_str!("../../templates/layout.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
     ("error.html", include_str!("../../templates/error.html")),
@@ -32,6 +32,7 @@ const TEMPLATES: [(&str, &str); 19] = [
     ("person.html", include_str!("../../templates/person.html")),
     ("settings.html", include_str!("../../templates/settings.html")),
     ("systems.html", include_str!("../../templates/systems.html")),
+    ("system.html", include_str!("../../templates/system.html")),
     ("editor.html", include_str!("../../templates/editor.html")),
     ("cadence_preview.html", include_str!("../../templates/cadence_preview.html")),
 ];

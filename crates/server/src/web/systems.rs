@@ -2,11 +2,11 @@
 //! a map (SVG drawn on the server) of how processes feed systems and systems feed their
 //! parents.
 
-use super::page::{Chrome, PageError, render};
+use super::page::{Chrome, OkQuery, PageError, render};
 use super::session::Viewer;
 use super::story::Names;
 use crate::AppState;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Html;
 use proofline_core::SystemId;
 use proofline_store::{ProcessRecord, System};
@@ -141,7 +141,11 @@ fn fit(name: &str) -> String {
     }
 }
 
-pub async fn systems(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, PageError> {
+pub async fn systems(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(query): Query<OkQuery>,
+) -> Result<Html<String>, PageError> {
     let store = &state.engine.store;
     let org = viewer.actor.org;
     let systems = store.list_systems(org).await?;
@@ -173,7 +177,7 @@ pub async fn systems(State(state): State<AppState>, viewer: Viewer) -> Result<Ht
         .map(|p| (p.id.0, p.definition.name.clone()))
         .collect();
     let page = SystemsPage {
-        chrome: Chrome::new(&viewer, "systems"),
+        chrome: Chrome::new(&viewer, "systems").with_notice(query.ok.as_deref()),
         systems: views,
         unassigned,
         map,

@@ -1,6 +1,5 @@
 //! Systems: the parts of the business processes belong to, with an owner and a goal.
 
-use super::{Problems, people_of};
 use crate::AppState;
 use crate::auth::{Caller, Manager};
 use crate::error::ApiError;
@@ -9,8 +8,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use proofline_core::{PersonId, SystemId};
-use proofline_engine::{Actor, valid_key};
-use proofline_store::{StoreError, System, SystemFields};
+use proofline_store::{System, SystemFields};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -67,55 +65,14 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(get_one, replace))
 }
 
-/// Checks the body; `id` is the system being replaced.
-async fn fields(
-    state: &AppState,
-    actor: Actor,
-    id: Option<SystemId>,
-    body: SystemBody,
-) -> Result<SystemFields, ApiError> {
-    let store = &*state.engine.store;
-    let mut problems = Problems::default();
-    let key = body.key.trim().to_string();
-    if !valid_key(&key) {
-        problems.add("key", "use 1–64 lowercase letters, digits and dashes, e.g. \"kitchen\"");
-    }
-    let name = problems.text("name", &body.name, 200);
-    if !people_of(store, actor.org).await?.contains(&body.owner) {
-        let owner = body.owner;
-        problems.add("owner", format!("no person {owner} in this organization"));
-    }
-    if let Some(parent) = body.parent {
-        let systems = store.list_systems(actor.org).await?;
-        if !systems.iter().any(|s| s.id == parent) {
-            problems.add("parent", format!("no system {parent} in this organization"));
-        } else if id.is_some_and(|me| ancestors(&systems, parent).contains(&me)) {
-            problems.add("parent", "a system cannot sit inside itself");
-        }
-    }
-    let software: Vec<String> = body.software.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
-    problems.finish()?;
-    Ok(SystemFields { key, name, goal: body.goal.trim().to_string(), owner: body.owner, parent: body.parent, software })
-}
-
-/// `start` and every system above it, stopping at a loop.
-fn ancestors(systems: &[System], start: SystemId) -> Vec<SystemId> {
-    let mut chain = vec![start];
-    let mut at = start;
-    while let Some(parent) = systems.iter().find(|s| s.id == at).and_then(|s| s.parent) {
-        if chain.contains(&parent) {
-            break;
-        }
-        chain.push(parent);
-        at = parent;
-    }
-    chain
-}
-
-fn key_taken(e: StoreError) -> ApiError {
-    match e {
-        StoreError::Conflict(_) => ApiError::conflict("a system with that key already exists"),
-        other => other.into(),
+fn fields(body: SystemBody) -> SystemFields {
+    SystemFields {
+        key: body.key,
+        name: body.name,
+        goal: body.goal,
+        owner: body.owner,
+        parent: body.parent,
+        software: body.software,
     }
 }
 
@@ -139,10 +96,8 @@ async fn create(
     Manager(actor): Manager,
     ApiJson(body): ApiJson<SystemBody>,
 ) -> Result<(StatusCode, Json<SystemView>), ApiError> {
-    let fields = fields(&state, actor, None, body).await?;
-    let store = &state.engine.store;
-    let id = store.create_system(actor.org, &fields).await.map_err(key_taken)?;
-    let system = store.get_system(actor.org, id).await?;
+    let id = state.engine.save_system(actor, None, fields(body)).await?;
+    let system = state.engine.store.get_system(actor.org, id).await?;
     Ok((StatusCode::CREATED, Json(system.into())))
 }
 
@@ -168,9 +123,6 @@ async fn replace(
     ApiPath(id): ApiPath<SystemId>,
     ApiJson(body): ApiJson<SystemBody>,
 ) -> Result<Json<SystemView>, ApiError> {
-    let store = &state.engine.store;
-    store.get_system(actor.org, id).await?;
-    let fields = fields(&state, actor, Some(id), body).await?;
-    store.update_system(actor.org, id, &fields).await.map_err(key_taken)?;
-    Ok(Json(store.get_system(actor.org, id).await?.into()))
+    state.engine.save_system(actor, Some(id), fields(body)).await?;
+    Ok(Json(state.engine.store.get_system(actor.org, id).await?.into()))
 }

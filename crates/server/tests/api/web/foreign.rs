@@ -49,6 +49,8 @@ async fn another_organizations_ids_are_not_found_anywhere() {
     let olga_token = app.t.engine.store.list_tokens(org, app.olga.id).await.unwrap()[0].id.0;
     let ben = app.ben.id.0;
     let role = app.t.engine.store.list_roles(cafe(&app).await).await.expect("roles")[0].id.0;
+    let system = serde_json::json!({"key": "kitchen", "name": "Kitchen", "owner": app.olga.id.0});
+    let system = app.post("/api/v1/systems", &app.olga, system).await.body["id"].as_i64().expect("a system");
 
     let tasks_before = all_tasks(&app).await;
     let eve = signed_in(&app, &app.eve).await;
@@ -68,6 +70,8 @@ async fn another_organizations_ids_are_not_found_anywhere() {
         (Via::Form, format!("/people/{ben}/invite")),
         (Via::Get, format!("/people/{ben}")),
         (Via::Form, format!("/roles/{role}/rotation")),
+        (Via::Get, format!("/systems/{system}/edit")),
+        (Via::Form, format!("/systems/{system}/edit")),
         (Via::Form, format!("/people/{ben}")),
         (Via::Form, format!("/settings/tokens/{olga_token}/revoke")),
     ];

@@ -85,3 +85,56 @@ async fn sop_text_with_script_is_shown_as_text() {
     task.shows(StatusCode::OK, &["<strong>Scrub</strong>", "<script>alert(1)</script>", "Deep clean <b>now</b>"]);
     assert!(task.body.contains("&lt;script&gt;alert(1)"), "the SOP shows the text:\n{}", task.body);
 }
+
+#[tokio::test]
+async fn a_manager_adds_and_nests_systems_in_the_web() {
+    let app = App::spawn().await;
+    let mia = signed_in(&app, &app.mia).await;
+    let form = mia.get("/systems/new").await;
+    form.shows(StatusCode::OK, &["New system", "Software it runs on"]);
+    let csrf = form.csrf();
+    let owner = app.olga.id.0.to_string();
+    let kitchen = [
+        ("_csrf", csrf.as_str()),
+        ("name", "Kitchen"),
+        ("key", "kitchen"),
+        ("goal", "Safe food"),
+        ("owner", owner.as_str()),
+        ("parent", ""),
+        ("software", "Tillpoint, , FoodSafe"),
+    ];
+    let saved = mia.post("/systems/new", &kitchen).await;
+    assert!(saved.redirect().starts_with("/systems?ok=saved#system-"), "{saved:?}");
+    let kitchen_id = saved.redirect().rsplit('-').next().expect("an id").to_string();
+    let cold = [
+        ("_csrf", csrf.as_str()),
+        ("name", "Cold chain"),
+        ("key", "cold-chain"),
+        ("goal", ""),
+        ("owner", owner.as_str()),
+        ("parent", kitchen_id.as_str()),
+        ("software", ""),
+    ];
+    let cold_id = mia.post("/systems/new", &cold).await.redirect().rsplit('-').next().expect("an id").to_string();
+    let page = mia.get("/systems?ok=saved").await;
+    page.shows(StatusCode::OK, &["Saved.", "Kitchen", "Tillpoint, FoodSafe", "Cold chain", "Part of Kitchen", "<svg"]);
+
+    // A system cannot sit inside its own child, and keys stay unique.
+    let loop_back = [
+        ("_csrf", csrf.as_str()),
+        ("name", "Kitchen"),
+        ("key", "kitchen"),
+        ("goal", ""),
+        ("owner", owner.as_str()),
+        ("parent", cold_id.as_str()),
+        ("software", ""),
+    ];
+    let refused = mia.post(&format!("/systems/{kitchen_id}/edit"), &loop_back).await;
+    refused.shows(StatusCode::UNPROCESSABLE_ENTITY, &["Parent: a system cannot sit inside itself"]);
+    let twice = mia.post("/systems/new", &kitchen).await;
+    twice.shows(StatusCode::UNPROCESSABLE_ENTITY, &["a system with that key already exists"]);
+
+    let dan = signed_in(&app, &app.dan).await;
+    dan.get("/systems/new").await.shows(StatusCode::FORBIDDEN, &["Only managers and owners"]);
+    dan.get("/systems").await.lacks(&["/systems/new"]);
+}
