@@ -241,6 +241,27 @@ for (const heading of document.querySelectorAll("h1, h2, h3, h4, h5, h6")) {
   if (last && level > last + 1) problems.push(`heading skips from h${last} to h${level}: ${heading.textContent.trim()}`);
   last = level;
 }
+// Text contrast against its effective background (WCAG AA: 4.5:1, 3:1 for large text).
+const channel = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+const rgb = (text) => (text.match(/[\d.]+/g) || []).map(Number);
+const luminance = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+const background = (el) => {
+  for (let at = el; at; at = at.parentElement) {
+    const c = rgb(getComputedStyle(at).backgroundColor);
+    if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) return c;
+  }
+  return [255, 255, 255];
+};
+for (const el of document.querySelectorAll("body *")) {
+  const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+  if (!own || el.closest("svg") || !el.getClientRects().length) continue;
+  const style = getComputedStyle(el);
+  const [fg, bg] = [luminance(rgb(style.color)), luminance(background(el))];
+  const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+  const size = parseFloat(style.fontSize);
+  const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+  if (ratio < (large ? 3 : 4.5)) problems.push(`contrast ${ratio.toFixed(2)}:1 for "${el.textContent.trim().slice(0, 30)}"`);
+}
 const first = document.querySelector("a[href], button, input:not([type=hidden]), select, textarea");
 if (first && !first.classList.contains("skip")) problems.push("the first thing to tab to is not the skip link");
 return problems;
