@@ -54,7 +54,7 @@ pub fn router(engine: Engine) -> Router {
         .route("/metrics", get(metrics::metrics))
         .merge(web::routes())
         .fallback(not_found)
-        .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CatchPanicLayer::custom(|panic: Box<dyn std::any::Any + Send>| {
             let message = panic
@@ -91,6 +91,18 @@ async fn not_found(uri: axum::http::Uri) -> Response<axum::body::Body> {
         ApiError::not_found("no such endpoint").into_response()
     } else {
         web::PageError::not_found().into_response()
+    }
+}
+
+async fn method_not_allowed(uri: axum::http::Uri) -> Response<axum::body::Body> {
+    if uri.path().starts_with("/api/") {
+        ApiError::method_not_allowed().into_response()
+    } else {
+        web::PageError::Status(
+            axum::http::StatusCode::METHOD_NOT_ALLOWED,
+            "This address is not for that kind of request. Go back and try again.".into(),
+        )
+        .into_response()
     }
 }
 

@@ -91,6 +91,25 @@ impl Viewer {
     }
 }
 
+/// Where to come back to after signing in: this page, or for a form whose session ran
+/// out, the page the form was on (coming back to a form's address would be a GET it
+/// does not answer).
+fn return_path(parts: &Parts) -> String {
+    if parts.method == axum::http::Method::GET {
+        return parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_string();
+    }
+    let host = parts.headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
+    parts
+        .headers
+        .get(axum::http::header::REFERER)
+        .and_then(|r| r.to_str().ok())
+        .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
+        .and_then(|rest| rest.strip_prefix(host))
+        .filter(|path| path.starts_with('/') && !host.is_empty())
+        .unwrap_or("/")
+        .to_string()
+}
+
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
@@ -102,8 +121,8 @@ impl FromRequestParts<AppState> for Viewer {
         if let Some(viewer) = parts.extensions.get::<Viewer>() {
             return Ok(viewer.clone());
         }
-        let back = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-        let to_signin = || PageError::SignIn(back.to_string());
+        let back = return_path(parts);
+        let to_signin = || PageError::SignIn(back.clone());
         let secret = cookie_secret(&parts.headers, secure_cookies(state)).ok_or_else(to_signin)?;
         let session = state.engine.session(&secret).await?.ok_or_else(to_signin)?;
         let zone = jiff::tz::db().get(&session.zone).unwrap_or(TimeZone::UTC);
@@ -126,6 +145,23 @@ mod tests {
         assert_eq!(cookie_secret(&headers, true), None, "over HTTPS only the __Host- cookie counts");
         headers.insert(COOKIE, format!("proofline={}", "x".repeat(500)).parse().unwrap());
         assert_eq!(cookie_secret(&headers, false), None);
+    }
+
+    #[test]
+    fn a_form_whose_session_ran_out_returns_to_its_page() {
+        let request = |method: &str, referer: &str| {
+            let request = axum::http::Request::builder()
+                .method(method)
+                .uri("/tasks/4/proof")
+                .header("host", "cafe.test")
+                .header("referer", referer)
+                .body(())
+                .unwrap();
+            request.into_parts().0
+        };
+        assert_eq!(return_path(&request("GET", "https://cafe.test/work")), "/tasks/4/proof");
+        assert_eq!(return_path(&request("POST", "https://cafe.test/tasks/4?x=1")), "/tasks/4?x=1");
+        assert_eq!(return_path(&request("POST", "https://evil.test/tasks/4")), "/");
     }
 
     #[test]

@@ -136,3 +136,23 @@ async fn a_malformed_id_in_an_address_is_a_page_not_found() {
         olga.get(path).await.shows(StatusCode::NOT_FOUND, &["There is nothing here"]);
     }
 }
+
+#[tokio::test]
+async fn a_form_posted_after_the_session_ended_comes_back_to_its_page() {
+    let app = App::spawn().await;
+    let olga = signed_in(&app, &app.olga).await;
+    let csrf = olga.csrf("/settings").await;
+    let everywhere = olga.post("/settings/signout-everywhere", &[("_csrf", &csrf)]).await;
+    assert_eq!(everywhere.redirect(), "/signin");
+    let stale = Browser::with_cookie(&app, everywhere.set_cookie().or(olga.cookie()));
+    let request = stale
+        .request(Method::POST, "/settings/tokens")
+        .header("referer", format!("{}/settings", app.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("_csrf={csrf}&name=late"));
+    let page = stale.send(request).await;
+    assert_eq!(page.redirect(), "/signin?next=/settings");
+    Browser::new(&app).get("/signin").await.shows(StatusCode::OK, &["Sign in"]);
+    let wrong_method = Browser::new(&app).request(Method::PUT, "/work");
+    stale.send(wrong_method).await.shows(StatusCode::METHOD_NOT_ALLOWED, &["not for that kind of request"]);
+}
