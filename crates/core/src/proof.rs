@@ -216,7 +216,11 @@ fn check_one(req: &ProofRequirement, value: Option<&Value>, files: &[StoredFile]
     match &req.rule {
         ProofRule::Photo { min, max_age } => {
             if files.len() < *min as usize {
-                return Err(format!("{name}: {min} photo(s) required, {} received", files.len()));
+                return Err(match (*min, files.len()) {
+                    (1, _) => format!("{name}: a photo is required"),
+                    (min, 0) => format!("{name}: {min} photos are required"),
+                    (min, got) => format!("{name}: {min} photos are required, {got} received"),
+                });
             }
             if let Some(file) = files.iter().find(|f| !f.content_type.starts_with("image/")) {
                 return Err(format!(

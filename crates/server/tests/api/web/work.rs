@@ -54,7 +54,7 @@ async fn proof_without_its_photo_is_refused_keeping_the_reading() {
     let csrf = dan.csrf(&format!("/tasks/{id}")).await;
 
     let refused = dan.post_multipart(&format!("/tasks/{id}/proof"), proof(&csrf, "7,5", no_photo())).await;
-    refused.shows(StatusCode::UNPROCESSABLE_ENTITY, &["The task is not done yet", "photo: 1 photo(s) required"]);
+    refused.shows(StatusCode::UNPROCESSABLE_ENTITY, &["The task is not done yet", "photo: a photo is required"]);
     refused.shows(StatusCode::UNPROCESSABLE_ENTITY, &["id=\"err-photo\"", "value=\"7,5\""]);
     assert_eq!(app.fridge_task().await["state"], "open", "nothing was recorded");
 }
