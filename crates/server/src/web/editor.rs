@@ -1,24 +1,25 @@
-//! The process editor: name, owner, system, cadence (an RRULE or a cron line, previewed in
+//! The process editor: name, owner, system, cadence (a phrase, cron or an RRULE, previewed in
 //! the process's zone as it is typed), steps with SOP, assignee, timing and proof, and the
 //! escalation chain. Works without script: adding, removing and moving steps posts the
 //! form back and shows it again unsaved; the script adds dragging and the live preview.
 //! Saving an existing process stores a new version; runs already started keep theirs.
 
+use super::cadence::{Preview, preview, schedule};
 use super::forms::{WebForm, WebPath};
-use super::page::{Chrome, PageError, When, field_words, render_with_status};
+use super::page::{Chrome, PageError, field_words, render_with_status};
 use super::proof_text;
 use super::redirect;
 use super::session::Viewer;
 use crate::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use proofline_core::ProcessId;
-use proofline_core::cadence::{Cadence, Schedule, words};
+use proofline_core::cadence::Cadence;
 use proofline_core::escalation::Target;
 use proofline_core::process::{Assignee, ProcessDefinition, ProcessStatus};
 use proofline_engine::EngineError;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -299,35 +300,6 @@ fn plain_serde(message: &str) -> String {
     format!("Not saved: {message}.")
 }
 
-/// A phrase ("every weekday at 7am"), a cron line (five fields, or `@daily` and friends)
-/// or iCalendar text; a bare RRULE line starts from midnight at the start of 2026 in the
-/// zone.
-pub fn schedule(rule: &str, zone: &str) -> Result<Schedule, String> {
-    let rule = rule.trim();
-    let zone = zone.trim();
-    let looks_like_cron = rule.starts_with('@') || (rule.split_whitespace().count() == 5 && !rule.contains(':'));
-    if looks_like_cron && !rule.chars().any(|c| c.is_ascii_alphabetic() && c != 'L' && c != 'W') {
-        return Schedule::from_cron(rule, zone).map_err(|e| e.to_string());
-    }
-    let upper = rule.to_ascii_uppercase();
-    let text = if upper.contains("DTSTART") {
-        rule.to_string()
-    } else if upper.contains("FREQ=") {
-        format!("DTSTART:20260101T000000\n{rule}")
-    } else {
-        match words::to_rrule(rule) {
-            Some(rrule) => format!("DTSTART:20260101T000000\nRRULE:{rrule}"),
-            None => {
-                return Err(format!(
-                    "{rule:?} is not a schedule this editor reads: write it like \"every weekday at 7am\", \
-                     \"each Monday at 9:30\", \"monthly on the 1st\", as cron (0 7 * * 1-5) or as an RRULE"
-                ));
-            }
-        }
-    };
-    Schedule::parse(&text, Some(zone)).map_err(|e| e.to_string())
-}
-
 #[derive(Serialize)]
 struct EditorPage {
     chrome: Chrome,
@@ -339,26 +311,6 @@ struct EditorPage {
     roles: Vec<(i64, String)>,
     systems: Vec<(i64, String)>,
     preview: Preview,
-}
-
-#[derive(Serialize, Default)]
-pub struct Preview {
-    pub next: Vec<When>,
-    /// The rule a phrase was read as, so the manager sees what will be saved.
-    pub rule: Option<String>,
-    pub error: Option<String>,
-}
-
-pub fn preview(state: &AppState, rule: &str, zone: &str) -> Preview {
-    match schedule(rule, zone) {
-        Ok(s) => {
-            let now = state.engine.now();
-            let next = s.upcoming(now, 5).iter().map(|o| When::new(o.timestamp(), s.zone(), now)).collect();
-            let rule = s.to_ical().lines().find(|l| l.starts_with("RRULE:")).map(str::to_string);
-            Preview { next, rule, error: None }
-        }
-        Err(e) => Preview { error: Some(e), ..Preview::default() },
-    }
 }
 
 async fn editor_page(
@@ -462,25 +414,6 @@ async fn save(
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct PreviewQuery {
-    #[serde(default)]
-    rule: String,
-    #[serde(default)]
-    zone: String,
-}
-
-/// The next occurrences as a fragment of the editor, for the live preview.
-pub async fn cadence_preview(
-    State(state): State<AppState>,
-    // Only for people signed in; the preview itself is the same for everyone.
-    _viewer: Viewer,
-    Query(query): Query<PreviewQuery>,
-) -> Result<Html<String>, PageError> {
-    let preview = preview(&state, &query.rule, &query.zone);
-    super::page::render("cadence_preview.html", json!({"preview": preview}))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -500,15 +433,5 @@ mod tests {
         assert_eq!(titles, ["b", "a"]);
         draft.apply("add-step");
         assert_eq!(draft.steps.len(), 3);
-    }
-
-    #[test]
-    fn cron_and_rrule_are_both_understood() {
-        assert!(schedule("0 7 * * 1-5", "Europe/Berlin").is_ok());
-        assert!(schedule("RRULE:FREQ=DAILY;BYHOUR=7;BYMINUTE=0", "Europe/Berlin").is_ok());
-        assert!(schedule("DTSTART;TZID=Europe/Berlin:20260105T070000\nRRULE:FREQ=DAILY", "UTC").is_ok());
-        assert!(schedule("every now and then", "Europe/Berlin").unwrap_err().contains("every weekday at 7am"));
-        let words = schedule("every weekday at 7am", "Europe/Berlin").expect("a phrase");
-        assert!(words.to_ical().contains("RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=7;BYMINUTE=0"));
     }
 }

@@ -4,6 +4,7 @@
 //! headers, and no state changes on a request from another site.
 
 mod assets;
+mod cadence;
 mod cards;
 mod editor;
 mod forms;
@@ -63,7 +64,7 @@ pub fn routes() -> Router<AppState> {
         .route("/processes/new", get(editor::new_form).post(editor::create))
         .route("/processes/{id}", get(processes::detail))
         .route("/processes/{id}/edit", get(editor::edit_form).post(editor::update))
-        .route("/cadence-preview", get(editor::cadence_preview))
+        .route("/cadence-preview", get(cadence::cadence_preview))
         .route("/processes/{id}/start", post(processes::start))
         .route("/runs/{id}", get(processes::run))
         .route("/systems", get(systems::systems))
