@@ -230,25 +230,18 @@ pub async fn submit(
     let (input, uploads) = read_proof_form(form).await?;
     viewer.check_csrf(&input.csrf)?;
     let values = input.values();
-    match state.engine.submit_proof(viewer.actor, id, values, uploads).await {
+    let refused = match state.engine.submit_proof(viewer.actor, id, values, uploads).await {
         Ok(outcome) => {
             let code = if outcome.state == TaskState::Done { "done" } else { "submitted" };
-            Ok(redirect(&format!("/work?ok={code}")))
+            return Ok(redirect(&format!("/work?ok={code}")));
         }
-        Err(EngineError::Proof(problems)) => {
-            let mut input = input;
-            input.errors = problems.into_iter().map(|p| (p.key, p.message)).collect();
-            let page = task_view(&state, &viewer, id, &input).await?;
-            Ok(render_with_status(StatusCode::UNPROCESSABLE_ENTITY, "task.html", page)?.into_response())
-        }
-        Err(EngineError::Invalid(errors)) => {
-            let mut input = input;
-            input.errors = errors.into_iter().map(|e| (e.field, e.message)).collect();
-            let page = task_view(&state, &viewer, id, &input).await?;
-            Ok(render_with_status(StatusCode::UNPROCESSABLE_ENTITY, "task.html", page)?.into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
+        Err(EngineError::Proof(problems)) => problems.into_iter().map(|p| (p.key, p.message)).collect(),
+        Err(EngineError::Invalid(errors)) => errors.into_iter().map(|e| (e.field, e.message)).collect(),
+        Err(e) => return Err(e.into()),
+    };
+    let input = ProofInput { errors: refused, ..input };
+    let page = task_view(&state, &viewer, id, &input).await?;
+    Ok(render_with_status(StatusCode::UNPROCESSABLE_ENTITY, "task.html", page)?.into_response())
 }
 
 /// An evidence file of a task in the viewer's organization. Images show inline; anything
