@@ -43,10 +43,7 @@ struct SignInPage {
 
 fn sign_in_page(status: StatusCode, next: String, email: String, error: Option<String>) -> Response {
     let page = SignInPage { next, email, error, min_chars: MIN_PASSWORD_CHARS };
-    match render_with_status(status, "signin.html", page) {
-        Ok(page) => page.into_response(),
-        Err(e) => e.into_response(),
-    }
+    render_with_status(status, "signin.html", page).into_response()
 }
 
 pub async fn form(State(state): State<AppState>, headers: HeaderMap, Query(query): Query<NextQuery>) -> Response {
@@ -147,10 +144,7 @@ fn password_page(
         ),
     };
     let page = PasswordPage { heading, intro, action, error, min_chars: MIN_PASSWORD_CHARS };
-    match render_with_status(status, "password.html", page) {
-        Ok(page) => page.into_response(),
-        Err(e) => e.into_response(),
-    }
+    render_with_status(status, "password.html", page).into_response()
 }
 
 fn dead_link(purpose: LinkPurpose) -> PageError {
@@ -252,10 +246,7 @@ struct ResetRequestPage {
 }
 
 fn reset_request_page(status: StatusCode, page: ResetRequestPage) -> Response {
-    match render_with_status(status, "reset_request.html", page) {
-        Ok(page) => page.into_response(),
-        Err(e) => e.into_response(),
-    }
+    render_with_status(status, "reset_request.html", page).into_response()
 }
 
 pub async fn reset_request_form() -> Response {
