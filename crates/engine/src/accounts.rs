@@ -3,6 +3,7 @@
 //! SHA-256 is stored, so a copy of the database signs nobody in.
 
 use crate::blobs::sha256_hex;
+use crate::notices::random_bytes;
 use crate::{Actor, Engine, EngineError, Mail};
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -78,9 +79,12 @@ pub fn link_lifetime(purpose: LinkPurpose) -> SignedDuration {
 }
 
 pub(crate) fn random_secret(prefix: &str) -> Result<String, EngineError> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| EngineError::Store(StoreError::Other(format!("no randomness: {e}"))))?;
-    Ok(format!("{prefix}{}", hex::encode(bytes)))
+    Ok(format!("{prefix}{}", hex::encode(random_bytes::<32>()?)))
+}
+
+/// Whether `password` matches one PHC hash; the hash carries its own cost parameters.
+fn matches(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
 impl Engine {
@@ -115,14 +119,9 @@ impl Engine {
             logins.iter().map(|l| l.password_hash.clone()).collect()
         };
         let password = password.to_string();
-        let matched = tokio::task::spawn_blocking(move || {
-            hashes.iter().position(|hash| {
-                PasswordHash::new(hash)
-                    .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
-            })
-        })
-        .await
-        .map_err(|e| EngineError::Store(StoreError::Other(format!("verifying stopped: {e}"))))?;
+        let matched = tokio::task::spawn_blocking(move || hashes.iter().position(|hash| matches(hash, &password)))
+            .await
+            .map_err(|e| EngineError::Store(StoreError::Other(format!("verifying stopped: {e}"))))?;
         let Some(login) = matched.and_then(|i| logins.get(i)) else { return Ok(None) };
         self.start_session(login.org, login.person, login.access).await.map(Some)
     }
@@ -183,12 +182,7 @@ impl Engine {
             logins.iter().find(|l| l.org == actor.org && l.person == actor.person).map(|l| l.password_hash.clone());
         let current = current.to_string();
         let ok = match hash {
-            Some(hash) => tokio::task::spawn_blocking(move || {
-                PasswordHash::new(&hash)
-                    .is_ok_and(|parsed| Argon2::default().verify_password(current.as_bytes(), &parsed).is_ok())
-            })
-            .await
-            .unwrap_or(false),
+            Some(hash) => tokio::task::spawn_blocking(move || matches(&hash, &current)).await.unwrap_or(false),
             None => false,
         };
         if !ok {

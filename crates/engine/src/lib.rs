@@ -43,10 +43,12 @@ pub use submit::SubmitOutcome;
 
 use definitions::Definitions;
 use jiff::SignedDuration;
+use proofline_core::ProcessId;
 use proofline_core::access::Access;
+use proofline_core::process::ProcessDefinition;
 use proofline_core::{OrgId, PersonId};
 use proofline_store::Store;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 /// Who is acting, as established by authentication: one person in one organization.
@@ -158,15 +160,15 @@ impl Engine {
         self.clock.now()
     }
 
-    /// Process versions by (process, version), from the cache of immutable versions.
-    /// Callers have already scoped the ids to an organization (they come from its tasks).
-    pub async fn definitions(
+    /// The process versions `tasks` follow, by (process, version), from the cache of
+    /// immutable versions, each read once.
+    pub async fn definitions_of(
         &self,
-        wanted: &[(proofline_core::ProcessId, u32)],
-    ) -> Result<
-        std::collections::HashMap<(proofline_core::ProcessId, u32), Arc<proofline_core::process::ProcessDefinition>>,
-        EngineError,
-    > {
-        Ok(self.definitions.get_many(wanted).await?)
+        tasks: &[proofline_store::TaskRecord],
+    ) -> Result<HashMap<(ProcessId, u32), Arc<ProcessDefinition>>, EngineError> {
+        let mut wanted: Vec<(ProcessId, u32)> = tasks.iter().map(|t| (t.process, t.version)).collect();
+        wanted.sort();
+        wanted.dedup();
+        Ok(self.definitions.get_many(&wanted).await?)
     }
 }

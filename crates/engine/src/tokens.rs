@@ -1,17 +1,14 @@
 //! API tokens: a random secret shown once; only its SHA-256 is stored.
 
 use crate::blobs::sha256_hex;
+use crate::notices::random_bytes;
 use crate::{Actor, Engine, EngineError};
 use proofline_core::{OrgId, PersonId};
-use proofline_store::StoreError;
 
 impl Engine {
     /// Creates a token for `person` and returns the secret, which is not stored anywhere.
     pub async fn issue_token(&self, org: OrgId, person: PersonId, name: &str) -> Result<String, EngineError> {
-        let mut bytes = [0u8; 24];
-        getrandom::fill(&mut bytes)
-            .map_err(|e| EngineError::Store(StoreError::Other(format!("no randomness: {e}"))))?;
-        let secret = format!("pl_{}", hex::encode(bytes));
+        let secret = format!("pl_{}", hex::encode(random_bytes::<24>()?));
         self.store.create_token(org, person, name, &sha256_hex(secret.as_bytes()), self.now()).await?;
         Ok(secret)
     }

@@ -100,6 +100,23 @@ async fn setup(
     Ok((engine, Actor { org, person: ids[0], access: Access::Owner }, sqlite))
 }
 
+/// `count` people `Person 0…`, emails `p0@bench.test…`; the first owns the organization.
+async fn people(store: &dyn Store, org: OrgId, count: u32) -> anyhow::Result<Vec<PersonId>> {
+    let mut people = Vec::with_capacity(count as usize);
+    for i in 0..count {
+        let fields = PersonFields {
+            name: format!("Person {i}"),
+            email: format!("p{i}@bench.test"),
+            access: if i == 0 { Access::Owner } else { Access::Member },
+            manager: None,
+            away_until: None,
+            active: true,
+        };
+        people.push(store.create_person(org, &fields).await?);
+    }
+    Ok(people)
+}
+
 fn definition(owner: PersonId, rule: &str) -> anyhow::Result<ProcessDefinition> {
     Ok(serde_json::from_value(json!({
         "name": "Bench", "owner": owner.0,

@@ -10,7 +10,7 @@ use proofline_core::access::Access;
 use proofline_core::notice::{Channel, NoticeKind};
 use proofline_engine::{EndpointInput, Engine, EngineConfig, LocalBlobs, SystemClock};
 use proofline_notify::{EmailSetup, HttpConfig, Outbound, SmtpConfig, SmtpSecurity, Templates};
-use proofline_store::{NewNotice, PersonFields, Store};
+use proofline_store::{NewNotice, Store};
 use proofline_store_sqlite::SqliteStore;
 use serde_json::json;
 use std::sync::Arc;
@@ -60,18 +60,7 @@ async fn scenario(dir: &std::path::Path, name: &str, messages: u32, dead: bool) 
     let url = format!("sqlite://{}", dir.join(format!("{name}.db")).display());
     let store: Arc<dyn Store> = Arc::new(SqliteStore::connect(&url).await?);
     let org = store.create_org("Bench", "UTC").await?;
-    let mut people = Vec::new();
-    for i in 0..PEOPLE {
-        let fields = PersonFields {
-            name: format!("Person {i}"),
-            email: format!("p{i}@bench.test"),
-            access: if i == 0 { Access::Owner } else { Access::Member },
-            manager: None,
-            away_until: None,
-            active: true,
-        };
-        people.push(store.create_person(org, &fields).await?);
-    }
+    let people = super::people(&*store, org, PEOPLE).await?;
     let smtp = SmtpConfig {
         port: Some(smtp_port),
         security: SmtpSecurity::Plain,

@@ -10,12 +10,11 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use jiff::{SignedDuration, Timestamp};
 use proofline_core::PersonId;
-use proofline_core::access::Access;
 use proofline_core::outage::Disposition;
 use proofline_core::process::{ProcessDefinition, ProcessStatus};
 use proofline_core::roster::Roster;
 use proofline_engine::{Engine, EngineConfig, LocalBlobs, SystemClock, plan_run};
-use proofline_store::{PersonFields, Store};
+use proofline_store::Store;
 use proofline_store_sqlite::SqliteStore;
 use serde_json::json;
 use std::sync::Arc;
@@ -33,18 +32,7 @@ pub async fn run(dir: &std::path::Path, tasks: u32, holders: u32) -> anyhow::Res
     let url = format!("sqlite://{}", dir.join("web.db").display());
     let store: Arc<dyn Store> = Arc::new(SqliteStore::connect(&url).await?);
     let org = store.create_org("Bench café", "Europe/Berlin").await?;
-    let mut people = Vec::with_capacity(holders as usize);
-    for i in 0..holders {
-        let fields = PersonFields {
-            name: format!("Person {i}"),
-            email: format!("p{i}@bench.test"),
-            access: if i == 0 { Access::Owner } else { Access::Member },
-            manager: None,
-            away_until: None,
-            active: true,
-        };
-        people.push(store.create_person(org, &fields).await?);
-    }
+    let people = super::people(&*store, org, holders).await?;
     let config = EngineConfig { public_url: "http://127.0.0.1".into(), ..EngineConfig::default() };
     let engine =
         Engine::new(store.clone(), Arc::new(SystemClock), Arc::new(LocalBlobs::new(dir.join("blobs"))), config);

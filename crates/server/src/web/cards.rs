@@ -3,13 +3,9 @@
 use super::page::{PageError, When};
 use super::session::Viewer;
 use crate::AppState;
-use proofline_core::ProcessId;
-use proofline_core::process::ProcessDefinition;
 use proofline_core::task::TaskState;
 use proofline_store::TaskRecord;
 use serde::Serialize;
-use std::collections::HashMap;
-use std::sync::Arc;
 
 #[derive(Debug, Serialize)]
 pub struct TaskCard {
@@ -33,10 +29,7 @@ pub struct TaskCard {
 
 /// Cards for `tasks`, reading each process version they follow once.
 pub async fn cards(state: &AppState, viewer: &Viewer, tasks: Vec<TaskRecord>) -> Result<Vec<TaskCard>, PageError> {
-    let mut wanted: Vec<(ProcessId, u32)> = tasks.iter().map(|t| (t.process, t.version)).collect();
-    wanted.sort();
-    wanted.dedup();
-    let definitions: HashMap<(ProcessId, u32), Arc<ProcessDefinition>> = state.engine.definitions(&wanted).await?;
+    let definitions = state.engine.definitions_of(&tasks).await?;
     let now = state.engine.now();
     Ok(tasks
         .into_iter()

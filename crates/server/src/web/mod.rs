@@ -29,7 +29,7 @@ pub(crate) use page::PageError;
 
 use crate::AppState;
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::header::{
     CONTENT_SECURITY_POLICY, HOST, LOCATION, ORIGIN, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
@@ -37,7 +37,7 @@ use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use session::{cookie_secret, secure_cookies};
+use session::Viewer;
 
 /// No inline script or style anywhere, no framing, forms only to ourselves.
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; \
@@ -84,16 +84,12 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Members start at their work; managers and owners at what needs them.
-async fn home(State(state): State<AppState>, request: Request) -> Response {
-    let secure = secure_cookies(&state);
-    let Some(secret) = cookie_secret(request.headers(), secure) else {
-        return redirect("/signin");
-    };
-    match state.engine.session(&secret).await {
-        Ok(Some(session)) if session.actor.access.can_manage() => redirect("/inbox"),
-        Ok(Some(_)) => redirect("/work"),
-        Ok(None) => redirect("/signin"),
-        Err(e) => PageError::from(e).into_response(),
+async fn home(viewer: Result<Viewer, PageError>) -> Response {
+    match viewer {
+        Ok(viewer) if viewer.can_manage() => redirect("/inbox"),
+        Ok(_) => redirect("/work"),
+        Err(PageError::SignIn(_)) => redirect("/signin"),
+        Err(e) => e.into_response(),
     }
 }
 

@@ -46,11 +46,9 @@ fn sign_in_page(status: StatusCode, next: String, email: String, error: Option<S
     render_with_status(status, "signin.html", page).into_response()
 }
 
-pub async fn form(State(state): State<AppState>, headers: HeaderMap, Query(query): Query<NextQuery>) -> Response {
+pub async fn form(viewer: Result<Viewer, PageError>, Query(query): Query<NextQuery>) -> Response {
     let next = safe_next(query.next.as_deref());
-    if let Some(secret) = cookie_secret(&headers, secure_cookies(&state))
-        && let Ok(Some(_)) = state.engine.session(&secret).await
-    {
+    if viewer.is_ok() {
         return redirect(&next);
     }
     sign_in_page(StatusCode::OK, next, String::new(), None)

@@ -114,7 +114,7 @@ async fn task_view(state: &AppState, viewer: &Viewer, id: TaskId, input: &ProofI
     let store = &state.engine.store;
     let org = viewer.actor.org;
     let task = store.get_task(org, id).await?;
-    let definitions = state.engine.definitions(&[(task.process, task.version)]).await?;
+    let definitions = state.engine.definitions_of(std::slice::from_ref(&task)).await?;
     let step = definitions.get(&(task.process, task.version)).and_then(|d| d.steps.get(task.step_index as usize));
     let people = store.list_people(org).await?;
     let names = Names::new(people.iter().map(|p| (p.id, p.name.clone())));

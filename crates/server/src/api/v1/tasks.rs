@@ -17,8 +17,6 @@ use proofline_engine::EngineError;
 use proofline_store::{EventRecord, SubmissionRecord, TaskRecord};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::HashMap;
-use std::sync::Arc;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -84,10 +82,7 @@ impl TaskView {
 
     /// Views of `tasks`, reading each process version they follow once.
     pub async fn many(state: &AppState, tasks: Vec<TaskRecord>) -> Result<Vec<TaskView>, EngineError> {
-        let mut wanted: Vec<(ProcessId, u32)> = tasks.iter().map(|t| (t.process, t.version)).collect();
-        wanted.sort();
-        wanted.dedup();
-        let definitions: HashMap<(ProcessId, u32), Arc<ProcessDefinition>> = state.engine.definitions(&wanted).await?;
+        let definitions = state.engine.definitions_of(&tasks).await?;
         Ok(tasks
             .into_iter()
             .map(|t| {
@@ -208,8 +203,8 @@ async fn get_one(
     let store = &state.engine.store;
     let task = store.get_task(actor.org, id).await?;
     let submissions = store.submissions(actor.org, id).await?;
-    let definitions = store.get_definitions(&[(task.process, task.version)]).await?;
-    let definition = definitions.get(&(task.process, task.version));
+    let definitions = state.engine.definitions_of(std::slice::from_ref(&task)).await?;
+    let definition = definitions.get(&(task.process, task.version)).map(|d| &**d);
     let step = definition.and_then(|d| d.steps.get(task.step_index as usize));
     Ok(Json(TaskDetail {
         sop: step.map(|s| s.sop.clone()).unwrap_or_default(),
