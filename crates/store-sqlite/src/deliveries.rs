@@ -94,6 +94,7 @@ impl SqliteStore {
         if claim.limit == 0 {
             return Ok(Vec::new());
         }
+        let (limit, scan) = (claim.limit, claim.scan());
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?2
              WHERE id IN (
@@ -102,18 +103,16 @@ impl SqliteStore {
                             ROW_NUMBER() OVER (PARTITION BY destination ORDER BY next_attempt_at, id) AS nth
                      FROM (SELECT id, destination, next_attempt_at FROM deliveries
                            WHERE state = 'pending' AND next_attempt_at <= ?1
-                                 AND destination NOT IN (SELECT value FROM json_each(?4))
-                           ORDER BY next_attempt_at, id LIMIT ?6))
-                 WHERE ?5 = 0 OR nth <= ?5
-                 ORDER BY next_attempt_at, id LIMIT ?3)
+                                 AND destination NOT IN (SELECT value FROM json_each(?3))
+                           ORDER BY next_attempt_at, id LIMIT {scan}))
+                 WHERE ?4 = 0 OR nth <= ?4
+                 ORDER BY next_attempt_at, id LIMIT {limit})
              RETURNING {RETURNED_COLUMNS}, (SELECT n.kind FROM notices n WHERE n.id = deliveries.notice_id) AS kind"
         )))
         .bind(ms(claim.now))
         .bind(ms(claim.lease_until))
-        .bind(i64::from(claim.limit))
         .bind(serde_json::to_string(claim.busy).map_err(other)?)
         .bind(i64::from(claim.per_destination))
-        .bind(i64::from(claim.scan()))
         .fetch_all(&self.writer)
         .await
         .map_err(db)?;
@@ -196,14 +195,14 @@ impl SqliteStore {
     }
 
     pub(crate) async fn deliveries(&self, org: OrgId, query: &DeliveryQuery) -> Result<Vec<DeliveryRecord>> {
+        let limit = if query.limit == 0 { 100 } else { query.limit };
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {DELIVERY_COLUMNS}, n.kind FROM deliveries d JOIN notices n ON n.id = d.notice_id
-             WHERE d.org_id = ?1 AND (?2 IS NULL OR d.state = ?2) AND (?4 IS NULL OR d.id = ?4)
-             ORDER BY d.id DESC LIMIT ?3"
+             WHERE d.org_id = ?1 AND (?2 IS NULL OR d.state = ?2) AND (?3 IS NULL OR d.id = ?3)
+             ORDER BY d.id DESC LIMIT {limit}"
         )))
         .bind(org.0)
         .bind(query.state.map(DeliveryState::as_str))
-        .bind(if query.limit == 0 { 100 } else { i64::from(query.limit) })
         .bind(query.id)
         .fetch_all(&self.reader)
         .await

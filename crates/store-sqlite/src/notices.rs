@@ -56,10 +56,10 @@ impl NoticeStore for SqliteStore {
     async fn due_reminders(&self, now: Timestamp, limit: u32) -> Result<Vec<TaskRecord>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {TASK_COLUMNS} FROM tasks WHERE state = 'open' AND remind_at IS NOT NULL AND remind_at <= ?1
-             ORDER BY remind_at, id LIMIT ?2"
+             ORDER BY remind_at, id LIMIT {}",
+            limit_or(limit, 1000)
         )))
         .bind(ms(now))
-        .bind(limit_or(limit, 1000))
         .fetch_all(&self.reader)
         .await
         .map_err(db)?;
@@ -93,9 +93,9 @@ impl NoticeStore for SqliteStore {
 
     async fn unrouted_notices(&self, limit: u32) -> Result<Vec<NoticeRecord>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {NOTICE_COLUMNS} FROM notices WHERE routed_at IS NULL ORDER BY id LIMIT ?1"
+            "SELECT {NOTICE_COLUMNS} FROM notices WHERE routed_at IS NULL ORDER BY id LIMIT {}",
+            limit_or(limit, 500)
         )))
-        .bind(limit_or(limit, 500))
         .fetch_all(&self.reader)
         .await
         .map_err(db)?;
@@ -137,13 +137,13 @@ impl NoticeStore for SqliteStore {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {NOTICE_COLUMNS} FROM notices
              WHERE org_id = ?1 AND person_id = ?2 AND (?3 IS NULL OR id < ?3) AND (?4 = 0 OR read_at IS NULL)
-             ORDER BY id DESC LIMIT ?5"
+             ORDER BY id DESC LIMIT {}",
+            limit_or(limit, 100)
         )))
         .bind(org.0)
         .bind(person.0)
         .bind(before)
         .bind(unread_only)
-        .bind(limit_or(limit, 100))
         .fetch_all(&self.reader)
         .await
         .map_err(db)?;

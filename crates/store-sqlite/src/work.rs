@@ -2,7 +2,7 @@
 //! travels as one JSON parameter and is applied by one statement per table.
 
 use crate::rows::{get, get_ts, json, ms};
-use crate::{SqliteStore, db, other};
+use crate::{SqliteStore, db};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use proofline_core::escalation::Move;
@@ -17,12 +17,11 @@ use crate::writes::{insert_events, insert_notices, save_rotations};
 #[async_trait]
 impl WorkStore for SqliteStore {
     async fn due_processes(&self, horizon: Timestamp, limit: u32) -> Result<Vec<DueProcess>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT id, org_id, version, next_run_at FROM processes
-             WHERE status = 'active' AND next_run_at IS NOT NULL AND next_run_at <= ?1 ORDER BY next_run_at, id LIMIT ?2",
-        )
+             WHERE status = 'active' AND next_run_at IS NOT NULL AND next_run_at <= ?1 ORDER BY next_run_at, id LIMIT {limit}"
+        )))
         .bind(ms(horizon))
-        .bind(i64::from(limit))
         .fetch_all(&self.reader)
         .await
         .map_err(db)?;
@@ -139,17 +138,16 @@ impl WorkStore for SqliteStore {
         let mut tx = self.writer.begin().await.map_err(db)?;
         // The holder hears "due soon" the organization's lead time before the deadline,
         // unless that instant has already passed (or the lead time is zero).
-        let opened = sqlx::query(
+        let opened = sqlx::query(sqlx::AssertSqlSafe(format!(
             "UPDATE tasks SET state = 'open', due_at = MAX(tasks.due_at, ?1 + tasks.window_ms), rev = tasks.rev + 1,
                               remind_at = CASE WHEN o.due_soon_ms > 0 AND MAX(tasks.due_at, ?1 + tasks.window_ms) - o.due_soon_ms > ?1
                                                THEN MAX(tasks.due_at, ?1 + tasks.window_ms) - o.due_soon_ms END
              FROM orgs o
              WHERE o.id = tasks.org_id
-               AND tasks.id IN (SELECT id FROM tasks WHERE state = 'waiting' AND blocked = 0 AND opens_at <= ?1 ORDER BY opens_at, id LIMIT ?2)
-             RETURNING id, org_id, run_id, process_id, holder_id, due_at, rev",
-        )
+               AND tasks.id IN (SELECT id FROM tasks WHERE state = 'waiting' AND blocked = 0 AND opens_at <= ?1 ORDER BY opens_at, id LIMIT {limit})
+             RETURNING id, org_id, run_id, process_id, holder_id, due_at, rev"
+        )))
         .bind(ms(now))
-        .bind(i64::from(limit))
         .fetch_all(&mut *tx)
         .await
         .map_err(db)?;
@@ -167,12 +165,11 @@ impl WorkStore for SqliteStore {
     }
 
     async fn due_for_escalation(&self, now: Timestamp, limit: u32) -> Result<Vec<DueTask>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT id, org_id, process_id, version, holder_id, assignee_id, level, due_at, rev FROM tasks
-             WHERE state = 'open' AND due_at <= ?1 ORDER BY due_at, id LIMIT ?2",
-        )
+             WHERE state = 'open' AND due_at <= ?1 ORDER BY due_at, id LIMIT {limit}"
+        )))
         .bind(ms(now))
-        .bind(i64::from(limit))
         .fetch_all(&self.reader)
         .await
         .map_err(db)?;
@@ -301,25 +298,28 @@ impl WorkStore for SqliteStore {
     }
 
     async fn list_tasks(&self, org: OrgId, q: &TaskQuery) -> Result<Vec<TaskRecord>> {
-        let states: Vec<&str> = q.states.iter().map(|s| s.as_str()).collect();
         // Only the filters given appear as conditions, so the planner picks the index for
         // them (an `?2 IS NULL OR holder_id = ?2` form makes it scan every task).
         let holder = if q.holder.is_some() { "holder_id = ?2" } else { "?2 IS NULL" };
         let run = if q.run.is_some() { "run_id = ?3" } else { "?3 IS NULL" };
-        let state = if states.is_empty() { "?4 = '[]'" } else { "state IN (SELECT value FROM json_each(?4))" };
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let state = if q.states.is_empty() {
+            String::from("1")
+        } else {
+            let slots: Vec<String> = (0..q.states.len()).map(|i| format!("?{}", i + 4)).collect();
+            format!("state IN ({})", slots.join(", "))
+        };
+        let limit = if q.limit == 0 { 1000 } else { q.limit };
+        let sql = format!(
             "SELECT {TASK_COLUMNS} FROM tasks
              WHERE org_id = ?1 AND {holder} AND {run} AND {state}
-             ORDER BY due_at, id LIMIT ?5"
-        )))
-        .bind(org.0)
-        .bind(q.holder.map(|p| p.0))
-        .bind(q.run.map(|r| r.0))
-        .bind(serde_json::to_string(&states).map_err(other)?)
-        .bind(if q.limit == 0 { 1000 } else { i64::from(q.limit) })
-        .fetch_all(&self.reader)
-        .await
-        .map_err(db)?;
+             ORDER BY due_at, id LIMIT {limit}"
+        );
+        let mut query =
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org.0).bind(q.holder.map(|p| p.0)).bind(q.run.map(|r| r.0));
+        for state in &q.states {
+            query = query.bind(state.as_str());
+        }
+        let rows = query.fetch_all(&self.reader).await.map_err(db)?;
         rows.iter().map(task).collect()
     }
 
