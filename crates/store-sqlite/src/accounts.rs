@@ -78,28 +78,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn session(&self, id_sha256: &str, now: Timestamp) -> Result<Option<SessionRecord>> {
-        let row = sqlx::query(
-            "SELECT s.org_id, s.person_id, p.access, s.csrf, s.expires_at, p.name, o.name AS org_name,
-                    COALESCE(json_extract(p.preferences, '$.zone'), o.zone) AS zone
-             FROM sessions s JOIN people p ON p.id = s.person_id AND p.org_id = s.org_id JOIN orgs o ON o.id = s.org_id
-             WHERE s.id_sha256 = ?1 AND s.expires_at > ?2 AND p.active = 1",
-        )
-        .bind(id_sha256)
-        .bind(ms(now))
-        .fetch_optional(&self.reader)
-        .await
-        .map_err(db)?;
-        let Some(row) = row else { return Ok(None) };
-        Ok(Some(SessionRecord {
-            org: OrgId(get(&row, "org_id")?),
-            person: PersonId(get(&row, "person_id")?),
-            access: access(&row)?,
-            csrf: get(&row, "csrf")?,
-            expires_at: get_ts(&row, "expires_at")?,
-            name: get(&row, "name")?,
-            org_name: get(&row, "org_name")?,
-            zone: get(&row, "zone")?,
-        }))
+        self.direct.session(id_sha256, ms(now))
     }
 
     async fn end_session(&self, id_sha256: &str) -> Result<()> {

@@ -401,21 +401,6 @@ impl DirectoryStore for SqliteStore {
     }
 
     async fn token_owner(&self, secret_sha256: &str) -> Result<Option<TokenOwner>> {
-        let row = sqlx::query(
-            "SELECT t.id, t.org_id, t.person_id, p.access FROM tokens t JOIN people p ON p.id = t.person_id
-             WHERE t.secret_sha256 = ?1 AND t.revoked_at IS NULL AND p.active = 1",
-        )
-        .bind(secret_sha256)
-        .fetch_optional(&self.reader)
-        .await
-        .map_err(db)?;
-        let Some(row) = row else { return Ok(None) };
-        let access: String = get(&row, "access")?;
-        Ok(Some(TokenOwner {
-            token: TokenId(get(&row, "id")?),
-            org: OrgId(get(&row, "org_id")?),
-            person: PersonId(get(&row, "person_id")?),
-            access: parse(Access::parse(&access), "access", &access)?,
-        }))
+        self.direct.token_owner(secret_sha256)
     }
 }

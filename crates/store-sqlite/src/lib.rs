@@ -10,6 +10,7 @@
 mod accounts;
 mod completion;
 mod deliveries;
+mod direct;
 mod directory;
 mod notices;
 mod processes;
@@ -22,12 +23,14 @@ mod writes;
 use proofline_store::{Store, StoreError};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Clone)]
 pub struct SqliteStore {
     reader: SqlitePool,
     writer: SqlitePool,
+    direct: Arc<direct::DirectReader>,
 }
 
 impl SqliteStore {
@@ -42,6 +45,12 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             .pragma("cache_size", "-16000");
+        let path = options.get_filename().to_path_buf();
+        if url.contains(":memory:") || url.contains("mode=memory") {
+            return Err(StoreError::Other(format!(
+                "{url:?} is an in-memory database, which each connection would see empty: give a file"
+            )));
+        }
         let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await.map_err(other)?;
         sqlx::migrate!("./migrations").run(&writer).await.map_err(|e| StoreError::Other(format!("migrating: {e}")))?;
         // A SQLite file is never lost from under an open connection, so checking one before
@@ -52,7 +61,7 @@ impl SqliteStore {
             .connect_with(options.read_only(true))
             .await
             .map_err(other)?;
-        Ok(SqliteStore { reader, writer })
+        Ok(SqliteStore { reader, writer, direct: Arc::new(direct::DirectReader::new(path)) })
     }
 }
 

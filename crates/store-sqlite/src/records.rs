@@ -1,6 +1,6 @@
 //! Decoding rows of the work tables (tasks, runs, events) into records.
 
-use crate::rows::{get, get_opt_ts, get_ts, json, parse};
+use crate::rows::{Columns, InOrder, get, get_ts, json, parse};
 use proofline_core::task::TaskState;
 use proofline_core::{OrgId, PersonId, ProcessId, RunId, TaskId};
 use proofline_store::{EventRecord, Result, RunRecord, RunState, TaskRecord, Touched};
@@ -8,26 +8,30 @@ use sqlx::sqlite::SqliteRow;
 
 pub(crate) const TASK_COLUMNS: &str = "id, org_id, run_id, process_id, version, step_index, title, state, holder_id, assignee_id, level, blocked, scheduled_for, opens_at, due_at, completed_at, rev";
 
-pub(crate) fn task(row: &SqliteRow) -> Result<TaskRecord> {
-    let state: String = get(row, "state")?;
+/// A task from a row that selected [`TASK_COLUMNS`] first, in that order.
+pub(crate) fn task(row: &impl Columns) -> Result<TaskRecord> {
+    let mut column = InOrder::new(row);
     Ok(TaskRecord {
-        id: TaskId(get(row, "id")?),
-        org: OrgId(get(row, "org_id")?),
-        run: RunId(get(row, "run_id")?),
-        process: ProcessId(get(row, "process_id")?),
-        version: get::<i64>(row, "version")? as u32,
-        step_index: get::<i64>(row, "step_index")? as u32,
-        title: get(row, "title")?,
-        state: parse(TaskState::parse(&state), "state", &state)?,
-        holder: PersonId(get(row, "holder_id")?),
-        assignee: PersonId(get(row, "assignee_id")?),
-        level: get::<i64>(row, "level")? as u32,
-        blocked: get(row, "blocked")?,
-        scheduled_for: get_ts(row, "scheduled_for")?,
-        opens_at: get_ts(row, "opens_at")?,
-        due_at: get_ts(row, "due_at")?,
-        completed_at: get_opt_ts(row, "completed_at")?,
-        rev: get(row, "rev")?,
+        id: TaskId(column.i64()?),
+        org: OrgId(column.i64()?),
+        run: RunId(column.i64()?),
+        process: ProcessId(column.i64()?),
+        version: column.u32()?,
+        step_index: column.u32()?,
+        title: column.string()?,
+        state: {
+            let state = column.string()?;
+            parse(TaskState::parse(&state), "state", &state)?
+        },
+        holder: PersonId(column.i64()?),
+        assignee: PersonId(column.i64()?),
+        level: column.u32()?,
+        blocked: column.bool()?,
+        scheduled_for: column.instant()?,
+        opens_at: column.instant()?,
+        due_at: column.instant()?,
+        completed_at: column.opt_instant()?,
+        rev: column.i64()?,
     })
 }
 

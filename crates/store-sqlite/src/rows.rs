@@ -28,6 +28,85 @@ pub fn get_opt_ts(row: &SqliteRow, column: &str) -> Result<Option<Timestamp>, St
     Ok(get::<Option<i64>>(row, column)?.map(ts))
 }
 
+/// A row from sqlx or from a [`crate::direct`] read, so one mapping serves both.
+/// Columns are read by position: looking each up by name cost more than the query.
+pub trait Columns {
+    fn int_at(&self, index: usize) -> Result<Option<i64>, StoreError>;
+    fn text_at(&self, index: usize) -> Result<Option<String>, StoreError>;
+}
+
+fn column_error(index: usize, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Other(format!("column {index}: {e}"))
+}
+
+impl Columns for SqliteRow {
+    fn int_at(&self, index: usize) -> Result<Option<i64>, StoreError> {
+        self.try_get(index).map_err(|e| column_error(index, e))
+    }
+    fn text_at(&self, index: usize) -> Result<Option<String>, StoreError> {
+        self.try_get(index).map_err(|e| column_error(index, e))
+    }
+}
+
+impl Columns for rusqlite::Row<'_> {
+    fn int_at(&self, index: usize) -> Result<Option<i64>, StoreError> {
+        self.get(index).map_err(|e| column_error(index, e))
+    }
+    fn text_at(&self, index: usize) -> Result<Option<String>, StoreError> {
+        self.get(index).map_err(|e| column_error(index, e))
+    }
+}
+
+/// Reads a row's columns one after another, in the order the query selected them.
+pub struct InOrder<'r, R> {
+    row: &'r R,
+    next: usize,
+}
+
+impl<'r, R: Columns> InOrder<'r, R> {
+    pub fn new(row: &'r R) -> Self {
+        InOrder { row, next: 0 }
+    }
+
+    fn advance(&mut self) -> usize {
+        self.next += 1;
+        self.next - 1
+    }
+
+    pub fn opt_i64(&mut self) -> Result<Option<i64>, StoreError> {
+        let index = self.advance();
+        self.row.int_at(index)
+    }
+
+    pub fn i64(&mut self) -> Result<i64, StoreError> {
+        let index = self.next;
+        self.opt_i64()?.ok_or_else(|| column_error(index, "unexpectedly NULL"))
+    }
+
+    pub fn u32(&mut self) -> Result<u32, StoreError> {
+        let index = self.next;
+        let value = self.i64()?;
+        u32::try_from(value).map_err(|_| column_error(index, format!("{value} is not a count")))
+    }
+
+    pub fn bool(&mut self) -> Result<bool, StoreError> {
+        Ok(self.i64()? != 0)
+    }
+
+    pub fn string(&mut self) -> Result<String, StoreError> {
+        let index = self.advance();
+        self.row.text_at(index)?.ok_or_else(|| column_error(index, "unexpectedly NULL"))
+    }
+
+    pub fn instant(&mut self) -> Result<Timestamp, StoreError> {
+        self.i64().map(ts)
+    }
+
+    pub fn opt_instant(&mut self) -> Result<Option<Timestamp>, StoreError> {
+        Ok(self.opt_i64()?.map(ts))
+    }
+}
+
 pub fn parse<T>(value: Option<T>, column: &str, text: &str) -> Result<T, StoreError> {
     value.ok_or_else(|| StoreError::Other(format!("column {column} holds unknown value {text:?}")))
 }

@@ -298,29 +298,7 @@ impl WorkStore for SqliteStore {
     }
 
     async fn list_tasks(&self, org: OrgId, q: &TaskQuery) -> Result<Vec<TaskRecord>> {
-        // Only the filters given appear as conditions, so the planner picks the index for
-        // them (an `?2 IS NULL OR holder_id = ?2` form makes it scan every task).
-        let holder = if q.holder.is_some() { "holder_id = ?2" } else { "?2 IS NULL" };
-        let run = if q.run.is_some() { "run_id = ?3" } else { "?3 IS NULL" };
-        let state = if q.states.is_empty() {
-            String::from("1")
-        } else {
-            let slots: Vec<String> = (0..q.states.len()).map(|i| format!("?{}", i + 4)).collect();
-            format!("state IN ({})", slots.join(", "))
-        };
-        let limit = if q.limit == 0 { 1000 } else { q.limit };
-        let sql = format!(
-            "SELECT {TASK_COLUMNS} FROM tasks
-             WHERE org_id = ?1 AND {holder} AND {run} AND {state}
-             ORDER BY due_at, id LIMIT {limit}"
-        );
-        let mut query =
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org.0).bind(q.holder.map(|p| p.0)).bind(q.run.map(|r| r.0));
-        for state in &q.states {
-            query = query.bind(state.as_str());
-        }
-        let rows = query.fetch_all(&self.reader).await.map_err(db)?;
-        rows.iter().map(task).collect()
+        self.direct.tasks(org, q)
     }
 
     async fn complete_task(&self, completion: &Completion) -> Result<SubmissionId> {

@@ -52,3 +52,9 @@ async fn a_backlog_for_one_destination_leaves_room_for_the_others() {
     let (store, _dir) = fresh().await;
     contract::a_backlog_for_one_destination_leaves_room_for_the_others(&store).await;
 }
+
+#[tokio::test]
+async fn an_in_memory_database_is_refused_with_a_reason() {
+    let refused = SqliteStore::connect("sqlite::memory:").await.err().expect("an in-memory URL is refused");
+    assert!(refused.to_string().contains("in-memory"), "{refused}");
+}
