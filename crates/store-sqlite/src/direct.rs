@@ -12,6 +12,7 @@
 use crate::records::{TASK_COLUMNS, task};
 use crate::rows::{InOrder, parse};
 use proofline_core::access::Access;
+use proofline_core::task::TaskState;
 use proofline_core::{OrgId, PersonId, TokenId};
 use proofline_store::{Result, SessionRecord, StoreError, TaskQuery, TaskRecord, TokenOwner};
 use rusqlite::types::Value;
@@ -111,30 +112,9 @@ impl DirectReader {
     /// Tasks matching `q`, soonest due first. Only the filters given appear as
     /// conditions, so the planner picks the index for them; the limit is part of the
     /// text because a bound one makes SQLite plan the statement again on every run.
+    /// States are written as literals so that the live ones can use `tasks_live`.
     pub(crate) fn tasks(&self, org: OrgId, q: &TaskQuery) -> Result<Vec<TaskRecord>> {
-        let mut values = vec![Value::Integer(org.0)];
-        let mut conditions = vec![String::from("org_id = ?1")];
-        if let Some(holder) = q.holder {
-            values.push(Value::Integer(holder.0));
-            conditions.push(format!("holder_id = ?{}", values.len()));
-        }
-        if let Some(run) = q.run {
-            values.push(Value::Integer(run.0));
-            conditions.push(format!("run_id = ?{}", values.len()));
-        }
-        if !q.states.is_empty() {
-            let mut slots = Vec::with_capacity(q.states.len());
-            for state in &q.states {
-                values.push(Value::Text(state.as_str().to_string()));
-                slots.push(format!("?{}", values.len()));
-            }
-            conditions.push(format!("state IN ({})", slots.join(", ")));
-        }
-        let limit = if q.limit == 0 { 1000 } else { q.limit };
-        let sql = format!(
-            "SELECT {TASK_COLUMNS} FROM tasks WHERE {} ORDER BY due_at, id LIMIT {limit}",
-            conditions.join(" AND ")
-        );
+        let (sql, values) = task_query(org, q);
         self.read(|conn| {
             let mut statement = conn.prepare_cached(&sql).map_err(failed)?;
             let mut rows = statement.query(params_from_iter(values)).map_err(failed)?;
@@ -147,7 +127,97 @@ impl DirectReader {
     }
 }
 
+/// The statement and its values for [`DirectReader::tasks`].
+fn task_query(org: OrgId, q: &TaskQuery) -> (String, Vec<Value>) {
+    let mut values = vec![Value::Integer(org.0)];
+    let mut conditions = vec![String::from("org_id = ?1")];
+    if let Some(holder) = q.holder {
+        values.push(Value::Integer(holder.0));
+        conditions.push(format!("holder_id = ?{}", values.len()));
+    }
+    if let Some(run) = q.run {
+        values.push(Value::Integer(run.0));
+        conditions.push(format!("run_id = ?{}", values.len()));
+    }
+    if !q.states.is_empty() {
+        conditions.push(state_condition(&q.states));
+    }
+    let limit = if q.limit == 0 { 1000 } else { q.limit };
+    let sql = format!(
+        "SELECT {TASK_COLUMNS} FROM tasks WHERE {} ORDER BY due_at, id LIMIT {limit}",
+        conditions.join(" AND ")
+    );
+    (sql, values)
+}
+
+/// The states of work still to be done, in the order migration 0005 names them.
+const LIVE: [TaskState; 4] = [TaskState::Open, TaskState::Unresolved, TaskState::Submitted, TaskState::Waiting];
+
+/// The condition on `states`, as SQL literals (our own fixed words, never user text).
+/// When all of them are live, it also names the live states exactly as `tasks_live`'s
+/// condition does, which is what lets SQLite use that index.
+fn state_condition(states: &[TaskState]) -> String {
+    let literals =
+        |states: &[TaskState]| states.iter().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ");
+    let all_live = states.iter().all(|s| LIVE.contains(s));
+    let every_live = LIVE.iter().all(|s| states.contains(s));
+    match (all_live, every_live) {
+        (true, true) => format!("state IN ({})", literals(&LIVE)),
+        (true, false) => format!("state IN ({}) AND state IN ({})", literals(&LIVE), literals(states)),
+        _ => format!("state IN ({})", literals(states)),
+    }
+}
+
 fn access(column: &mut InOrder<'_, rusqlite::Row<'_>>) -> Result<Access> {
     let text = column.string()?;
     parse(Access::parse(&text), "access", &text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn live_states_are_named_as_the_index_names_them() {
+        let asked = [TaskState::Waiting, TaskState::Submitted, TaskState::Open, TaskState::Unresolved];
+        assert_eq!(state_condition(&asked), "state IN ('open', 'unresolved', 'submitted', 'waiting')");
+        assert_eq!(
+            state_condition(&[TaskState::Open, TaskState::Waiting]),
+            "state IN ('open', 'unresolved', 'submitted', 'waiting') AND state IN ('open', 'waiting')"
+        );
+        assert_eq!(state_condition(&[TaskState::Done, TaskState::Open]), "state IN ('done', 'open')");
+    }
+
+    /// How SQLite would run the task list for `q`, on the schema the migrations build.
+    fn plan(q: &TaskQuery) -> String {
+        let conn = Connection::open_in_memory().unwrap();
+        for migration in [
+            include_str!("../migrations/0001_core_loop.sql"),
+            include_str!("../migrations/0002_email_nocase.sql"),
+            include_str!("../migrations/0003_notices.sql"),
+            include_str!("../migrations/0004_accounts.sql"),
+            include_str!("../migrations/0005_live_tasks.sql"),
+        ] {
+            conn.execute_batch(migration).unwrap();
+        }
+        let (sql, values) = task_query(OrgId(1), q);
+        let mut statement = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let steps = statement.query_map(params_from_iter(values), |row| row.get::<_, String>(3)).unwrap();
+        steps.map(|s| s.unwrap()).collect::<Vec<_>>().join("; ")
+    }
+
+    #[test]
+    fn a_persons_live_work_is_read_in_deadline_order_straight_off_an_index() {
+        let mine = |states: &[TaskState]| TaskQuery {
+            holder: Some(PersonId(7)),
+            states: states.to_vec(),
+            ..TaskQuery::default()
+        };
+        let my_work = plan(&mine(&LIVE));
+        assert!(my_work.contains("tasks_live") && !my_work.contains("TEMP B-TREE"), "{my_work}");
+        let api = plan(&mine(&[TaskState::Open, TaskState::Unresolved, TaskState::Waiting]));
+        assert!(api.contains("tasks_live") && !api.contains("TEMP B-TREE"), "{api}");
+        let done = plan(&mine(&[TaskState::Done]));
+        assert!(done.contains("tasks_holder"), "finished work uses the general index: {done}");
+    }
 }

@@ -73,6 +73,12 @@ pub async fn run(dir: &std::path::Path, tasks: u32, holders: u32) -> anyhow::Res
             "ms",
             json!({"p50_ms": load.p50_ms, "max_ms": load.max_ms, "budget": "< 10"}),
         );
+        figure(
+            &format!("{name}_cpu_per_request"),
+            load.cpu_us_per_request,
+            "µs",
+            json!({"note": "server and load generator together; steadier than req/s on a shared machine"}),
+        );
     }
     server.abort();
     Ok(())
@@ -132,6 +138,8 @@ struct Load {
     p50_ms: f64,
     p99_ms: f64,
     max_ms: f64,
+    /// CPU time of the whole process over the measured span, per answered request.
+    cpu_us_per_request: f64,
 }
 
 /// Requests `url` from CONNECTIONS workers, each cycling through the credentials, for
@@ -169,6 +177,10 @@ async fn hammer(url: &str, header: &'static str, credentials: &[String]) -> anyh
             (latencies, errors)
         }));
     }
+    tokio::time::sleep_until(measure_from.into()).await;
+    let cpu_from = super::cpu_seconds();
+    tokio::time::sleep_until(until.into()).await;
+    let cpu_used = super::cpu_seconds() - cpu_from;
     let (mut latencies, mut errors) = (Vec::new(), 0);
     for worker in workers {
         let (l, e) = worker.await?;
@@ -187,5 +199,6 @@ async fn hammer(url: &str, header: &'static str, credentials: &[String]) -> anyh
         p50_ms: at(0.5),
         p99_ms: at(0.99),
         max_ms: at(1.0),
+        cpu_us_per_request: cpu_used * 1e6 / latencies.len().max(1) as f64,
     })
 }
