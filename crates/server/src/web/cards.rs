@@ -3,6 +3,8 @@
 use super::page::{PageError, When};
 use super::session::Viewer;
 use crate::AppState;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
 use proofline_core::task::TaskState;
 use proofline_store::TaskRecord;
 use serde::Serialize;
@@ -13,18 +15,43 @@ pub struct TaskCard {
     pub title: String,
     pub process: String,
     pub state: &'static str,
-    pub due: When,
-    /// When waiting work opens.
-    pub opens: Option<When>,
-    /// When finished work was done or closed.
-    pub completed: Option<When>,
-    /// Open and past its deadline (the engine moves it on its next pass).
-    pub overdue: bool,
+    /// When it is due, opens or was finished, as the card says it.
+    pub when: WhenLine,
+    /// Past its deadline and not done: shown in the late style.
+    pub late: bool,
     /// It came to its holder because someone before them missed it.
     pub moved: bool,
     pub level: u32,
     /// What proof it needs, in words.
     pub proof: Vec<String>,
+}
+
+/// "due Mon 30 Nov, 07:00 (in 2 h)", "overdue · due …", "unresolved · was due …",
+/// "opens …", "done …": decided here so templates only print it.
+#[derive(Debug, Serialize)]
+pub struct WhenLine {
+    /// A warning shown before the line ("overdue", "unresolved").
+    pub badge: Option<&'static str>,
+    pub label: &'static str,
+    pub at: When,
+    /// Whether "(in 2 h)" follows: not for what is finished or already given up on.
+    pub relative: bool,
+}
+
+impl WhenLine {
+    fn of(task: &TaskRecord, zone: &TimeZone, now: Timestamp) -> WhenLine {
+        let line = |badge, label, at, relative| WhenLine { badge, label, at: When::new(at, zone, now), relative };
+        if let Some(finished) = task.completed_at {
+            let label = if task.state == TaskState::Cancelled { "closed" } else { task.state.as_str() };
+            return line(None, label, finished, false);
+        }
+        match task.state {
+            TaskState::Waiting => line(None, "opens", task.opens_at, true),
+            TaskState::Unresolved => line(Some("unresolved"), "was due", task.due_at, false),
+            TaskState::Open if task.due_at <= now => line(Some("overdue"), "due", task.due_at, true),
+            _ => line(None, "due", task.due_at, true),
+        }
+    }
 }
 
 /// Cards for `tasks`, reading each process version they follow once.
@@ -36,14 +63,13 @@ pub async fn cards(state: &AppState, viewer: &Viewer, tasks: Vec<TaskRecord>) ->
         .map(|task| {
             let definition = definitions.get(&(task.process, task.version));
             let step = definition.and_then(|d| d.steps.get(task.step_index as usize));
+            let when = WhenLine::of(&task, &viewer.zone, now);
             TaskCard {
                 id: task.id.0,
                 process: definition.map(|d| d.name.clone()).unwrap_or_default(),
                 state: task.state.as_str(),
-                due: When::new(task.due_at, &viewer.zone, now),
-                opens: (task.state == TaskState::Waiting).then(|| When::new(task.opens_at, &viewer.zone, now)),
-                completed: task.completed_at.map(|at| When::new(at, &viewer.zone, now)),
-                overdue: task.state == TaskState::Open && task.due_at <= now,
+                late: when.badge.is_some(),
+                when,
                 moved: task.level > 0,
                 level: task.level,
                 proof: step.map(|s| s.proof.iter().map(|r| r.describe()).collect()).unwrap_or_default(),

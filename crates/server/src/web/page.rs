@@ -14,11 +14,10 @@ use proofline_store::StoreError;
 use serde::Serialize;
 use std::sync::LazyLock;
 
-const TEMPLATES: [(&str, &str); 22] = [
+const TEMPLATES: [(&str, &str); 21] = [
     ("layout.html", include_str!("../../templates/layout.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
     ("due.html", include_str!("../../templates/due.html")),
-    ("task_card.html", include_str!("../../templates/task_card.html")),
     ("error.html", include_str!("../../templates/error.html")),
     ("signin.html", include_str!("../../templates/signin.html")),
     ("password.html", include_str!("../../templates/password.html")),

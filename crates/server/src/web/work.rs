@@ -23,9 +23,16 @@ use serde_json::Value;
 #[derive(Serialize)]
 struct WorkPage {
     chrome: Chrome,
-    now: Vec<TaskCard>,
-    submitted: Vec<TaskCard>,
-    later: Vec<TaskCard>,
+    sections: [Section; 3],
+}
+
+#[derive(Serialize)]
+struct Section {
+    id: &'static str,
+    heading: &'static str,
+    cards: Vec<TaskCard>,
+    /// What to say when there are no cards; a section without it is left out when empty.
+    empty: Option<&'static str>,
 }
 
 pub async fn my_work(
@@ -39,20 +46,24 @@ pub async fn my_work(
         .store
         .list_tasks(viewer.actor.org, &TaskQuery { holder: Some(viewer.actor.person), states, ..TaskQuery::default() })
         .await?;
-    let mut page = WorkPage {
-        chrome: Chrome::new(&viewer, "work").with_notice(query.ok.as_deref()),
-        now: Vec::new(),
-        submitted: Vec::new(),
-        later: Vec::new(),
-    };
+    let (mut now, mut submitted, mut later) = (Vec::new(), Vec::new(), Vec::new());
     for card in cards(&state, &viewer, tasks).await? {
         match card.state {
-            "open" | "unresolved" => page.now.push(card),
-            "submitted" => page.submitted.push(card),
-            _ => page.later.push(card),
+            "open" | "unresolved" => now.push(card),
+            "submitted" => submitted.push(card),
+            _ => later.push(card),
         }
     }
-    page.later.truncate(20);
+    later.truncate(20);
+    let empty_now = "Nothing is waiting for you. New work appears here when it opens.";
+    let page = WorkPage {
+        chrome: Chrome::new(&viewer, "work").with_notice(query.ok.as_deref()),
+        sections: [
+            Section { id: "now", heading: "To do now", cards: now, empty: Some(empty_now) },
+            Section { id: "submitted", heading: "Waiting for approval", cards: submitted, empty: None },
+            Section { id: "later", heading: "Coming up", cards: later, empty: None },
+        ],
+    };
     render("work.html", page)
 }
 
