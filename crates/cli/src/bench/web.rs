@@ -80,6 +80,15 @@ pub async fn run(dir: &std::path::Path, tasks: u32, holders: u32) -> anyhow::Res
             json!({"note": "server and load generator together; steadier than req/s on a shared machine"}),
         );
     }
+    // The same load on an answer that does no work: what HTTP and the load generator
+    // themselves cost, to read the figures above against.
+    let floor = hammer(&format!("{base}/healthz"), "authorization", &tokens).await?;
+    figure(
+        "http_floor_requests_per_sec",
+        floor.requests as f64 / floor.seconds,
+        "req/s",
+        json!({"path": "/healthz", "cpu_us_per_request": floor.cpu_us_per_request, "p99_ms": floor.p99_ms}),
+    );
     server.abort();
     Ok(())
 }
