@@ -2,7 +2,7 @@
 //! how attempts ended. The single writer connection serializes claims, so two engines on
 //! one file never take the same row.
 
-use crate::rows::{get, get_opt_ts, get_ts, ms, parse, ts};
+use crate::rows::{get, get_opt_ts, get_ts, limit_or, ms, parse, ts};
 use crate::{SqliteStore, db, other};
 use jiff::Timestamp;
 use proofline_core::OrgId;
@@ -195,7 +195,7 @@ impl SqliteStore {
     }
 
     pub(crate) async fn deliveries(&self, org: OrgId, query: &DeliveryQuery) -> Result<Vec<DeliveryRecord>> {
-        let limit = if query.limit == 0 { 100 } else { query.limit };
+        let limit = limit_or(query.limit, 100);
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {DELIVERY_COLUMNS}, n.kind FROM deliveries d JOIN notices n ON n.id = d.notice_id
              WHERE d.org_id = ?1 AND (?2 IS NULL OR d.state = ?2) AND (?3 IS NULL OR d.id = ?3)

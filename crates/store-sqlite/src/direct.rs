@@ -10,7 +10,7 @@
 //! its locks and write-ahead log are shared as for any two connections of one process.
 
 use crate::records::{TASK_COLUMNS, task};
-use crate::rows::{InOrder, parse};
+use crate::rows::{InOrder, limit_or, parse};
 use proofline_core::access::Access;
 use proofline_core::task::TaskState;
 use proofline_core::{OrgId, PersonId, TokenId};
@@ -142,7 +142,7 @@ fn task_query(org: OrgId, q: &TaskQuery) -> (String, Vec<Value>) {
     if !q.states.is_empty() {
         conditions.push(state_condition(&q.states));
     }
-    let limit = if q.limit == 0 { 1000 } else { q.limit };
+    let limit = limit_or(q.limit, 1000);
     let sql = format!(
         "SELECT {TASK_COLUMNS} FROM tasks WHERE {} ORDER BY due_at, id LIMIT {limit}",
         conditions.join(" AND ")
@@ -191,14 +191,8 @@ mod tests {
     /// How SQLite would run the task list for `q`, on the schema the migrations build.
     fn plan(q: &TaskQuery) -> String {
         let conn = Connection::open_in_memory().unwrap();
-        for migration in [
-            include_str!("../migrations/0001_core_loop.sql"),
-            include_str!("../migrations/0002_email_nocase.sql"),
-            include_str!("../migrations/0003_notices.sql"),
-            include_str!("../migrations/0004_accounts.sql"),
-            include_str!("../migrations/0005_live_tasks.sql"),
-        ] {
-            conn.execute_batch(migration).unwrap();
+        for migration in sqlx::migrate!("./migrations").iter() {
+            conn.execute_batch(migration.sql.as_str()).unwrap();
         }
         let (sql, values) = task_query(OrgId(1), q);
         let mut statement = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();

@@ -3,7 +3,7 @@
 //! `settings.rs`; this is where the port is implemented.
 
 use crate::records::{TASK_COLUMNS, task, touched};
-use crate::rows::{get, get_opt_ts, get_ts, json, ms, parse};
+use crate::rows::{get, get_opt_ts, get_ts, json, limit_or, ms, parse};
 use crate::writes::insert_notices;
 use crate::{SqliteStore, db, other};
 use async_trait::async_trait;
@@ -31,10 +31,6 @@ fn notice(row: &SqliteRow) -> Result<NoticeRecord> {
         created_at: get_ts(row, "created_at")?,
         read_at: get_opt_ts(row, "read_at")?,
     })
-}
-
-fn limit_or(limit: u32, default: i64) -> i64 {
-    if limit == 0 { default } else { i64::from(limit) }
 }
 
 #[async_trait]

@@ -107,6 +107,12 @@ impl<'r, R: Columns> InOrder<'r, R> {
     }
 }
 
+/// A caller's limit, or `default` when they gave none (0). Limits go into the statement
+/// text (see the crate's documentation), so this is the one place they are decided.
+pub fn limit_or(limit: u32, default: u32) -> u32 {
+    if limit == 0 { default } else { limit }
+}
+
 pub fn parse<T>(value: Option<T>, column: &str, text: &str) -> Result<T, StoreError> {
     value.ok_or_else(|| StoreError::Other(format!("column {column} holds unknown value {text:?}")))
 }

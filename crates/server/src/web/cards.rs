@@ -17,8 +17,6 @@ pub struct TaskCard {
     pub state: &'static str,
     /// When it is due, opens or was finished, as the card says it.
     pub when: WhenLine,
-    /// Past its deadline and not done: shown in the late style.
-    pub late: bool,
     /// It came to its holder because someone before them missed it.
     pub moved: bool,
     pub level: u32,
@@ -30,7 +28,8 @@ pub struct TaskCard {
 /// "opens …", "done …": decided here so templates only print it.
 #[derive(Debug, Serialize)]
 pub struct WhenLine {
-    /// A warning shown before the line ("overdue", "unresolved").
+    /// A warning shown before the line ("overdue", "unresolved"); a card with one is
+    /// shown in the late style.
     pub badge: Option<&'static str>,
     pub label: &'static str,
     pub at: When,
@@ -63,13 +62,11 @@ pub async fn cards(state: &AppState, viewer: &Viewer, tasks: Vec<TaskRecord>) ->
         .map(|task| {
             let definition = definitions.get(&(task.process, task.version));
             let step = definition.and_then(|d| d.steps.get(task.step_index as usize));
-            let when = WhenLine::of(&task, &viewer.zone, now);
             TaskCard {
                 id: task.id.0,
                 process: definition.map(|d| d.name.clone()).unwrap_or_default(),
                 state: task.state.as_str(),
-                late: when.badge.is_some(),
-                when,
+                when: WhenLine::of(&task, &viewer.zone, now),
                 moved: task.level > 0,
                 level: task.level,
                 proof: step.map(|s| s.proof.iter().map(|r| r.describe()).collect()).unwrap_or_default(),
