@@ -37,4 +37,9 @@ impl Access {
     pub fn can_work(self) -> bool {
         self != Access::Auditor
     }
+
+    /// Sees how the organization performs: patterns that name people, and their figures.
+    pub fn can_oversee(self) -> bool {
+        self != Access::Member
+    }
 }

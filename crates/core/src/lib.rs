@@ -1,13 +1,17 @@
 //! Proofline's pure domain: cadence maths, processes and their steps, proof rules,
-//! escalation, role picking and the task state machine. No I/O, no async, no SQL.
+//! escalation, role picking, the task state machine, patterns
+//! and metrics. No I/O, no async, no SQL.
 
 pub mod access;
 pub mod agenda;
 pub mod cadence;
 pub mod escalation;
+pub mod history;
 pub mod ids;
+pub mod metrics;
 pub mod notice;
 pub mod outage;
+pub mod pattern;
 pub mod process;
 pub mod proof;
 pub mod roles;

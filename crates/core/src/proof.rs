@@ -164,6 +164,8 @@ pub struct Accepted {
     /// The evidence in its normalized, stored form.
     pub record: Value,
     pub exceptions: Vec<Exception>,
+    /// Each numeric reading by the position of its requirement in the step.
+    pub readings: Vec<(u16, f64)>,
 }
 
 /// Checks `evidence` against every requirement. All problems are reported at once.
@@ -174,6 +176,7 @@ pub fn check(
 ) -> Result<Accepted, Vec<ProofProblem>> {
     let mut problems = Vec::new();
     let mut exceptions = Vec::new();
+    let mut readings = Vec::new();
     let mut record = Map::new();
     let known = |key: &str| requirements.iter().any(|r| r.key == key);
     for key in evidence.values.keys().chain(evidence.files.keys()) {
@@ -182,7 +185,7 @@ pub fn check(
             problems.push(problem(key, format!("this step asks for no {key:?}; it asks for {keys:?}")));
         }
     }
-    for req in requirements {
+    for (position, req) in requirements.iter().enumerate() {
         let key = req.key.as_str();
         let value = evidence.values.get(key);
         let files = evidence.files.get(key).map(Vec::as_slice).unwrap_or_default();
@@ -196,13 +199,22 @@ pub fn check(
         }
         match check_one(req, value, files, now) {
             Ok((stored, exception)) => {
+                if let (ProofRule::Number { .. }, Some(value), Ok(position)) =
+                    (&req.rule, stored.as_f64(), u16::try_from(position))
+                {
+                    readings.push((position, value));
+                }
                 record.insert(key.to_string(), stored);
                 exceptions.extend(exception.map(|message| Exception { key: key.to_string(), message }));
             }
             Err(message) => problems.push(problem(key, message)),
         }
     }
-    if problems.is_empty() { Ok(Accepted { record: Value::Object(record), exceptions }) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(Accepted { record: Value::Object(record), exceptions, readings })
+    } else {
+        Err(problems)
+    }
 }
 
 fn problem(key: &str, message: String) -> ProofProblem {
