@@ -9,14 +9,17 @@ mod clock;
 mod decide;
 mod definitions;
 mod deliver;
+mod detect;
 mod digest;
 mod directory;
 mod error;
 mod escalate;
 mod materialize;
 mod messages;
+mod metrics;
 mod notices;
 mod notifier;
+mod patterns;
 mod processes;
 mod remind;
 mod route;
@@ -32,9 +35,11 @@ pub use calendar::{CalendarEntry, CalendarFeed};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use decide::DecisionInput;
 pub use deliver::{DeliveryCounters, DeliveryPass};
+pub use detect::{DetectOutcome, HISTORY_WINDOW, process_facts};
 pub use error::EngineError;
 pub use materialize::plan_run;
 pub use messages::NoticeLine;
+pub use metrics::{LONGEST_SPAN_DAYS, ProcessNumbers};
 pub use notices::{EndpointInput, new_webhook_secret};
 pub use notifier::*;
 pub use processes::{ProcessChange, RunStart, valid_key};
@@ -86,6 +91,8 @@ pub struct EngineConfig {
     pub password_cost: PasswordCost,
     /// How long a sign-in lasts in one browser.
     pub session_lifetime: SignedDuration,
+    /// How far back pattern detection reads finished work.
+    pub history_window: SignedDuration,
 }
 
 impl Default for EngineConfig {
@@ -103,6 +110,7 @@ impl Default for EngineConfig {
             send_timeout: SignedDuration::from_secs(30),
             password_cost: PasswordCost::default(),
             session_lifetime: SignedDuration::from_hours(14 * 24),
+            history_window: HISTORY_WINDOW,
         }
     }
 }

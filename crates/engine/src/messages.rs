@@ -6,10 +6,11 @@ use crate::{Engine, EngineError};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use proofline_core::cadence::lookup_zone;
+use proofline_core::metrics::{duration_words, figures_of, rate_words};
 use proofline_core::notice::{Channel, EndpointRoute, NoticeKind, Preferences};
 use proofline_core::task::TaskState;
 use proofline_core::{OrgId, PersonId, ProcessId};
-use proofline_store::{NoticeRecord, Org, Person, TaskQuery, TaskRecord};
+use proofline_store::{NoticeRecord, Org, PatternQuery, PatternState, Person, TaskQuery, TaskRecord};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -203,14 +204,27 @@ impl Engine {
                 .collect();
             for week in self.store.process_activity(org, since, until).await? {
                 if let Some(name) = owned.get(&week.process) {
+                    let outcomes = self.store.outcomes(org, week.process, since, until).await?;
+                    let figures = figures_of(&outcomes);
                     digest.processes.push(ProcessWeek {
                         process: ProcessRef { id: week.process, name: name.clone() },
                         completed: week.completed,
                         moved: week.moved,
                         unresolved: week.unresolved,
+                        on_time: figures.on_time_rate.map(|r| rate_words(Some(r))).unwrap_or_default(),
+                        lead_time: figures.lead_time_median_secs.map(duration_words).unwrap_or_default(),
                     });
                 }
             }
+            let open = PatternQuery { states: vec![PatternState::Open], process: None, limit: DIGEST_TASKS };
+            digest.patterns = self
+                .store
+                .list_patterns(org, &open)
+                .await?
+                .into_iter()
+                .filter(|p| owned.contains_key(&p.process))
+                .map(|p| p.sentence)
+                .collect();
             // Unresolved work is held by its owner: the same list as their inbox, read by
             // holder rather than filtered from the whole organization's (which a limit
             // would cut short in a large one).

@@ -148,7 +148,7 @@ pub struct Digest {
     pub processes: Vec<ProcessWeek>,
     /// Weekly only: unresolved tasks of owned processes.
     pub unresolved: Vec<TaskRef>,
-    /// Weekly only: repeated failures detected this week (empty until patterns exist).
+    /// Weekly only: open repeated failures in owned processes, in plain words.
     pub patterns: Vec<String>,
 }
 
@@ -158,4 +158,8 @@ pub struct ProcessWeek {
     pub completed: u64,
     pub moved: u64,
     pub unresolved: u64,
+    /// Runs finished by their deadlines, as "92%"; empty when no run was due.
+    pub on_time: String,
+    /// The median run's time from its start to its last step done, as "1 h 20 min".
+    pub lead_time: String,
 }

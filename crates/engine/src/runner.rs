@@ -1,10 +1,16 @@
 //! The loop: one pass of every unit that changes work (materialize, open, escalate,
-//! remind, digest), then sleep until something is due (at most a second).
+//! remind, digest), then sleep until something is due (at most a second). Delivery and
+//! pattern detection run in loops of their own.
 
 use crate::{Engine, EngineError};
 use jiff::{SignedDuration, Timestamp};
 use std::time::Duration;
 use tokio::sync::watch;
+
+/// How often the detection loop looks for finished work.
+const DETECT_EVERY: Duration = Duration::from_secs(15);
+/// How often it looks at every process again.
+const FULL_DETECTION_EVERY: SignedDuration = SignedDuration::from_hours(24);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct PassOutcome {
@@ -41,6 +47,11 @@ impl Engine {
             let shutdown = shutdown.clone();
             tokio::spawn(async move { engine.run_deliveries(shutdown).await })
         };
+        let detector = {
+            let engine = self.clone();
+            let shutdown = shutdown.clone();
+            tokio::spawn(async move { engine.run_detection(shutdown).await })
+        };
         loop {
             let now = self.now();
             match self.pass(now).await {
@@ -61,6 +72,43 @@ impl Engine {
         }
         if let Err(e) = deliverer.await {
             tracing::error!(error = %e, "the delivery loop stopped abnormally");
+        }
+        if let Err(e) = detector.await {
+            tracing::error!(error = %e, "the detection loop stopped abnormally");
+        }
+    }
+
+    /// Looks for patterns now and then, apart from the passes: a first look after an
+    /// upgrade reads months of history, and no escalation should wait for that.
+    async fn run_detection(&self, mut shutdown: watch::Receiver<bool>) {
+        let mut next_full: Option<Timestamp> = None;
+        loop {
+            let started = std::time::Instant::now();
+            let now = self.now();
+            // Once a day every process is looked at again, whatever changed: windows slide
+            // with time, so a pattern can fade with no new work, and on PostgreSQL an event
+            // can commit behind the mark.
+            let full = next_full.is_none_or(|at| now >= at);
+            let looked = if full {
+                next_full = Some(now + FULL_DETECTION_EVERY);
+                self.detect_all(now).await
+            } else {
+                self.detect_once(now).await
+            };
+            match looked {
+                Ok(outcome) if outcome.processes > 0 => {
+                    tracing::info!(?outcome, elapsed_ms = started.elapsed().as_millis() as u64, "pattern detection")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "pattern detection failed; retrying"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(DETECT_EVERY) => {}
+                _ = shutdown.changed() => {}
+            }
+            if *shutdown.borrow() {
+                break;
+            }
         }
     }
 

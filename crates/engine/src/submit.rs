@@ -108,6 +108,7 @@ impl Engine {
             by: actor.person,
             evidence: accepted.record,
             exceptions: accepted.exceptions.clone(),
+            readings: accepted.readings,
             unblock,
             now,
         };

@@ -1,6 +1,6 @@
 //! Bearer-token authentication and authorization as types: a handler asks for a
-//! [`Caller`] (anyone signed in), a [`Worker`] (may do work: not an auditor) or a
-//! [`Manager`], so an endpoint cannot forget the check. Each is scoped to one organization.
+//! [`Caller`] (anyone signed in), a [`Worker`] (may do work: not an auditor), an
+//! [`Overseer`] (sees patterns and figures: not a plain member) or a [`Manager`], so an endpoint cannot forget the check. Each is scoped to one organization.
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -16,6 +16,11 @@ pub struct Caller(pub Actor);
 /// Someone who may do work (submit proof, start runs): not an auditor.
 #[derive(Debug, Clone, Copy)]
 pub struct Worker(pub Actor);
+
+/// A manager, owner or auditor: patterns and figures name people, so members do not
+/// see them.
+#[derive(Debug, Clone, Copy)]
+pub struct Overseer(pub Actor);
 
 /// A manager or owner of the organization.
 #[derive(Debug, Clone, Copy)]
@@ -60,6 +65,19 @@ impl FromRequestParts<AppState> for Worker {
             Ok(Worker(actor))
         } else {
             Err(ApiError::forbidden("auditors have read-only access"))
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Overseer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Caller(actor) = Caller::from_request_parts(parts, state).await?;
+        if actor.access.can_oversee() {
+            Ok(Overseer(actor))
+        } else {
+            Err(ApiError::forbidden("patterns and figures are for managers, owners and auditors"))
         }
     }
 }

@@ -7,6 +7,7 @@ mod error;
 mod extract;
 mod health;
 mod metrics;
+mod numbers;
 mod openapi;
 mod web;
 

@@ -8,6 +8,7 @@ mod accounts;
 mod completion;
 mod deliveries;
 mod directory;
+mod history;
 mod notices;
 mod processes;
 mod records;

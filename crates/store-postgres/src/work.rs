@@ -113,9 +113,9 @@ impl WorkStore for PostgresStore {
         }
         let tasks = sqlx::query(
             "INSERT INTO tasks (org_id, run_id, process_id, version, step_index, title, state, holder_id, assignee_id, blocked,
-                                scheduled_for, opens_at, due_at, window_ms)
+                                scheduled_for, opens_at, due_at, window_ms, first_due_at)
              SELECT t.org, t.run, t.process, t.version, t.step, t.title, t.state, t.holder, t.holder, t.blocked,
-                    t.scheduled_for, t.opens_at, t.due_at, t.window_ms
+                    t.scheduled_for, t.opens_at, t.due_at, t.window_ms, CASE WHEN t.state = 'open' THEN t.due_at END
              FROM jsonb_to_recordset($1::jsonb) AS t(org bigint, run bigint, process bigint, version bigint, step bigint, title text,
                                                      state text, holder bigint, blocked boolean, scheduled_for bigint,
                                                      opens_at bigint, due_at bigint, window_ms bigint)
@@ -149,6 +149,7 @@ impl WorkStore for PostgresStore {
         // instant has already passed (or the lead time is zero).
         let opened = sqlx::query(
             "UPDATE tasks SET state = 'open', due_at = GREATEST(tasks.due_at, $1 + tasks.window_ms), rev = tasks.rev + 1,
+                              first_due_at = COALESCE(tasks.first_due_at, GREATEST(tasks.due_at, $1 + tasks.window_ms)),
                               remind_at = CASE WHEN o.due_soon_ms > 0
                                                     AND GREATEST(tasks.due_at, $1 + tasks.window_ms) - o.due_soon_ms > $1
                                                THEN GREATEST(tasks.due_at, $1 + tasks.window_ms) - o.due_soon_ms END

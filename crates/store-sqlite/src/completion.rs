@@ -14,9 +14,9 @@ impl SqliteStore {
         let mut tx = self.writer.begin().await.map_err(db)?;
         // Submitted work is no longer the holder's to do: no reminder either way.
         let moved = sqlx::query(
-            "UPDATE tasks SET state = ?4, completed_at = ?5, rev = rev + 1, remind_at = NULL
+            "UPDATE tasks SET state = ?4, completed_at = ?5, rev = rev + 1, remind_at = NULL, exceptions = exceptions + ?7
              WHERE org_id = ?1 AND id = ?2 AND rev = ?3 AND state = ?6
-             RETURNING run_id, process_id, holder_id",
+             RETURNING run_id, process_id, holder_id, step_index",
         )
         .bind(c.org.0)
         .bind(c.task.0)
@@ -24,6 +24,7 @@ impl SqliteStore {
         .bind(c.to_state.as_str())
         .bind(c.to_state.is_final().then_some(ms(c.now)))
         .bind(c.from_state.as_str())
+        .bind(c.exceptions.len() as i64)
         .fetch_optional(&mut *tx)
         .await
         .map_err(db)?;
@@ -46,6 +47,23 @@ impl SqliteStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(db)?;
+        if !c.readings.is_empty() {
+            let step: i64 = get(&moved, "step_index")?;
+            sqlx::query(
+                "INSERT INTO readings (org_id, process_id, step_index, field, task_id, run_id, at, value)
+                 SELECT ?1, ?2, ?3, value ->> 0, ?4, ?5, ?6, value ->> 1 FROM json_each(?7)",
+            )
+            .bind(c.org.0)
+            .bind(process)
+            .bind(step)
+            .bind(c.task.0)
+            .bind(run)
+            .bind(ms(c.now))
+            .bind(serde_json::to_string(&c.readings).map_err(other)?)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        }
         let (event, notice) = c.records(run, process, holder, id);
         insert_events(&mut tx, &[event]).await?;
         if let Some(notice) = notice {
@@ -84,7 +102,7 @@ impl SqliteStore {
             return Err(self.missed_transition(change.org, change.task).await);
         };
         let reopened = sqlx::query(
-            "UPDATE tasks SET state = 'open', completed_at = NULL, due_at = ?4, rev = tasks.rev + 1,
+            "UPDATE tasks SET state = 'open', completed_at = NULL, due_at = ?4, rev = tasks.rev + 1, returns = tasks.returns + 1,
                               remind_at = CASE WHEN o.due_soon_ms > 0 AND ?4 - o.due_soon_ms > ?5 THEN ?4 - o.due_soon_ms END
              FROM orgs o
              WHERE o.id = tasks.org_id AND tasks.org_id = ?1 AND tasks.id = ?2 AND tasks.rev = ?3

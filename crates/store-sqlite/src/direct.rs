@@ -30,7 +30,7 @@ pub(crate) struct DirectReader {
     idle: Mutex<Vec<Connection>>,
 }
 
-fn failed(e: rusqlite::Error) -> StoreError {
+pub(crate) fn failed(e: rusqlite::Error) -> StoreError {
     StoreError::Other(e.to_string())
 }
 
@@ -48,7 +48,7 @@ impl DirectReader {
     }
 
     /// Runs `read` on an idle connection (or a new one) and keeps the connection.
-    fn read<T>(&self, read: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    pub(crate) fn read<T>(&self, read: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         let taken = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let conn = match taken {
             Some(conn) => conn,

@@ -12,13 +12,17 @@ mod completion;
 mod deliveries;
 mod direct;
 mod directory;
+mod history;
 mod notices;
 mod processes;
 mod records;
 mod rows;
 mod settings;
+mod synthetic;
 mod work;
 mod writes;
+
+pub use synthetic::SyntheticHistory;
 
 use proofline_store::{Store, StoreError};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};

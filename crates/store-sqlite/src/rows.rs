@@ -98,6 +98,11 @@ impl<'r, R: Columns> InOrder<'r, R> {
         self.row.text_at(index)?.ok_or_else(|| column_error(index, "unexpectedly NULL"))
     }
 
+    pub fn opt_string(&mut self) -> Result<Option<String>, StoreError> {
+        let index = self.advance();
+        self.row.text_at(index)
+    }
+
     pub fn instant(&mut self) -> Result<Timestamp, StoreError> {
         self.i64().map(ts)
     }

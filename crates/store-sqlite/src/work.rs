@@ -107,10 +107,11 @@ impl WorkStore for SqliteStore {
         }
         let tasks = sqlx::query(
             "INSERT INTO tasks (org_id, run_id, process_id, version, step_index, title, state, holder_id, assignee_id, blocked,
-                                scheduled_for, opens_at, due_at, window_ms)
+                                scheduled_for, opens_at, due_at, window_ms, first_due_at)
              SELECT value ->> 'org', value ->> 'run', value ->> 'process', value ->> 'version', value ->> 'step', value ->> 'title',
                     value ->> 'state', value ->> 'holder', value ->> 'holder', value ->> 'blocked', value ->> 'scheduled_for',
-                    value ->> 'opens_at', value ->> 'due_at', value ->> 'window'
+                    value ->> 'opens_at', value ->> 'due_at', value ->> 'window',
+                    CASE WHEN value ->> 'state' = 'open' THEN value ->> 'due_at' END
              FROM jsonb_each(?1)
              RETURNING id, org_id, run_id, process_id, state, holder_id",
         )
@@ -140,6 +141,7 @@ impl WorkStore for SqliteStore {
         // unless that instant has already passed (or the lead time is zero).
         let opened = sqlx::query(sqlx::AssertSqlSafe(format!(
             "UPDATE tasks SET state = 'open', due_at = MAX(tasks.due_at, ?1 + tasks.window_ms), rev = tasks.rev + 1,
+                              first_due_at = COALESCE(tasks.first_due_at, MAX(tasks.due_at, ?1 + tasks.window_ms)),
                               remind_at = CASE WHEN o.due_soon_ms > 0 AND MAX(tasks.due_at, ?1 + tasks.window_ms) - o.due_soon_ms > ?1
                                                THEN MAX(tasks.due_at, ?1 + tasks.window_ms) - o.due_soon_ms END
              FROM orgs o

@@ -13,6 +13,7 @@ mod decisions;
 mod deliveries;
 mod directory;
 mod fairness;
+mod history;
 mod notices;
 mod processes;
 mod races;
@@ -37,7 +38,8 @@ use std::fmt::Debug;
 /// One long scenario through every trait method: directory and sign-in, processes, the
 /// work loop (materialize, open, escalate, complete) of a bakery's opening checklist, then
 /// what people hear of it: notices, reminders, work sent back, settings and deliveries;
-/// last, managers' decisions on open work.
+/// then managers' decisions on open work; last, a week of history as pattern detection
+/// reads it, and the patterns it keeps.
 pub async fn story(store: &dyn Store) {
     assert!(!store.backend().is_empty(), "a backend names itself for logs and /readyz");
     let cast = directory::chapter(store).await;
@@ -52,6 +54,8 @@ pub async fn story(store: &dyn Store) {
     deliveries::chapter(store, &cast, &work, endpoint).await;
     // After deliveries, which expects to route every notice written before it.
     decisions::chapter(store, &cast, &processes).await;
+    // Last: it moves the detection mark past everything the story logged.
+    history::chapter(store, &cast).await;
 }
 
 /// The organizations and people the story is about.

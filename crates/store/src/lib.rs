@@ -6,6 +6,7 @@ mod accounts;
 pub mod contract;
 mod directory;
 mod error;
+mod history;
 mod notices;
 mod processes;
 mod transitions;
@@ -14,6 +15,7 @@ mod work;
 pub use accounts::*;
 pub use directory::*;
 pub use error::StoreError;
+pub use history::*;
 pub use notices::*;
 pub use processes::*;
 pub use transitions::Touched;
@@ -21,7 +23,7 @@ pub use work::*;
 
 /// Everything Proofline stores, in one object the rest of the code can hold.
 pub trait Store:
-    AccountStore + DirectoryStore + ProcessStore + WorkStore + NoticeStore + Send + Sync + 'static
+    AccountStore + DirectoryStore + ProcessStore + WorkStore + NoticeStore + HistoryStore + Send + Sync + 'static
 {
     /// Which backend this is, for logs and `/readyz`.
     fn backend(&self) -> &'static str;

@@ -173,6 +173,9 @@ pub struct Completion {
     pub by: PersonId,
     pub evidence: Value,
     pub exceptions: Vec<Exception>,
+    /// Numeric readings by the position of their requirement in the step, kept apart so
+    /// metrics and drift detection need not parse evidence.
+    pub readings: Vec<(u16, f64)>,
     /// Tasks of the same run whose dependencies this completion satisfies.
     pub unblock: Vec<TaskId>,
     pub now: Timestamp,

@@ -1,6 +1,7 @@
 //! `proofline bench`: the engine's budgets measured on a temporary SQLite file, one JSON
 //! line per figure. Run it on a release build: `cargo run --release -- bench`.
 
+mod history;
 mod outbox;
 mod sinks;
 mod web;
@@ -42,8 +43,15 @@ pub struct BenchArgs {
     /// People those tasks are spread over (each page lists web_tasks / web_people).
     #[arg(long, default_value_t = 10_000)]
     pub web_people: u32,
-    /// Run only one part: `engine` (materialize, escalate, deadlines), `outbox` or `web`.
-    #[arg(long, value_parser = ["engine", "outbox", "web"])]
+    /// Processes of the finished history that pattern detection reads.
+    #[arg(long, default_value_t = 1_000)]
+    pub history_processes: u32,
+    /// Finished runs (one task each) per process of that history.
+    #[arg(long, default_value_t = 10_000)]
+    pub history_runs: u32,
+    /// Run only one part: `engine` (materialize, escalate, deadlines), `outbox`, `web` or
+    /// `history` (pattern detection and figures).
+    #[arg(long, value_parser = ["engine", "outbox", "web", "history"])]
     pub only: Option<String>,
 }
 
@@ -184,6 +192,9 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     }
     if wanted("outbox") {
         outbox::run(dir.path(), args.messages.max(1)).await?;
+    }
+    if wanted("history") {
+        history::run(dir.path(), args.history_processes.max(1), args.history_runs.max(1)).await?;
     }
     if wanted("web") {
         web::run(dir.path(), args.web_tasks.max(1), args.web_people.max(VISITORS_AT_LEAST)).await?;

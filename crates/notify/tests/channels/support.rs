@@ -65,6 +65,8 @@ pub fn sample(kind: NoticeKind) -> Message {
                 completed: 12,
                 moved: 3,
                 unresolved: 1,
+                on_time: "83%".into(),
+                lead_time: "1 h 20 min".into(),
             }],
             unresolved: vec![unresolved],
             patterns: Vec::new(),

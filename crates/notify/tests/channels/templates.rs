@@ -113,7 +113,13 @@ fn digests_list_work_counts_and_patterns() {
     assert!(text.contains("5 completed, 1 missed, 2 moved to you"), "{text}");
 
     let (_, text, html) = email(NoticeKind::WeeklyDigest);
-    assert!(text.contains("- Closing checklist: 12 completed, 3 moved, 1 unresolved"), "{text}");
+    assert!(
+        text.contains(
+            "- Closing checklist: 12 completed, 3 moved, 1 unresolved; 83% of runs on time, median run 1 h 20 min"
+        ),
+        "{text}"
+    );
+    assert!(html.contains(">83%</td>"), "the table has the on-time rate: {html}");
     assert!(text.contains("- Fridge temperature (Closing checklist), due"), "{text}");
     assert!(!text.contains("Repeated failures") && !html.contains("Repeated failures"), "no empty claims: {text}");
 

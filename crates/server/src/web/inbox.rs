@@ -1,9 +1,11 @@
 //! Needs you: the owner's page of work that could not be resolved, each with its story
-//! and one-click decisions (do it, reassign, extend, close with a reason).
+//! and one-click decisions (do it, reassign, extend, close with a reason), and the open
+//! patterns: failures that keep coming back.
 
 use super::cards::{TaskCard, cards};
 use super::forms::{WebForm, WebPath};
 use super::page::{Chrome, OkQuery, PageError, render, safe_next};
+use super::patterns::{self, PatternItem};
 use super::redirect;
 use super::session::Viewer;
 use super::story::{self, Line, Names};
@@ -32,6 +34,8 @@ struct InboxPage {
     mine: Vec<Item>,
     /// Unresolved work other owners hold (managers see it too, to step in).
     others: Vec<Item>,
+    /// Open patterns: repeated failures the owner should look into.
+    patterns: Vec<PatternItem>,
     people: Vec<(i64, String)>,
     extensions: [(&'static str, &'static str); 4],
 }
@@ -68,12 +72,15 @@ pub async fn needs_you(
         let item = Item { card, holder: names.of(holder), missed_by, story };
         if is_mine { mine.push(item) } else { others.push(item) }
     }
+    let patterns =
+        if viewer.actor.access.can_oversee() { patterns::open_items(&state, &viewer).await? } else { Vec::new() };
     render(
         "inbox.html",
         InboxPage {
             chrome: Chrome::new(&viewer, "inbox").with_notice(query.ok.as_deref()),
             mine,
             others,
+            patterns,
             people: people.iter().filter(|p| p.active).map(|p| (p.id.0, p.name.clone())).collect(),
             extensions: EXTENSIONS,
         },

@@ -6,12 +6,15 @@
 mod assets;
 mod cadence;
 mod cards;
+pub(crate) mod charts;
 mod editor;
 mod forms;
 mod inbox;
 mod limiter;
 pub(crate) mod markdown;
+mod numbers;
 mod page;
+mod patterns;
 mod people;
 mod processes;
 mod proof;
@@ -60,14 +63,20 @@ pub fn routes() -> Router<AppState> {
         .route("/tasks/{id}/decide", post(inbox::decide))
         .route("/tasks/{id}/evidence/{sha256}", get(work::evidence))
         .route("/inbox", get(inbox::needs_you))
+        .route("/patterns", get(patterns::list))
+        .route("/patterns/{id}", get(patterns::detail))
+        .route("/patterns/{id}/decide", post(patterns::decide))
         .route("/processes", get(processes::list))
         .route("/processes/new", get(editor::new_form).post(editor::create))
         .route("/processes/{id}", get(processes::detail))
+        .route("/processes/{id}/numbers", get(numbers::page))
+        .route("/processes/{id}/numbers.csv", get(numbers::csv))
         .route("/processes/{id}/edit", get(editor::edit_form).post(editor::update))
         .route("/cadence-preview", get(cadence::cadence_preview))
         .route("/processes/{id}/start", post(processes::start))
         .route("/runs/{id}", get(processes::run))
         .route("/systems", get(systems::systems))
+        .route("/systems/numbers", get(numbers::systems_page))
         .route("/systems/new", get(system_form::new_form).post(system_form::create))
         .route("/systems/{id}/edit", get(system_form::edit_form).post(system_form::update))
         .route("/people", get(people::list))

@@ -14,7 +14,7 @@ use proofline_store::StoreError;
 use serde::Serialize;
 use std::sync::LazyLock;
 
-const TEMPLATES: [(&str, &str); 21] = [
+const TEMPLATES: [(&str, &str); 27] = [
     ("layout.html", include_str!("../../templates/layout.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
     ("due.html", include_str!("../../templates/due.html")),
@@ -36,6 +36,12 @@ const TEMPLATES: [(&str, &str); 21] = [
     ("system.html", include_str!("../../templates/system.html")),
     ("editor.html", include_str!("../../templates/editor.html")),
     ("cadence_preview.html", include_str!("../../templates/cadence_preview.html")),
+    ("charts.html", include_str!("../../templates/charts.html")),
+    ("pattern_item.html", include_str!("../../templates/pattern_item.html")),
+    ("patterns.html", include_str!("../../templates/patterns.html")),
+    ("pattern.html", include_str!("../../templates/pattern.html")),
+    ("numbers.html", include_str!("../../templates/numbers.html")),
+    ("systems_numbers.html", include_str!("../../templates/systems_numbers.html")),
 ];
 
 static ENVIRONMENT: LazyLock<Result<Environment<'static>, String>> = LazyLock::new(|| {
@@ -55,6 +61,8 @@ pub struct Chrome {
     pub org: String,
     pub access: &'static str,
     pub manager: bool,
+    /// Sees patterns and figures (managers, owners, auditors).
+    pub oversee: bool,
     pub csrf: String,
     /// Which tab of the navigation is current.
     pub nav: &'static str,
@@ -69,6 +77,7 @@ impl Chrome {
             org: viewer.org_name.clone(),
             access: viewer.actor.access.as_str(),
             manager: viewer.can_manage(),
+            oversee: viewer.actor.access.can_oversee(),
             csrf: viewer.csrf.clone(),
             nav,
             notice: None,
@@ -94,6 +103,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "token" => "Token revoked.",
         "started" => "Run started.",
         "saved" => "Saved.",
+        "acknowledged" => "Acknowledged. It stays out of Needs you while you work on it.",
+        "resolved" => "Resolved. It opens again if new runs show it.",
+        "reopened" => "Opened again.",
         _ => return None,
     })
 }

@@ -86,6 +86,15 @@ impl Viewer {
         self.actor.access.can_work()
     }
 
+    /// Patterns and people's figures name people: managers, owners and auditors see them.
+    pub fn require_oversight(&self) -> Result<(), PageError> {
+        if self.actor.access.can_oversee() {
+            Ok(())
+        } else {
+            Err(PageError::forbidden("Patterns and figures are for managers, owners and auditors."))
+        }
+    }
+
     pub fn require_manager(&self) -> Result<(), PageError> {
         if self.can_manage() { Ok(()) } else { Err(PageError::forbidden("Only managers and owners can do this.")) }
     }

@@ -7,6 +7,7 @@ mod escalation;
 mod helpers;
 mod notifications;
 mod operations;
+mod patterns;
 mod processes;
 mod submissions;
 mod web;

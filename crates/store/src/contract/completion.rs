@@ -37,6 +37,7 @@ async fn fridge(store: &dyn Store, cast: &Cast, p: &Processes, w: &Work) {
         by: ben,
         evidence: evidence.clone(),
         exceptions: vec![],
+        readings: vec![],
         unblock: vec![w.door],
         now: r + mins(70),
     };
@@ -110,6 +111,7 @@ async fn door(store: &dyn Store, cast: &Cast, p: &Processes, w: &Work) {
         by: cleo,
         evidence: json!({"signature": {"name": "Cleo Park", "attested": true}}),
         exceptions: late.clone(),
+        readings: vec![],
         unblock: vec![],
         now: r + mins(95),
     };
@@ -132,6 +134,7 @@ async fn door(store: &dyn Store, cast: &Cast, p: &Processes, w: &Work) {
         by: ben,
         evidence: json!({"approved": true}),
         exceptions: vec![],
+        readings: vec![],
         now: r + mins(100),
         ..submitted
     };
@@ -161,6 +164,7 @@ async fn inbox(store: &dyn Store, cast: &Cast, p: &Processes, w: &Work) {
             by: ana,
             evidence: json!({"text": "Locked it myself."}),
             exceptions: vec![],
+            readings: vec![],
             unblock: vec![],
             now: r + mins(120),
         })

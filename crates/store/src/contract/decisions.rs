@@ -276,6 +276,7 @@ async fn close(store: &dyn Store, cast: &Cast, s: &Shift) {
         by: cleo,
         evidence: json!({"number": 1500}),
         exceptions: vec![],
+        readings: vec![],
         unblock: vec![],
         now: t + mins(35),
     };

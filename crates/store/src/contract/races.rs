@@ -91,6 +91,7 @@ fn completion(s: &Setup, task: &TaskRecord, now: Timestamp) -> Completion {
         by: s.worker,
         evidence: json!({"text": "done"}),
         exceptions: vec![],
+        readings: vec![],
         unblock: vec![],
         now,
     }

@@ -158,6 +158,7 @@ pub(super) async fn chapter(store: &dyn Store, cast: &Cast, p: &Processes) -> Cl
         by,
         evidence: json!({"text": "done"}),
         exceptions: vec![],
+        readings: vec![],
         unblock: vec![],
         now: t + mins(minute),
     };
@@ -193,6 +194,7 @@ async fn no_lead_time(store: &dyn Store, cast: &Cast, p: &Processes, t: Timestam
         by: cast.cleo,
         evidence: json!({}),
         exceptions: vec![],
+        readings: vec![],
         unblock: vec![],
         now: start + mins(30),
     };

@@ -106,6 +106,7 @@ async fn send_back(store: &dyn Store, cast: &Cast, p: &Processes, w: &Work, c: &
         by: cleo,
         evidence: json!({"number": 1480}),
         exceptions: vec![],
+        readings: vec![],
         unblock: vec![],
         now: t + mins(110),
     };

@@ -7,7 +7,9 @@ mod deliveries;
 mod endpoints;
 mod enums;
 mod me;
+mod metrics;
 mod notices;
+mod patterns;
 mod people;
 mod preferences;
 mod processes;
@@ -40,6 +42,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(endpoints::routes())
         .merge(deliveries::routes())
         .merge(calendar::routes())
+        .merge(patterns::routes())
+        .merge(metrics::routes())
 }
 
 /// Collects every problem with a request body, so all are reported at once.

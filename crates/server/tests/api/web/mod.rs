@@ -7,6 +7,7 @@ mod editor;
 mod foreign;
 mod forms;
 mod pages;
+mod patterns;
 mod people;
 mod signin;
 mod work;

@@ -1,0 +1,119 @@
+//! The numbers of the three levels, read from finished history: a process by week (or
+//! month, year), each system rolled up with its nested systems, and each person.
+
+use crate::{Engine, EngineError};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use proofline_core::history::Outcome;
+use proofline_core::metrics::{
+    KpiSeries, Period, PersonFigures, ProcessPeriod, SystemNode, SystemPeriod, kpi_series, miss_heatmap,
+    person_figures, process_periods, system_periods,
+};
+use proofline_core::{OrgId, ProcessId};
+use std::collections::HashMap;
+
+/// The longest span one request may read: enough for two annual reports side by side.
+pub const LONGEST_SPAN_DAYS: i64 = 5 * 366;
+
+/// A process's figures over a span.
+#[derive(Debug, Clone)]
+pub struct ProcessNumbers {
+    pub periods: Vec<ProcessPeriod>,
+    pub kpis: Vec<KpiSeries>,
+    /// Misses by local weekday (Monday first) and hour.
+    pub misses: [[u32; 24]; 7],
+    /// The process's zone, which its periods follow.
+    pub zone: TimeZone,
+}
+
+impl Engine {
+    fn check_span(from: Timestamp, to: Timestamp) -> Result<(), EngineError> {
+        if from >= to {
+            return Err(EngineError::invalid("from", "must be before `to`"));
+        }
+        if to.duration_since(from).as_hours() > LONGEST_SPAN_DAYS * 24 {
+            return Err(EngineError::invalid("to", "ask for at most five years at a time"));
+        }
+        Ok(())
+    }
+
+    /// A process's periods, reading series and miss heatmap for runs scheduled in `[from, to)`.
+    pub async fn process_numbers(
+        &self,
+        org: OrgId,
+        process: ProcessId,
+        period: Period,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<ProcessNumbers, EngineError> {
+        Self::check_span(from, to)?;
+        // Looked up first so that another organization's process is simply not found.
+        self.store.get_process(org, process).await?;
+        let facts = self.org_facts(org).await?;
+        let zone = facts.processes.get(&process).map_or(TimeZone::UTC, |p| p.zone.clone());
+        let outcomes = self.store.outcomes(org, process, from, to).await?;
+        let readings = self.store.readings(org, process, from, to).await?;
+        Ok(ProcessNumbers {
+            periods: process_periods(&facts, process, &outcomes, &readings, period, &zone),
+            kpis: kpi_series(&facts, process, &readings),
+            misses: miss_heatmap(&facts, process, &outcomes),
+            zone,
+        })
+    }
+
+    /// Every system's periods, each including its nested systems, in the organization's zone.
+    pub async fn system_numbers(
+        &self,
+        org: OrgId,
+        period: Period,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<SystemPeriod>, EngineError> {
+        Self::check_span(from, to)?;
+        let zone = TimeZone::get(&self.store.get_org(org).await?.zone).unwrap_or(TimeZone::UTC);
+        let processes = self.store.list_processes(org).await?;
+        let mut members: HashMap<_, Vec<ProcessId>> = HashMap::new();
+        for process in &processes {
+            if let Some(system) = process.definition.system {
+                members.entry(system).or_default().push(process.id);
+            }
+        }
+        let nodes: Vec<SystemNode> = self
+            .store
+            .list_systems(org)
+            .await?
+            .into_iter()
+            .map(|s| SystemNode { id: s.id, parent: s.parent, processes: members.remove(&s.id).unwrap_or_default() })
+            .collect();
+        let outcomes = self.org_outcomes(org, processes.iter().map(|p| p.id), from, to).await?;
+        Ok(system_periods(&nodes, &outcomes, period, &zone))
+    }
+
+    /// Each person's figures for work scheduled in `[from, to)`.
+    pub async fn people_numbers(
+        &self,
+        org: OrgId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<PersonFigures>, EngineError> {
+        Self::check_span(from, to)?;
+        let processes = self.store.list_processes(org).await?;
+        let outcomes = self.org_outcomes(org, processes.iter().map(|p| p.id), from, to).await?;
+        let moves = self.store.moves(org, from, to).await?;
+        Ok(person_figures(&outcomes, &moves, from, to))
+    }
+
+    async fn org_outcomes(
+        &self,
+        org: OrgId,
+        processes: impl Iterator<Item = ProcessId>,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<Outcome>, EngineError> {
+        let mut outcomes = Vec::new();
+        for process in processes {
+            outcomes.extend(self.store.outcomes(org, process, from, to).await?);
+        }
+        Ok(outcomes)
+    }
+}

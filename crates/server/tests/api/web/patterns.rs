@@ -1,0 +1,77 @@
+//! Patterns and numbers in the browser: the Friday habit on Needs you with its small
+//! chart, its own page with the runs that show it, acknowledged with a note; the
+//! process's numbers with their charts, table and CSV. Members see none of it.
+
+use super::signed_in;
+use crate::helpers::App;
+use crate::patterns::{closing_count, eight_weeks};
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn the_owner_reads_the_friday_habit_and_acknowledges_it() {
+    let app = App::spawn().await;
+    closing_count(&app).await;
+    eight_weeks(&app).await;
+    app.t.engine.detect_once(app.t.engine.now()).await.expect("detection runs");
+
+    let olga = signed_in(&app, &app.olga).await;
+    let inbox = olga.get("/inbox").await;
+    inbox.shows(StatusCode::OK, &["Patterns", "Misses on one weekday", "Closing count, step 1 'Count the till'"]);
+    inbox.shows(StatusCode::OK, &["Fridays", "class=\"sparkline\"", "role=\"img\"", "value=\"acknowledge\""]);
+    let text = inbox.text();
+    let id: i64 = text
+        .split("href=\"/patterns/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .and_then(|id| id.parse().ok())
+        .expect("a link to the pattern");
+
+    let page = olga.get(&format!("/patterns/{id}")).await;
+    page.shows(StatusCode::OK, &["Evidence", "href=\"/runs/", "chance of this by luck alone: ", "Acknowledge"]);
+
+    let csrf = inbox.csrf();
+    let path = format!("/patterns/{id}/decide");
+    let bare =
+        olga.post(&path, &[("_csrf", &csrf), ("action", "acknowledge"), ("note", " "), ("back", "/inbox")]).await;
+    bare.shows(StatusCode::UNPROCESSABLE_ENTITY, &["say what is being done about it"]);
+    let note = "Cara closes on Fridays from now on";
+    let done =
+        olga.post(&path, &[("_csrf", &csrf), ("action", "acknowledge"), ("note", note), ("back", "/inbox")]).await;
+    assert_eq!(done.redirect(), "/inbox?ok=acknowledged");
+    let after = olga.get("/inbox?ok=acknowledged").await;
+    after.shows(StatusCode::OK, &["Acknowledged. It stays out of Needs you"]);
+    after.lacks(&[&format!("href=\"/patterns/{id}\"")]);
+    olga.get("/patterns?state=acknowledged").await.shows(StatusCode::OK, &["Olga, ", note]);
+
+    let dan = signed_in(&app, &app.dan).await;
+    assert_eq!(dan.get("/patterns").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(dan.get(&format!("/patterns/{id}")).await.status, StatusCode::FORBIDDEN);
+    let refused = dan.post(&path, &[("_csrf", &dan.csrf("/work").await), ("action", "resolve"), ("note", "no")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_process_shows_its_numbers_as_charts_a_table_and_csv() {
+    let app = App::spawn().await;
+    let process = closing_count(&app).await;
+    eight_weeks(&app).await;
+    let olga = signed_in(&app, &app.olga).await;
+    olga.get(&format!("/processes/{process}")).await.shows(StatusCode::OK, &[&format!("/processes/{process}/numbers")]);
+
+    let page = olga.get(&format!("/processes/{process}/numbers")).await;
+    page.shows(StatusCode::OK, &["Numbers: Closing count", "On time", "Step 1: Float", "When misses happen"]);
+    page.shows(StatusCode::OK, &["<th scope=\"row\">23 Feb</th>", "86%", "Fri 21:00–22:00: 8 misses"]);
+    page.shows(StatusCode::OK, &["<td>10 min</td><td>31 min</td>"]);
+    page.lacks(&["style="]);
+    olga.get(&format!("/processes/{process}/numbers?period=month")).await.shows(StatusCode::OK, &["Feb 2026"]);
+    olga.get(&format!("/processes/{process}/numbers?period=decade")).await.shows(StatusCode::BAD_REQUEST, &["weeks"]);
+
+    let csv = olga.get(&format!("/processes/{process}/numbers.csv")).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.headers["content-type"].to_str().unwrap().starts_with("text/csv"));
+    assert!(csv.text().starts_with("period,starts_at,ends_at,runs_due"), "{}", csv.text());
+
+    olga.get("/systems/numbers").await.shows(StatusCode::OK, &["Systems: numbers", "By year"]);
+    let dan = signed_in(&app, &app.dan).await;
+    assert_eq!(dan.get(&format!("/processes/{process}/numbers")).await.status, StatusCode::FORBIDDEN);
+}
