@@ -17,6 +17,8 @@ use std::collections::HashMap;
 
 /// Events read per look; more are left for the next look.
 const EVENTS_PER_LOOK: u32 = 200_000;
+/// At most this many processes are detected at once.
+const MAX_WORKERS: usize = 4;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct DetectOutcome {
@@ -28,6 +30,10 @@ pub struct DetectOutcome {
 impl DetectOutcome {
     fn add(&mut self, changes: PatternChanges) {
         self.processes += 1;
+        self.add_changes(changes);
+    }
+
+    fn add_changes(&mut self, changes: PatternChanges) {
         self.changes.opened += changes.opened;
         self.changes.reopened += changes.reopened;
         self.changes.updated += changes.updated;
@@ -59,7 +65,39 @@ impl Engine {
         Ok(outcome)
     }
 
+    /// Detects `processes` in a few tasks side by side: reading a process's history is
+    /// CPU work on the calling thread (see the SQLite store's direct reads), so a full
+    /// pass over many processes uses every core the runtime has.
     async fn detect_processes(
+        &self,
+        processes: &[(OrgId, ProcessId)],
+        now: Timestamp,
+        outcome: &mut DetectOutcome,
+    ) -> Result<(), EngineError> {
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, MAX_WORKERS);
+        if processes.len() < 2 * workers {
+            return self.detect_in_turn(processes, now, outcome).await;
+        }
+        // Contiguous shares keep each organization's processes together, so each worker
+        // reads an organization's names and zones once.
+        let share = processes.len().div_ceil(workers);
+        let mut handles = Vec::with_capacity(workers);
+        for chunk in processes.chunks(share) {
+            let (engine, chunk) = (self.clone(), chunk.to_vec());
+            handles.push(tokio::spawn(async move {
+                let mut outcome = DetectOutcome::default();
+                engine.detect_in_turn(&chunk, now, &mut outcome).await.map(|()| outcome)
+            }));
+        }
+        for handle in handles {
+            let part = handle.await.map_err(|e| EngineError::Store(StoreError::Other(format!("detection: {e}"))))??;
+            outcome.processes += part.processes;
+            outcome.add_changes(part.changes);
+        }
+        Ok(())
+    }
+
+    async fn detect_in_turn(
         &self,
         processes: &[(OrgId, ProcessId)],
         now: Timestamp,

@@ -6,8 +6,8 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use proofline_core::history::Outcome;
 use proofline_core::metrics::{
-    KpiSeries, Period, PersonFigures, ProcessPeriod, SystemNode, SystemPeriod, kpi_series, miss_heatmap,
-    person_figures, process_periods, system_periods,
+    KpiSeries, Period, PersonFigures, ProcessPeriod, SystemNode, SystemPeriod, kpi_series, merge_person_figures,
+    miss_heatmap, person_figures, process_periods, system_periods,
 };
 use proofline_core::{OrgId, ProcessId};
 use std::collections::HashMap;
@@ -97,10 +97,14 @@ impl Engine {
         to: Timestamp,
     ) -> Result<Vec<PersonFigures>, EngineError> {
         Self::check_span(from, to)?;
-        let processes = self.store.list_processes(org).await?;
-        let outcomes = self.org_outcomes(org, processes.iter().map(|p| p.id), from, to).await?;
-        let moves = self.store.moves(org, from, to).await?;
-        Ok(person_figures(&outcomes, &moves, from, to))
+        // One process at a time: a large organization's half year does not fit in memory
+        // as one list of outcomes.
+        let mut figures = person_figures(&[], &self.store.moves(org, from, to).await?, from, to);
+        for process in self.store.list_processes(org).await? {
+            let outcomes = self.store.outcomes(org, process.id, from, to).await?;
+            merge_person_figures(&mut figures, person_figures(&outcomes, &[], from, to));
+        }
+        Ok(figures)
     }
 
     async fn org_outcomes(

@@ -16,6 +16,13 @@ WHERE id IN (SELECT task_id FROM events WHERE kind = 'returned');
 UPDATE tasks SET exceptions = (SELECT sum(jsonb_array_length(s.exceptions)) FROM submissions s WHERE s.task_id = tasks.id)
 WHERE id IN (SELECT task_id FROM submissions WHERE exceptions <> '[]'::jsonb);
 
+-- A process's finished work in schedule order, carrying every column history reads, so
+-- one process reads as one range of this index (an index-only scan once vacuumed).
+CREATE INDEX tasks_history ON tasks (process_id, scheduled_for)
+    INCLUDE (id, run_id, step_index, opens_at, first_due_at, window_ms, assignee_id, level, state, completed_at,
+             returns, exceptions, org_id)
+    WHERE state IN ('done', 'unresolved', 'cancelled', 'skipped');
+
 -- Numeric proof values, one row each, so a KPI series is a range scan.
 CREATE TABLE readings (
     org_id BIGINT NOT NULL,
@@ -64,3 +71,4 @@ INSERT INTO detection_mark (id, event_id) VALUES (1, 0);
 
 -- Goals the owner sets on a system, each with its target and where its value comes from:
 -- a JSON array of `proofline_core::metrics::Goal`, read back whole like `software`.
+ALTER TABLE systems ADD COLUMN goals JSONB NOT NULL DEFAULT '[]';

@@ -78,16 +78,15 @@ impl HistoryStore for PostgresStore {
     }
 
     async fn outcomes(&self, org: OrgId, process: ProcessId, from: Timestamp, to: Timestamp) -> Result<Vec<Outcome>> {
-        // Runs are found by their (process, scheduled_for) key and tasks by their
-        // (run, step) key, so no index beyond the two unique ones is needed.
+        // Read off `tasks_history` (migration 0006): one range of one index per process.
         let rows: Vec<OutcomeRow> = sqlx::query_as(
-            "SELECT t.id, t.run_id, t.step_index, r.scheduled_for, t.opens_at,
-                    COALESCE(t.first_due_at, t.opens_at + t.window_ms), t.assignee_id, t.level,
-                    CASE t.state WHEN 'done' THEN 0 WHEN 'unresolved' THEN 1 WHEN 'cancelled' THEN 2 ELSE 3 END,
-                    t.completed_at, t.returns, t.exceptions
-             FROM runs r JOIN tasks t ON t.run_id = r.id
-             WHERE r.process_id = $1 AND r.scheduled_for >= $2 AND r.scheduled_for < $3 AND r.org_id = $4
-               AND t.state IN ('done', 'unresolved', 'cancelled', 'skipped')",
+            "SELECT id, run_id, step_index, scheduled_for, opens_at, COALESCE(first_due_at, opens_at + window_ms),
+                    assignee_id, level,
+                    CASE state WHEN 'done' THEN 0 WHEN 'unresolved' THEN 1 WHEN 'cancelled' THEN 2 ELSE 3 END,
+                    completed_at, returns, exceptions
+             FROM tasks
+             WHERE process_id = $1 AND state IN ('done', 'unresolved', 'cancelled', 'skipped')
+               AND scheduled_for >= $2 AND scheduled_for < $3 AND org_id = $4",
         )
         .bind(process.0)
         .bind(ms(from))

@@ -14,6 +14,15 @@ WHERE id IN (SELECT task_id FROM events WHERE kind = 'returned');
 UPDATE tasks SET exceptions = (SELECT sum(json_array_length(s.exceptions)) FROM submissions s WHERE s.task_id = tasks.id)
 WHERE id IN (SELECT task_id FROM submissions WHERE exceptions <> '[]');
 
+-- A process's finished work in schedule order, carrying every column history reads, so
+-- pattern detection and the figures read one process as one range of this index. Rows
+-- of the table itself lie in the order work was created, every process interleaved with
+-- every other; reading one process through them touched a page per row. A query uses it
+-- only when it names these states as literals, in this order.
+CREATE INDEX tasks_history ON tasks (process_id, scheduled_for, id, run_id, step_index, opens_at, first_due_at,
+                                     window_ms, assignee_id, level, state, completed_at, returns, exceptions, org_id)
+    WHERE state IN ('done', 'unresolved', 'cancelled', 'skipped');
+
 -- Numeric proof values, one row each, so a KPI series is a range scan.
 CREATE TABLE readings (
     org_id INTEGER NOT NULL,
@@ -61,3 +70,4 @@ INSERT INTO detection_mark (id, event_id) VALUES (1, 0);
 
 -- Goals the owner sets on a system, each with its target and where its value comes from:
 -- a JSON array of `proofline_core::metrics::Goal`, read back whole like `software`.
+ALTER TABLE systems ADD COLUMN goals TEXT NOT NULL DEFAULT '[]';

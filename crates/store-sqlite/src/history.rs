@@ -25,6 +25,16 @@ const CHANGING: &str = "'completed', 'unresolved', 'escalated', 'returned', 'ski
 const OUTCOME_STATES: [TaskState; 4] =
     [TaskState::Done, TaskState::Unresolved, TaskState::Cancelled, TaskState::Skipped];
 
+/// A process's finished tasks, read off `tasks_history` (migration 0006), which names
+/// the ending states as literals in this order: one range of one index per process.
+const OUTCOMES: &str =
+    "SELECT id, run_id, step_index, scheduled_for, opens_at, COALESCE(first_due_at, opens_at + window_ms),
+        assignee_id, level, CASE state WHEN 'done' THEN 0 WHEN 'unresolved' THEN 1 WHEN 'cancelled' THEN 2 ELSE 3 END,
+        completed_at, returns, exceptions
+    FROM tasks
+    WHERE process_id = ?1 AND state IN ('done', 'unresolved', 'cancelled', 'skipped')
+      AND scheduled_for >= ?2 AND scheduled_for < ?3 AND org_id = ?4";
+
 const PATTERN_COLUMNS: &str = "id, org_id, key, kind, process_id, step_index, person_id, severity, sentence, first_seen, \
      last_seen, evidence, state, note, decided_by, decided_at, opened_at, detected_at";
 
@@ -76,19 +86,7 @@ impl HistoryStore for SqliteStore {
 
     async fn outcomes(&self, org: OrgId, process: ProcessId, from: Timestamp, to: Timestamp) -> Result<Vec<Outcome>> {
         self.direct.read(|conn| {
-            // Runs are found by their (process, scheduled_for) key and tasks by their run,
-            // so no index beyond the two unique ones is needed.
-            let mut statement = conn
-                .prepare_cached(
-                    "SELECT t.id, t.run_id, t.step_index, r.scheduled_for, t.opens_at,
-                            COALESCE(t.first_due_at, t.opens_at + t.window_ms), t.assignee_id, t.level,
-                            CASE t.state WHEN 'done' THEN 0 WHEN 'unresolved' THEN 1 WHEN 'cancelled' THEN 2 ELSE 3 END,
-                            t.completed_at, t.returns, t.exceptions
-                     FROM runs r JOIN tasks t ON t.run_id = r.id
-                     WHERE r.process_id = ?1 AND r.scheduled_for >= ?2 AND r.scheduled_for < ?3 AND r.org_id = ?4
-                       AND t.state IN ('done', 'unresolved', 'cancelled', 'skipped')",
-                )
-                .map_err(failed)?;
+            let mut statement = conn.prepare_cached(OUTCOMES).map_err(failed)?;
             let mut rows = statement.query((process.0, ms(from), ms(to), org.0)).map_err(failed)?;
             let mut outcomes = Vec::new();
             while let Some(row) = rows.next().map_err(failed)? {
@@ -405,4 +403,25 @@ fn pattern(row: &SqliteRow) -> Result<PatternRecord> {
         opened_at: column.instant()?,
         detected_at: column.instant()?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OUTCOMES;
+    use rusqlite::Connection;
+
+    #[test]
+    fn a_process_history_is_one_range_of_its_covering_index() {
+        let conn = Connection::open_in_memory().unwrap();
+        for migration in sqlx::migrate!("./migrations").iter() {
+            conn.execute_batch(migration.sql.as_str()).unwrap();
+        }
+        let mut statement = conn.prepare(&format!("EXPLAIN QUERY PLAN {OUTCOMES}")).unwrap();
+        let plan: Vec<String> =
+            statement.query_map((1, 0, 1, 1), |row| row.get::<_, String>(3)).unwrap().map(|s| s.unwrap()).collect();
+        assert_eq!(
+            plan,
+            ["SEARCH tasks USING COVERING INDEX tasks_history (process_id=? AND scheduled_for>? AND scheduled_for<?)"]
+        );
+    }
 }

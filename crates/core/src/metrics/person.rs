@@ -87,3 +87,49 @@ impl People {
         &mut self.figures[slot]
     }
 }
+
+/// Adds `more` (another process's figures, say) into `into`, keeping it ordered by person,
+/// so figures can be built one process at a time without holding every outcome at once.
+pub fn merge_person_figures(into: &mut Vec<PersonFigures>, more: Vec<PersonFigures>) {
+    for figures in more {
+        match into.binary_search_by_key(&figures.person, |f| f.person) {
+            Ok(i) => {
+                let f = &mut into[i];
+                f.held += figures.held;
+                f.done_on_time += figures.done_on_time;
+                f.missed += figures.missed;
+                f.moved_to += figures.moved_to;
+                f.moved_from += figures.moved_from;
+                f.on_time_rate = (f.held > 0).then(|| f64::from(f.done_on_time) / f64::from(f.held));
+            }
+            Err(i) => into.insert(i, figures),
+        }
+    }
+}
+
+#[cfg(test)]
+mod merge_tests {
+    use super::*;
+
+    fn figures(person: i64, held: u32, done_on_time: u32, moved_to: u32) -> PersonFigures {
+        PersonFigures {
+            person: PersonId(person),
+            held,
+            done_on_time,
+            missed: held - done_on_time,
+            on_time_rate: (held > 0).then(|| f64::from(done_on_time) / f64::from(held)),
+            moved_to,
+            moved_from: 0,
+        }
+    }
+
+    #[test]
+    fn figures_merge_person_by_person() {
+        let mut all = vec![figures(2, 4, 3, 0), figures(5, 2, 2, 1)];
+        merge_person_figures(&mut all, vec![figures(2, 4, 1, 2), figures(3, 0, 0, 1)]);
+        let people: Vec<i64> = all.iter().map(|f| f.person.0).collect();
+        assert_eq!(people, [2, 3, 5]);
+        assert_eq!((all[0].held, all[0].done_on_time, all[0].moved_to, all[0].on_time_rate), (8, 4, 2, Some(0.5)));
+        assert_eq!(all[1].on_time_rate, None, "nobody's work held, no rate");
+    }
+}
