@@ -3,9 +3,11 @@
 use crate::valid_key;
 use crate::{Actor, Engine, EngineError};
 use proofline_core::access::Access;
+use proofline_core::metrics::{Goal, GoalSource};
 use proofline_core::process::FieldError;
-use proofline_core::{PersonId, SystemId};
-use proofline_store::{PersonFields, StoreError, System, SystemFields};
+use proofline_core::proof::ProofRule;
+use proofline_core::{PersonId, ProcessId, SystemId};
+use proofline_store::{PersonFields, ProcessRecord, StoreError, System, SystemFields};
 
 impl Engine {
     /// Adds a person (`id` None) or replaces one. Managers only; only owners make or
@@ -72,7 +74,8 @@ impl Engine {
 
 impl Engine {
     /// Adds a system (`id` None) or replaces one (managers only): a unique key, an owner
-    /// of this organization, a parent that exists and is not the system itself or below it.
+    /// of this organization, a parent that exists and is not the system itself or below it,
+    /// and goals Proofline can measure.
     pub async fn save_system(
         &self,
         actor: Actor,
@@ -112,6 +115,13 @@ impl Engine {
                 problem("parent", "a system cannot sit inside itself".into());
             }
         }
+        // Processes are read only when a goal needs one: most systems have none that do.
+        let processes = if fields.goals.iter().any(|g| matches!(g.source, GoalSource::KpiMean { .. })) {
+            self.store.list_processes(actor.org).await?
+        } else {
+            Vec::new()
+        };
+        check_goals(&mut fields.goals, &processes, &mut problems);
         if !problems.is_empty() {
             return Err(EngineError::Invalid(problems));
         }
@@ -124,6 +134,70 @@ impl Engine {
             other => other.into(),
         })
     }
+}
+
+/// The most goals one system may carry: enough for a dashboard, few enough to read.
+const MOST_GOALS: usize = 20;
+
+/// Trims each goal's name and unit (a blank unit is none) and reports what cannot be
+/// measured or compared, with paths like `goals[1].target`.
+fn check_goals(goals: &mut [Goal], processes: &[ProcessRecord], problems: &mut Vec<FieldError>) {
+    let mut problem = |field: String, message: String| problems.push(FieldError { field, message });
+    if goals.len() > MOST_GOALS {
+        problem("goals".into(), format!("at most {MOST_GOALS} goals"));
+    }
+    for (i, goal) in goals.iter_mut().enumerate() {
+        let at = |part: &str| format!("goals[{i}].{part}");
+        goal.name = goal.name.trim().to_string();
+        goal.unit = goal.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()).map(str::to_string);
+        if goal.name.is_empty() {
+            problem(at("name"), "must not be blank".into());
+        } else if goal.name.chars().count() > 120 {
+            problem(at("name"), "at most 120 characters".into());
+        }
+        if goal.unit.as_ref().is_some_and(|u| u.chars().count() > 40) {
+            problem(at("unit"), "at most 40 characters".into());
+        }
+        if !goal.target.is_finite() {
+            problem(at("target"), "must be a number".into());
+        } else if goal.source == GoalSource::OnTimeRate && !(0.0..=1.0).contains(&goal.target) {
+            // A rate is stored as a fraction; 95 here almost certainly meant 95 %.
+            problem(at("target"), "an on-time rate is a fraction from 0 to 1 (0.95 for 95 %)".into());
+        }
+        match &goal.source {
+            GoalSource::Manual => problem(
+                at("source"),
+                "values cannot be entered by hand yet: enter goals that Proofline can measure".into(),
+            ),
+            GoalSource::KpiMean { process, step, field } => {
+                if let Some((part, message)) = kpi_problem(processes, *process, *step, *field) {
+                    problem(at(part), message);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Why a proof field's mean cannot be measured, and which part of the source says so;
+/// `None` when the step of that process asks for a number at that position.
+fn kpi_problem(
+    processes: &[ProcessRecord],
+    process: ProcessId,
+    step: u16,
+    field: u16,
+) -> Option<(&'static str, String)> {
+    // Counted from 1 as people read steps; widened so that step 65535 cannot overflow.
+    let shown = u32::from(step) + 1;
+    let Some(found) = processes.iter().find(|p| p.id == process) else {
+        return Some(("source.process", format!("no process {process} in this organization")));
+    };
+    let name = &found.definition.name;
+    let Some(at) = found.definition.steps.get(usize::from(step)) else {
+        return Some(("source.step", format!("\"{name}\" has no step {shown}")));
+    };
+    let numeric = at.proof.get(usize::from(field)).is_some_and(|r| matches!(r.rule, ProofRule::Number { .. }));
+    (!numeric).then(|| ("source.field", format!("step {shown} of \"{name}\" asks for no number there")))
 }
 
 /// `start` and every system above it, stopping at a loop.

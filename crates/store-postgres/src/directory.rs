@@ -39,6 +39,7 @@ fn system(row: &PgRow) -> Result<System> {
         owner: PersonId(get(row, "owner_id")?),
         parent: get::<Option<i64>>(row, "parent_id")?.map(SystemId),
         software: get_json(row, "software")?,
+        goals: get_json(row, "goals")?,
     })
 }
 
@@ -55,7 +56,7 @@ fn foreign_system_link() -> StoreError {
 }
 
 const PERSON_COLUMNS: &str = "id, name, email, access, manager_id, away_until, active";
-const SYSTEM_COLUMNS: &str = "id, key, name, goal, owner_id, parent_id, software";
+const SYSTEM_COLUMNS: &str = "id, key, name, goal, owner_id, parent_id, software, goals";
 
 impl PostgresStore {
     async fn role_rows(&self, org: OrgId, only: Option<RoleId>) -> Result<Vec<(Role, u32)>> {
@@ -288,8 +289,8 @@ impl DirectoryStore for PostgresStore {
 
     async fn create_system(&self, org: OrgId, f: &SystemFields) -> Result<SystemId> {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO systems (org_id, key, name, goal, owner_id, parent_id, software)
-             SELECT $1, $2, $3, $4, $5, $6, $7
+            "INSERT INTO systems (org_id, key, name, goal, owner_id, parent_id, software, goals)
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8
              WHERE EXISTS (SELECT 1 FROM people WHERE id = $5 AND org_id = $1)
                AND ($6::bigint IS NULL OR EXISTS (SELECT 1 FROM systems WHERE id = $6 AND org_id = $1))
              RETURNING id",
@@ -301,6 +302,7 @@ impl DirectoryStore for PostgresStore {
         .bind(f.owner.0)
         .bind(f.parent.map(|p| p.0))
         .bind(to_json(&f.software)?)
+        .bind(to_json(&f.goals)?)
         .fetch_optional(&self.pool)
         .await
         .map_err(db)?
@@ -310,7 +312,8 @@ impl DirectoryStore for PostgresStore {
 
     async fn update_system(&self, org: OrgId, id: SystemId, f: &SystemFields) -> Result<()> {
         let done = sqlx::query(
-            "UPDATE systems SET key = $3, name = $4, goal = $5, owner_id = $6, parent_id = $7, software = $8
+            "UPDATE systems SET key = $3, name = $4, goal = $5, owner_id = $6, parent_id = $7, software = $8,
+                 goals = $9
              WHERE org_id = $1 AND id = $2
                AND EXISTS (SELECT 1 FROM people WHERE id = $6 AND org_id = $1)
                AND ($7::bigint IS NULL OR EXISTS (SELECT 1 FROM systems WHERE id = $7 AND org_id = $1))",
@@ -323,6 +326,7 @@ impl DirectoryStore for PostgresStore {
         .bind(f.owner.0)
         .bind(f.parent.map(|p| p.0))
         .bind(to_json(&f.software)?)
+        .bind(to_json(&f.goals)?)
         .execute(&self.pool)
         .await
         .map_err(db)?;

@@ -34,6 +34,7 @@ fn system(row: &SqliteRow) -> Result<System> {
         owner: PersonId(get(row, "owner_id")?),
         parent: get::<Option<i64>>(row, "parent_id")?.map(SystemId),
         software: json(&get::<String>(row, "software")?, "software")?,
+        goals: json(&get::<String>(row, "goals")?, "goals")?,
     })
 }
 
@@ -285,8 +286,8 @@ impl DirectoryStore for SqliteStore {
 
     async fn create_system(&self, org: OrgId, f: &SystemFields) -> Result<SystemId> {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO systems (org_id, key, name, goal, owner_id, parent_id, software)
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
+            "INSERT INTO systems (org_id, key, name, goal, owner_id, parent_id, software, goals)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
              WHERE EXISTS (SELECT 1 FROM people WHERE id = ?5 AND org_id = ?1)
                AND (?6 IS NULL OR EXISTS (SELECT 1 FROM systems WHERE id = ?6 AND org_id = ?1))
              RETURNING id",
@@ -298,6 +299,7 @@ impl DirectoryStore for SqliteStore {
         .bind(f.owner.0)
         .bind(f.parent.map(|p| p.0))
         .bind(serde_json::to_string(&f.software).map_err(other)?)
+        .bind(serde_json::to_string(&f.goals).map_err(other)?)
         .fetch_optional(&self.writer)
         .await
         .map_err(db)?
@@ -307,7 +309,8 @@ impl DirectoryStore for SqliteStore {
 
     async fn update_system(&self, org: OrgId, id: SystemId, f: &SystemFields) -> Result<()> {
         let done = sqlx::query(
-            "UPDATE systems SET key = ?3, name = ?4, goal = ?5, owner_id = ?6, parent_id = ?7, software = ?8
+            "UPDATE systems SET key = ?3, name = ?4, goal = ?5, owner_id = ?6, parent_id = ?7, software = ?8,
+                 goals = ?9
              WHERE org_id = ?1 AND id = ?2
                AND EXISTS (SELECT 1 FROM people WHERE id = ?6 AND org_id = ?1)
                AND (?7 IS NULL OR EXISTS (SELECT 1 FROM systems WHERE id = ?7 AND org_id = ?1))",
@@ -320,6 +323,7 @@ impl DirectoryStore for SqliteStore {
         .bind(f.owner.0)
         .bind(f.parent.map(|p| p.0))
         .bind(serde_json::to_string(&f.software).map_err(other)?)
+        .bind(serde_json::to_string(&f.goals).map_err(other)?)
         .execute(&self.writer)
         .await
         .map_err(db)?;

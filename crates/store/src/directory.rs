@@ -4,6 +4,7 @@ use crate::Result;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use proofline_core::access::Access;
+use proofline_core::metrics::Goal;
 use proofline_core::roles::PickRule;
 use proofline_core::roster::Roster;
 use proofline_core::{OrgId, PersonId, RoleId, SystemId, TokenId};
@@ -63,6 +64,8 @@ pub struct System {
     pub owner: PersonId,
     pub parent: Option<SystemId>,
     pub software: Vec<String>,
+    /// Measurable targets, checked by the engine before they are stored.
+    pub goals: Vec<Goal>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -73,6 +76,8 @@ pub struct SystemFields {
     pub owner: PersonId,
     pub parent: Option<SystemId>,
     pub software: Vec<String>,
+    /// Measurable targets, checked by the engine before they are stored.
+    pub goals: Vec<Goal>,
 }
 
 /// Who a bearer token speaks for.

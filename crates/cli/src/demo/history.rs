@@ -1,6 +1,7 @@
 //! Replays three months of café life through the real engine with a manual clock: people
 //! do most work on time, some less reliably, so misses, escalations and out-of-range
-//! readings appear where they would.
+//! readings appear where they would. Two habits are planted for pattern detection to
+//! find: Friday nights' closing slips, and the fridge warms over the last three weeks.
 
 use super::seed::Seeded;
 use jiff::{SignedDuration, Timestamp};
@@ -34,10 +35,23 @@ fn png() -> Vec<u8> {
     out
 }
 
+/// How far into the fridge's last three weeks `now` is (0 before, 1 at the end): its
+/// compressor is failing, so readings creep up toward and past 5 °C.
+fn warmth(now: Timestamp, end: Timestamp) -> f64 {
+    let left = end.duration_since(now).as_secs_f64() / SignedDuration::from_hours(24 * 21).as_secs_f64();
+    (1.0 - left).clamp(0.0, 1.0)
+}
+
+/// Friday nights are busy: whoever closes gets to the closing checklist far less often.
+fn friday_night(local: &jiff::Zoned) -> bool {
+    local.weekday() == jiff::civil::Weekday::Friday && local.hour() >= 21
+}
+
 fn evidence(
     definition: &ProcessDefinition,
     step: usize,
     signer: &str,
+    warmth: f64,
     rng: &mut fastrand::Rng,
 ) -> (Map<String, Value>, Vec<Upload>) {
     let mut values = Map::new();
@@ -47,8 +61,11 @@ fn evidence(
         let key = req.key.clone();
         match &req.rule {
             ProofRule::Number { max: Some(max), .. } => {
-                // Mostly in range; now and then a warm reading.
-                let reading = if rng.f64() < 0.06 { max + 1.0 + rng.f64() * 2.0 } else { max - 0.5 - rng.f64() * 3.0 };
+                // Mostly in range, now and then a warm reading, and warmer as the
+                // compressor fails.
+                let drift = warmth * 3.5;
+                let reading =
+                    if rng.f64() < 0.04 { max + 1.0 + rng.f64() * 2.0 } else { max - 3.0 + drift + rng.f64() * 1.5 };
                 values.insert(key, json!((reading * 10.0).round() / 10.0));
             }
             ProofRule::Number { .. } => {
@@ -120,7 +137,8 @@ pub async fn replay(live: &Engine, seeded: &Seeded) -> anyhow::Result<()> {
         for task in open {
             let name = names.get(&task.holder).cloned().unwrap_or_default();
             // Diligence is a chance per hour; a shorter step gives a proportionally smaller one.
-            if rng.f64() > 1.0 - (1.0 - diligence(&name)).powf(step_hours) {
+            let busy = if friday_night(&local) { 0.15 } else { 1.0 };
+            if rng.f64() > 1.0 - (1.0 - diligence(&name) * busy).powf(step_hours) {
                 continue;
             }
             let definition = match definitions.entry(task.process) {
@@ -129,7 +147,7 @@ pub async fn replay(live: &Engine, seeded: &Seeded) -> anyhow::Result<()> {
                     entry.insert(engine.store.get_process(seeded.org, task.process).await?.definition)
                 }
             };
-            let (values, uploads) = evidence(definition, task.step_index as usize, &name, &mut rng);
+            let (values, uploads) = evidence(definition, task.step_index as usize, &name, warmth(now, end), &mut rng);
             let actor = Actor { org: seeded.org, person: task.holder, access: Access::Member };
             // A task that moved meanwhile is simply someone else's now.
             let _ = engine.submit_proof(actor, task.id, values, uploads).await;

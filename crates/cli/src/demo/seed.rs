@@ -2,6 +2,7 @@
 
 use jiff::Timestamp;
 use proofline_core::access::Access;
+use proofline_core::metrics::{Direction, Goal, GoalSource};
 use proofline_core::process::{ProcessDefinition, ProcessStatus};
 use proofline_core::roles::PickRule;
 use proofline_core::{OrgId, PersonId, ProcessId, RoleId, SystemId};
@@ -44,6 +45,7 @@ fn system(
     owner: PersonId,
     parent: Option<SystemId>,
     software: &[&str],
+    goals: Vec<Goal>,
 ) -> SystemFields {
     SystemFields {
         key: key.into(),
@@ -52,7 +54,12 @@ fn system(
         owner,
         parent,
         software: software.iter().map(|s| s.to_string()).collect(),
+        goals,
     }
+}
+
+fn measured(name: &str, direction: Direction, target: f64, source: GoalSource) -> Goal {
+    Goal { name: name.into(), unit: None, target, direction, source }
 }
 
 fn rule(start: &str, rrule: &str) -> Value {
@@ -89,6 +96,10 @@ pub async fn seed(engine: &Engine) -> anyhow::Result<Seeded> {
                 olga,
                 None,
                 &["Square POS"],
+                vec![
+                    measured("On-time rate", Direction::AtLeast, 0.95, GoalSource::OnTimeRate),
+                    measured("Runs left unresolved", Direction::AtMost, 2.0, GoalSource::RunsUnresolved),
+                ],
             ),
         )
         .await?;
@@ -102,6 +113,10 @@ pub async fn seed(engine: &Engine) -> anyhow::Result<Seeded> {
                 marta,
                 Some(ops),
                 &["Paper HACCP log (replaced)"],
+                vec![
+                    measured("Checks on time", Direction::AtLeast, 0.98, GoalSource::OnTimeRate),
+                    measured("Readings out of range", Direction::AtMost, 3.0, GoalSource::Exceptions),
+                ],
             ),
         )
         .await?;
@@ -115,6 +130,7 @@ pub async fn seed(engine: &Engine) -> anyhow::Result<Seeded> {
                 marta,
                 Some(ops),
                 &["Xero", "Google Workspace"],
+                vec![measured("Runs late", Direction::AtMost, 1.0, GoalSource::RunsLate)],
             ),
         )
         .await?;

@@ -285,6 +285,9 @@ async fn write(
             None
         },
         software: system.software.clone(),
+        // Files carry no goals: a goal on a proof field names a process by id, which a file
+        // does not know yet. Goals are set in the app and kept below when a file is applied.
+        goals: Vec::new(),
     };
     let mut created_systems = Vec::new();
     for s in &doc.systems {
@@ -298,8 +301,8 @@ async fn write(
     for s in &doc.systems {
         let system = s.get_ref();
         let id = names.systems.get(&system.key).copied().flatten().unwrap_or(proofline_core::SystemId(0));
-        let fields = system_fields(&names, system, true);
         let before = store.get_system(org, id).await?;
+        let fields = SystemFields { goals: before.goals.clone(), ..system_fields(&names, system, true) };
         let changed = (before.name.as_str(), before.goal.as_str(), before.owner, before.parent, &before.software)
             != (fields.name.as_str(), fields.goal.as_str(), fields.owner, fields.parent, &fields.software);
         if changed {

@@ -9,6 +9,7 @@ mod cards;
 pub(crate) mod charts;
 mod editor;
 mod forms;
+mod goals;
 mod inbox;
 mod limiter;
 pub(crate) mod markdown;

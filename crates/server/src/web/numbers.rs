@@ -1,9 +1,10 @@
 //! Numbers on the web. A process: on-time rate by period, each numeric proof field as a
 //! trend with its allowed range, when misses happen, the figures as a table and as CSV.
-//! Systems: each rolled up with its nested systems, by month or year.
+//! Systems: each rolled up with its nested systems, by month or year, with its goals.
 
 use super::charts::{Allowed, Heatmap, LineChart, RateChart, heatmap, line_chart, rate_chart};
 use super::forms::WebPath;
+use super::goals::{GoalLine, goal_line};
 use super::page::{Chrome, PageError, render};
 use super::patterns::{self, PatternItem};
 use super::session::Viewer;
@@ -16,7 +17,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use proofline_core::metrics::{Figures, Period, SystemPeriod, duration_words, rate_words};
 use proofline_core::{Cadence, ProcessId};
-use proofline_engine::ProcessNumbers;
+use proofline_engine::{GoalCheck, ProcessNumbers};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Deserialize)]
@@ -159,6 +160,8 @@ struct SystemNumbers {
     name: String,
     rates: RateChart,
     rows: Vec<Row>,
+    /// Each goal against the latest period with runs.
+    goals: Vec<GoalLine>,
 }
 
 #[derive(Serialize)]
@@ -184,13 +187,13 @@ pub async fn systems_page(
     let org = viewer.actor.org;
     let zone_name = state.engine.store.get_org(org).await?.zone;
     let zone = TimeZone::get(&zone_name).unwrap_or(TimeZone::UTC);
-    let (from, to) = span(period, None, None, state.engine.now(), &zone).map_err(|(_, m)| PageError::bad_request(m))?;
+    let now = state.engine.now();
+    let (from, to) = span(period, None, None, now, &zone).map_err(|(_, m)| PageError::bad_request(m))?;
     let all = state.engine.system_numbers(org, period, from, to).await?;
-    let mut systems: Vec<SystemNumbers> = state
-        .engine
-        .store
-        .list_systems(org)
-        .await?
+    let listed = state.engine.store.list_systems(org).await?;
+    // One list per entry of `all`, in the same order.
+    let checks = state.engine.goal_checks(org, &listed, &all).await?;
+    let mut systems: Vec<SystemNumbers> = listed
         .into_iter()
         .map(|system| {
             let own: Vec<&SystemPeriod> = all.iter().filter(|p| p.system == system.id).collect();
@@ -198,11 +201,29 @@ pub async fn systems_page(
                 own.iter().map(|p| (period_label(period, p.start), p.figures.on_time_rate)).collect();
             let mut rows: Vec<Row> = own.iter().map(|p| row(period, p.start, &p.figures)).collect();
             rows.reverse();
+            let latest = all.iter().rposition(|p| p.system == system.id);
+            let goals = match latest {
+                Some(i) => {
+                    let p = &all[i];
+                    let when = if p.starts_at <= now && now < p.ends_at {
+                        format!("this {}", period.as_str())
+                    } else {
+                        format!("in {}", period_label(period, p.start))
+                    };
+                    checks[i].iter().map(|c| goal_line(c, &when)).collect()
+                }
+                None => system
+                    .goals
+                    .iter()
+                    .map(|g| goal_line(&GoalCheck { goal: g.clone(), value: None, status: None }, "yet"))
+                    .collect(),
+            };
             SystemNumbers {
                 id: system.id.0,
                 rates: rate_chart(&format!("{}: on time", system.name), &rates),
                 name: system.name,
                 rows,
+                goals,
             }
         })
         .collect();

@@ -4,6 +4,7 @@ mod cadence;
 mod calendar;
 mod errors;
 mod escalation;
+mod goals;
 mod helpers;
 mod notifications;
 mod operations;

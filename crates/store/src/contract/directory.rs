@@ -4,9 +4,10 @@
 use super::{Cast, at, conflict, not_found};
 use crate::{Org, Person, PersonFields, Role, RoleFields, Store, System, SystemFields, TokenOwner};
 use proofline_core::access::Access;
+use proofline_core::metrics::{Direction, Goal, GoalSource};
 use proofline_core::roles::{PickRule, Rotation};
 use proofline_core::roster::Member;
-use proofline_core::{OrgId, PersonId, SystemId};
+use proofline_core::{OrgId, PersonId, ProcessId, SystemId};
 
 fn person(name: &str, email: &str, access: Access, manager: Option<PersonId>) -> PersonFields {
     PersonFields { name: name.into(), email: email.into(), access, manager, away_until: None, active: true }
@@ -20,7 +21,29 @@ fn system(key: &str, name: &str, owner: PersonId, parent: Option<SystemId>) -> S
         owner,
         parent,
         software: vec![],
+        goals: vec![],
     }
+}
+
+/// One goal of each shape the store must keep apart: a built-in figure with no unit, and
+/// a proof-field mean with a unit and a nested source.
+fn cold_goals() -> Vec<Goal> {
+    vec![
+        Goal {
+            name: "On time".into(),
+            unit: None,
+            target: 0.95,
+            direction: Direction::AtLeast,
+            source: GoalSource::OnTimeRate,
+        },
+        Goal {
+            name: "Fridge mean".into(),
+            unit: Some("°C".into()),
+            target: 4.5,
+            direction: Direction::AtMost,
+            source: GoalSource::KpiMean { process: ProcessId(7), step: 0, field: 1 },
+        },
+    ]
 }
 
 pub(super) async fn chapter(store: &dyn Store) -> Cast {
@@ -217,6 +240,7 @@ async fn systems(store: &dyn Store, acme: OrgId, globex: OrgId, [ana, ben, gus]:
     let kitchen = store.create_system(acme, &system("kitchen", "Kitchen", ana, None)).await.unwrap();
     let cold_fields = SystemFields {
         software: vec!["FridgeWatch".into(), "Sheets".into()],
+        goals: cold_goals(),
         ..system("cold-chain", "Cold chain", ben, Some(kitchen))
     };
     let cold = store.create_system(acme, &cold_fields).await.unwrap();
@@ -230,6 +254,7 @@ async fn systems(store: &dyn Store, acme: OrgId, globex: OrgId, [ana, ben, gus]:
             owner: ben,
             parent: Some(kitchen),
             software: vec!["FridgeWatch".into(), "Sheets".into()],
+            goals: cold_goals(),
         }
     );
     let lab = store.create_system(globex, &system("lab", "Lab", gus, None)).await.unwrap();
@@ -246,14 +271,23 @@ async fn systems(store: &dyn Store, acme: OrgId, globex: OrgId, [ana, ben, gus]:
         "a parent system from another organization",
     );
 
-    let renamed =
-        SystemFields { name: "Cold room".into(), software: vec!["FridgeWatch".into()], ..cold_fields.clone() };
+    let renamed = SystemFields {
+        name: "Cold room".into(),
+        software: vec!["FridgeWatch".into()],
+        goals: cold_goals()[1..].to_vec(),
+        ..cold_fields.clone()
+    };
     store.update_system(acme, cold, &renamed).await.unwrap();
     let stored = store.get_system(acme, cold).await.unwrap();
     assert_eq!(
-        (stored.name.as_str(), stored.software.as_slice()),
-        ("Cold room", ["FridgeWatch".to_string()].as_slice())
+        (stored.name.as_str(), stored.software.as_slice(), stored.goals.as_slice()),
+        ("Cold room", ["FridgeWatch".to_string()].as_slice(), &cold_goals()[1..]),
+        "an update replaces the goals"
     );
+    let listed = store.list_systems(acme).await.unwrap();
+    let goals_of = |id: SystemId| listed.iter().find(|s| s.id == id).map(|s| s.goals.clone());
+    assert_eq!(goals_of(cold), Some(cold_goals()[1..].to_vec()), "a listed system carries its goals");
+    assert_eq!(goals_of(kitchen), Some(vec![]), "a system without goals has none");
     conflict(
         store.update_system(acme, cold, &SystemFields { parent: Some(lab), ..renamed.clone() }).await,
         "moving a system under another organization's system",

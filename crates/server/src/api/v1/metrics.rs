@@ -1,5 +1,6 @@
 //! Figures: a process by week, month or year; every system rolled up with its nested
-//! systems; every person. Each as JSON or as CSV for a spreadsheet.
+//! systems, with how each system's goals fared; every person. Each as JSON or as CSV for a
+//! spreadsheet.
 
 use crate::AppState;
 use crate::auth::Overseer;
@@ -12,9 +13,9 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use proofline_core::metrics::{KpiSeries, Period, PersonFigures, ProcessPeriod, SystemPeriod};
+use proofline_core::metrics::{Direction, KpiSeries, Period, PersonFigures, ProcessPeriod, SystemPeriod};
 use proofline_core::{OrgId, ProcessId};
-use proofline_engine::Actor;
+use proofline_engine::{Actor, GoalCheck};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -62,6 +63,38 @@ pub struct SystemMetricsView {
     #[schema(value_type = Object)]
     #[serde(flatten)]
     pub period: SystemPeriod,
+    /// Each of the system's goals judged for this period, in the system's order.
+    pub goals: Vec<GoalStatusView>,
+}
+
+/// One goal in one period. `value`, `met` and `gap` are null when the period has no such
+/// value (nothing due, no readings).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GoalStatusView {
+    pub name: String,
+    /// In the source's unit: a fraction for `on_time_rate`, seconds for lead times.
+    pub value: Option<f64>,
+    pub target: f64,
+    /// `at_least` or `at_most`.
+    #[schema(value_type = String)]
+    pub direction: Direction,
+    pub met: Option<bool>,
+    /// How far the value falls short of the target: positive when missed, zero or negative
+    /// (the margin) when met.
+    pub gap: Option<f64>,
+}
+
+impl From<GoalCheck> for GoalStatusView {
+    fn from(check: GoalCheck) -> GoalStatusView {
+        GoalStatusView {
+            name: check.goal.name,
+            value: check.value,
+            target: check.goal.target,
+            direction: check.goal.direction,
+            met: check.status.map(|s| s.met),
+            gap: check.status.map(|s| s.gap),
+        }
+    }
 }
 
 /// A person's figures over the span.
@@ -175,12 +208,18 @@ async fn load_systems(state: &AppState, actor: Actor, query: &SpanQuery) -> Resu
     let period = period_of(query, Period::Month)?;
     let zone = org_zone(state, actor.org).await?;
     let (from, to) = span_of(query, period, state, &zone)?;
-    let names: std::collections::HashMap<_, _> =
-        state.engine.store.list_systems(actor.org).await?.into_iter().map(|s| (s.id, s.name)).collect();
+    let systems = state.engine.store.list_systems(actor.org).await?;
     let periods = state.engine.system_numbers(actor.org, period, from, to).await?;
+    let checks = state.engine.goal_checks(actor.org, &systems, &periods).await?;
+    let names: std::collections::HashMap<_, _> = systems.into_iter().map(|s| (s.id, s.name)).collect();
     Ok(periods
         .into_iter()
-        .map(|period| SystemMetricsView { name: names.get(&period.system).cloned().unwrap_or_default(), period })
+        .zip(checks)
+        .map(|(period, checks)| SystemMetricsView {
+            name: names.get(&period.system).cloned().unwrap_or_default(),
+            period,
+            goals: checks.into_iter().map(GoalStatusView::from).collect(),
+        })
         .collect())
 }
 

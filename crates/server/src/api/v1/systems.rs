@@ -1,4 +1,5 @@
-//! Systems: the parts of the business processes belong to, with an owner and a goal.
+//! Systems: the parts of the business processes belong to, with an owner, a goal in words
+//! and measurable goals.
 
 use crate::AppState;
 use crate::auth::{Caller, Manager};
@@ -7,6 +8,7 @@ use crate::extract::{ApiJson, ApiPath, NoQuery};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use proofline_core::metrics::Goal;
 use proofline_core::{PersonId, SystemId};
 use proofline_store::{System, SystemFields};
 use serde::{Deserialize, Serialize};
@@ -27,6 +29,15 @@ pub struct SystemView {
     pub parent: Option<SystemId>,
     /// The software the system runs on.
     pub software: Vec<String>,
+    /// Measurable targets, at most 20. Each is `{"name", "unit" (optional), "target",
+    /// "direction": "at_least" | "at_most", "source": {"kind": ...}}`, where `kind` is one of
+    /// `on_time_rate` (a fraction from 0 to 1), `runs_due`, `runs_on_time`, `runs_late`,
+    /// `runs_unresolved`, `escalations`, `exceptions`, `rejections`, `lead_time_median_secs`,
+    /// `lead_time_p90_secs`, or `kpi_mean` with `process`, `step` and `field` (positions from
+    /// 0) naming a number the step's proof asks for. Each is judged per period of the
+    /// system's figures (`GET /systems/metrics`).
+    #[schema(value_type = Vec<Object>)]
+    pub goals: Vec<Goal>,
 }
 
 impl From<System> for SystemView {
@@ -39,6 +50,7 @@ impl From<System> for SystemView {
             owner: s.owner,
             parent: s.parent,
             software: s.software,
+            goals: s.goals,
         }
     }
 }
@@ -59,6 +71,16 @@ pub struct SystemBody {
     pub parent: Option<SystemId>,
     #[serde(default)]
     pub software: Vec<String>,
+    /// Measurable targets, at most 20; none when left out. Each is `{"name", "unit" (optional), "target",
+    /// "direction": "at_least" | "at_most", "source": {"kind": ...}}`, where `kind` is one of
+    /// `on_time_rate` (a fraction from 0 to 1), `runs_due`, `runs_on_time`, `runs_late`,
+    /// `runs_unresolved`, `escalations`, `exceptions`, `rejections`, `lead_time_median_secs`,
+    /// `lead_time_p90_secs`, or `kpi_mean` with `process`, `step` and `field` (positions from
+    /// 0) naming a number the step's proof asks for. Each is judged per period of the
+    /// system's figures (`GET /systems/metrics`).
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    pub goals: Vec<Goal>,
 }
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -73,6 +95,7 @@ fn fields(body: SystemBody) -> SystemFields {
         owner: body.owner,
         parent: body.parent,
         software: body.software,
+        goals: body.goals,
     }
 }
 

@@ -6,6 +6,7 @@ mod decisions;
 mod editor;
 mod foreign;
 mod forms;
+mod goals;
 mod pages;
 mod patterns;
 mod people;
