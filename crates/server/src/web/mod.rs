@@ -78,6 +78,7 @@ pub fn routes() -> Router<AppState> {
         .route("/runs/{id}", get(processes::run))
         .route("/systems", get(systems::systems))
         .route("/systems/numbers", get(numbers::systems_page))
+        .route("/systems/numbers.csv", get(numbers::systems_csv))
         .route("/systems/new", get(system_form::new_form).post(system_form::create))
         .route("/systems/{id}/edit", get(system_form::edit_form).post(system_form::update))
         .route("/people", get(people::list))

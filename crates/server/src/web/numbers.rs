@@ -9,7 +9,7 @@ use super::page::{Chrome, PageError, render};
 use super::patterns::{self, PatternItem};
 use super::session::Viewer;
 use crate::AppState;
-use crate::numbers::{process_csv, span};
+use crate::numbers::{process_csv, span, system_csv};
 use axum::extract::{Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{Html, IntoResponse, Response};
@@ -173,11 +173,13 @@ struct SystemsNumbersPage {
     systems: Vec<SystemNumbers>,
 }
 
-pub async fn systems_page(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Query(query): Query<NumbersQuery>,
-) -> Result<Html<String>, PageError> {
+/// Every system's periods by month (or year) over the default span, in the
+/// organization's zone, and that zone's name.
+async fn systems_numbers(
+    state: &AppState,
+    viewer: &Viewer,
+    query: &NumbersQuery,
+) -> Result<(Period, String, Vec<SystemPeriod>), PageError> {
     viewer.require_oversight()?;
     let period = match query.period.as_deref() {
         None | Some("") | Some("month") => Period::Month,
@@ -187,9 +189,30 @@ pub async fn systems_page(
     let org = viewer.actor.org;
     let zone_name = state.engine.store.get_org(org).await?.zone;
     let zone = TimeZone::get(&zone_name).unwrap_or(TimeZone::UTC);
+    let (from, to) = span(period, None, None, state.engine.now(), &zone).map_err(|(_, m)| PageError::bad_request(m))?;
+    Ok((period, zone_name, state.engine.system_numbers(org, period, from, to).await?))
+}
+
+pub async fn systems_csv(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(query): Query<NumbersQuery>,
+) -> Result<Response, PageError> {
+    let (period, _, all) = systems_numbers(&state, &viewer, &query).await?;
+    let names = state.engine.store.list_systems(viewer.actor.org).await?.into_iter().map(|s| (s.id, s.name)).collect();
+    let body = system_csv(&all, &names);
+    let name = format!("attachment; filename=\"systems-{}s.csv\"", period.as_str());
+    Ok(([(CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (CONTENT_DISPOSITION, name)], body).into_response())
+}
+
+pub async fn systems_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(query): Query<NumbersQuery>,
+) -> Result<Html<String>, PageError> {
+    let (period, zone_name, all) = systems_numbers(&state, &viewer, &query).await?;
+    let org = viewer.actor.org;
     let now = state.engine.now();
-    let (from, to) = span(period, None, None, now, &zone).map_err(|(_, m)| PageError::bad_request(m))?;
-    let all = state.engine.system_numbers(org, period, from, to).await?;
     let listed = state.engine.store.list_systems(org).await?;
     // One list per entry of `all`, in the same order.
     let checks = state.engine.goal_checks(org, &listed, &all).await?;

@@ -227,7 +227,7 @@ pub async fn detail(
         let allowed = pattern.range.map(Allowed::from).unwrap_or_default();
         line_chart(kind_words(pattern.kind), &readings, allowed, &unit, &viewer.zone)
     });
-    let runs = evidence_runs(&pattern, binary, &unit, &viewer, now);
+    let runs = evidence_runs(&state, &pattern, binary, &unit, &viewer, now).await?;
     let page = DetailPage {
         chrome: Chrome::new(&viewer, "patterns").with_notice(query.ok.as_deref()),
         chance: chance_words(pattern.p_value),
@@ -238,36 +238,35 @@ pub async fn detail(
     render("pattern.html", page)
 }
 
-/// The runs that show the pattern, newest first, each with its point when the series
-/// has one per run.
-fn evidence_runs(
+/// The runs that show the pattern, newest first, each at its scheduled time and, when
+/// the series has one point per run, with its point ("missed", "6.2 °C").
+async fn evidence_runs(
+    state: &AppState,
     pattern: &PatternRecord,
     binary: bool,
     unit: &str,
     viewer: &Viewer,
     now: Timestamp,
-) -> Vec<EvidenceRun> {
+) -> Result<Vec<EvidenceRun>, PageError> {
     let per_run = pattern.series.len() == pattern.runs.len();
     let words = |point: &Point| match (binary, point.value == 1.0) {
         (true, true) => "missed".to_string(),
         (true, false) => "on time".to_string(),
         (false, _) => format!("{} {unit}", super::charts::format_number(point.value)).trim_end().to_string(),
     };
-    let mut runs: Vec<EvidenceRun> = pattern
-        .runs
-        .iter()
-        .enumerate()
-        .map(|(i, run)| {
-            let point = per_run.then(|| pattern.series[i]);
-            EvidenceRun {
-                id: run.0,
-                value: point.as_ref().map(words).unwrap_or_default(),
-                when: When::new(point.map_or(pattern.last_seen, |p| p.at), &viewer.zone, now),
-            }
-        })
-        .collect();
+    let mut runs = Vec::with_capacity(pattern.runs.len());
+    for (i, id) in pattern.runs.iter().enumerate() {
+        // A run deleted with its process since is left out rather than shown undated.
+        let Ok(run) = state.engine.store.get_run(viewer.actor.org, *id).await else { continue };
+        let point = per_run.then(|| pattern.series[i]);
+        runs.push(EvidenceRun {
+            id: id.0,
+            value: point.as_ref().map(words).unwrap_or_default(),
+            when: When::new(run.scheduled_for, &viewer.zone, now),
+        });
+    }
     runs.reverse();
-    runs
+    Ok(runs)
 }
 
 #[derive(Debug, Deserialize)]
@@ -288,6 +287,8 @@ pub async fn decide(
 ) -> Result<Response, PageError> {
     viewer.check_csrf(&form.csrf)?;
     viewer.require_manager()?;
+    // Another organization's pattern is not found, whatever the form asked.
+    state.engine.store.get_pattern(viewer.actor.org, id).await?;
     let (to, code) = match form.action.as_str() {
         "acknowledge" => (PatternState::Acknowledged, "acknowledged"),
         "resolve" => (PatternState::Resolved, "resolved"),

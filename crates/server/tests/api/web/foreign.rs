@@ -3,6 +3,8 @@
 
 use super::{Browser, cafe, signed_in};
 use crate::helpers::{App, mins, png};
+use proofline_core::pattern::{Finding, PatternKind, Severity};
+use proofline_core::{ProcessId, RunId};
 use proofline_store::TaskQuery;
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
@@ -52,6 +54,29 @@ async fn another_organizations_ids_are_not_found_anywhere() {
     let system = serde_json::json!({"key": "kitchen", "name": "Kitchen", "owner": app.olga.id.0});
     let system = app.post("/api/v1/systems", &app.olga, system).await.body["id"].as_i64().expect("a system");
 
+    let finding = Finding {
+        key: format!("step_misses:{process}:0"),
+        kind: PatternKind::StepMisses,
+        process: ProcessId(process),
+        step: Some(0),
+        person: None,
+        severity: Severity::High,
+        sentence: "Opening checklist, step 1 'Fridge temperature' was missed in 6 of the last 8 runs.".into(),
+        first_seen: app.t.engine.now(),
+        last_seen: app.t.engine.now(),
+        runs: vec![RunId(run)],
+        p_value: 0.001,
+        series: vec![],
+        range: None,
+    };
+    app.t
+        .engine
+        .store
+        .save_patterns(cafe(&app).await, ProcessId(process), &[finding], app.t.engine.now())
+        .await
+        .unwrap();
+    let pattern = app.t.engine.store.list_patterns(cafe(&app).await, &Default::default()).await.unwrap()[0].id;
+
     let tasks_before = all_tasks(&app).await;
     let eve = signed_in(&app, &app.eve).await;
     let csrf = eve.csrf("/settings").await;
@@ -64,6 +89,10 @@ async fn another_organizations_ids_are_not_found_anywhere() {
         (Via::Get, format!("/processes/{process}/edit")),
         (Via::Form, format!("/processes/{process}/edit")),
         (Via::Get, format!("/runs/{run}")),
+        (Via::Get, format!("/processes/{process}/numbers")),
+        (Via::Get, format!("/processes/{process}/numbers.csv")),
+        (Via::Get, format!("/patterns/{pattern}")),
+        (Via::Form, format!("/patterns/{pattern}/decide")),
         (Via::Proof, format!("/tasks/{open}/proof")),
         (Via::Form, format!("/tasks/{open}/decide")),
         (Via::Form, format!("/processes/{process}/start")),
@@ -80,6 +109,9 @@ async fn another_organizations_ids_are_not_found_anywhere() {
         page.shows(StatusCode::NOT_FOUND, &["There is nothing here, or it belongs to another organization."]);
         page.lacks(&["Fridge", "Opening checklist", "Corner Café", "Ben", "Dan"]);
     }
+
+    let kept = app.t.engine.store.get_pattern(cafe(&app).await, pattern).await.unwrap();
+    assert_eq!(kept.state, proofline_store::PatternState::Open, "Eve decided nothing about the café's pattern");
 
     let after = app.get(&format!("/api/v1/runs/{run}"), &app.olga).await.body["tasks"].clone();
     assert_eq!(after, run_tasks, "the café's run is as it was");

@@ -28,6 +28,8 @@ async fn the_owner_reads_the_friday_habit_and_acknowledges_it() {
 
     let page = olga.get(&format!("/patterns/{id}")).await;
     page.shows(StatusCode::OK, &["Evidence", "href=\"/runs/", "chance of this by luck alone: ", "Acknowledge"]);
+    // Each run that shows it is dated by its own schedule: the Fridays, at 21:00.
+    page.shows(StatusCode::OK, &["Fri 27 Feb, 21:00", "Fri 20 Feb, 21:00"]);
 
     let csrf = inbox.csrf();
     let path = format!("/patterns/{id}/decide");
@@ -71,7 +73,10 @@ async fn a_process_shows_its_numbers_as_charts_a_table_and_csv() {
     assert!(csv.headers["content-type"].to_str().unwrap().starts_with("text/csv"));
     assert!(csv.text().starts_with("period,starts_at,ends_at,runs_due"), "{}", csv.text());
 
-    olga.get("/systems/numbers").await.shows(StatusCode::OK, &["Systems: numbers", "By year"]);
+    olga.get("/systems/numbers").await.shows(StatusCode::OK, &["Systems: numbers", "By year", "/systems/numbers.csv"]);
+    let csv = olga.get("/systems/numbers.csv?period=year").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.text().starts_with("system,period,starts_at"), "{}", csv.text());
     let dan = signed_in(&app, &app.dan).await;
     assert_eq!(dan.get(&format!("/processes/{process}/numbers")).await.status, StatusCode::FORBIDDEN);
 }
