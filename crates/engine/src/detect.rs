@@ -4,6 +4,7 @@
 //! Each look reads the event log from where the last one stopped, so when nothing ended,
 //! moved or was sent back the whole pass is one indexed read of no rows.
 
+use crate::metrics::schedule_zone;
 use crate::{Engine, EngineError};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
@@ -11,7 +12,7 @@ use proofline_core::history::{Facts, FieldFacts, ProcessFacts, StepFacts, defaul
 use proofline_core::pattern::{Settings, detect_process};
 use proofline_core::process::ProcessDefinition;
 use proofline_core::proof::ProofRule;
-use proofline_core::{Cadence, OrgId, ProcessId};
+use proofline_core::{OrgId, ProcessId};
 use proofline_store::{PatternChanges, StoreError};
 use std::collections::HashMap;
 
@@ -145,10 +146,7 @@ impl Engine {
 /// A process as detection and metrics name it; the zone is its schedule's, or else the
 /// organization's.
 pub fn process_facts(definition: &ProcessDefinition, org_zone: &TimeZone) -> ProcessFacts {
-    let zone = match &definition.cadence {
-        Cadence::Schedule(schedule) => schedule.zone().clone(),
-        _ => org_zone.clone(),
-    };
+    let zone = schedule_zone(definition).unwrap_or_else(|| org_zone.clone());
     let steps = definition
         .steps
         .iter()

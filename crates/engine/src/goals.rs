@@ -2,7 +2,6 @@
 //! whether it met the target. The web's numbers page and the metrics API both read this.
 
 use crate::{Engine, EngineError};
-use jiff::tz::TimeZone;
 use proofline_core::metrics::{Goal, GoalSource, GoalStatus, ProcessPeriod, SystemPeriod, evaluate_goal, goal_value};
 use proofline_core::{OrgId, ProcessId};
 use proofline_store::System;
@@ -58,7 +57,7 @@ impl Engine {
         if let (Some((from, to)), Some(first)) = (span, periods.first())
             && !read.is_empty()
         {
-            let zone = TimeZone::get(&self.store.get_org(org).await?.zone).unwrap_or(TimeZone::UTC);
+            let zone = self.org_zone(org).await?;
             let facts = self.org_facts(org).await?;
             for process in read {
                 // A process deleted since the goal was set simply has no value.

@@ -41,7 +41,7 @@ pub use error::EngineError;
 pub use goals::{GoalCheck, check_goals};
 pub use materialize::plan_run;
 pub use messages::NoticeLine;
-pub use metrics::{LONGEST_SPAN_DAYS, ProcessNumbers};
+pub use metrics::{LONGEST_SPAN_DAYS, ProcessNumbers, schedule_zone};
 pub use notices::{EndpointInput, new_webhook_secret};
 pub use notifier::*;
 pub use processes::{ProcessChange, RunStart, valid_key};

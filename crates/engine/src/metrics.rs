@@ -9,11 +9,20 @@ use proofline_core::metrics::{
     KpiSeries, Period, PersonFigures, ProcessPeriod, SystemNode, SystemPeriod, kpi_series, merge_person_figures,
     miss_heatmap, person_figures, process_periods, system_periods,
 };
-use proofline_core::{OrgId, ProcessId};
+use proofline_core::process::ProcessDefinition;
+use proofline_core::{Cadence, OrgId, ProcessId};
 use std::collections::HashMap;
 
 /// The longest span one request may read: enough for two annual reports side by side.
 pub const LONGEST_SPAN_DAYS: i64 = 5 * 366;
+
+/// The zone of a scheduled process's rule; `None` for event and manual processes.
+pub fn schedule_zone(definition: &ProcessDefinition) -> Option<TimeZone> {
+    match &definition.cadence {
+        Cadence::Schedule(schedule) => Some(schedule.zone().clone()),
+        _ => None,
+    }
+}
 
 /// A process's figures over a span.
 #[derive(Debug, Clone)]
@@ -27,6 +36,19 @@ pub struct ProcessNumbers {
 }
 
 impl Engine {
+    /// The organization's zone; UTC when its name is not one jiff knows.
+    pub async fn org_zone(&self, org: OrgId) -> Result<TimeZone, EngineError> {
+        Ok(TimeZone::get(&self.store.get_org(org).await?.zone).unwrap_or(TimeZone::UTC))
+    }
+
+    /// The zone a process's periods follow: its schedule's, else its organization's.
+    pub async fn process_zone(&self, org: OrgId, definition: &ProcessDefinition) -> Result<TimeZone, EngineError> {
+        match schedule_zone(definition) {
+            Some(zone) => Ok(zone),
+            None => self.org_zone(org).await,
+        }
+    }
+
     fn check_span(from: Timestamp, to: Timestamp) -> Result<(), EngineError> {
         if from >= to {
             return Err(EngineError::invalid("from", "must be before `to`"));
@@ -70,7 +92,7 @@ impl Engine {
         to: Timestamp,
     ) -> Result<Vec<SystemPeriod>, EngineError> {
         Self::check_span(from, to)?;
-        let zone = TimeZone::get(&self.store.get_org(org).await?.zone).unwrap_or(TimeZone::UTC);
+        let zone = self.org_zone(org).await?;
         let processes = self.store.list_processes(org).await?;
         let mut members: HashMap<_, Vec<ProcessId>> = HashMap::new();
         for process in &processes {

@@ -81,16 +81,17 @@ impl Engine {
     /// Looks for patterns now and then, apart from the passes: a first look after an
     /// upgrade reads months of history, and no escalation should wait for that.
     async fn run_detection(&self, mut shutdown: watch::Receiver<bool>) {
-        let mut next_full: Option<Timestamp> = None;
+        // A start reads from the stored mark (the whole log after an upgrade, little after
+        // a restart), so the first full look can wait its day like every other.
+        let mut next_full = self.now() + FULL_DETECTION_EVERY;
         loop {
             let started = std::time::Instant::now();
             let now = self.now();
             // Once a day every process is looked at again, whatever changed: windows slide
             // with time, so a pattern can fade with no new work, and on PostgreSQL an event
             // can commit behind the mark.
-            let full = next_full.is_none_or(|at| now >= at);
-            let looked = if full {
-                next_full = Some(now + FULL_DETECTION_EVERY);
+            let looked = if now >= next_full {
+                next_full = now + FULL_DETECTION_EVERY;
                 self.detect_all(now).await
             } else {
                 self.detect_once(now).await

@@ -3,9 +3,8 @@
 
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
-use proofline_core::SystemId;
-use proofline_core::history::Facts;
 use proofline_core::metrics::{Figures, KpiSeries, Period, PersonFigures, ProcessPeriod, SystemPeriod};
+use proofline_core::{PersonId, SystemId};
 use std::collections::HashMap;
 
 /// How many periods a request without `from` covers.
@@ -147,7 +146,7 @@ pub fn system_csv(periods: &[SystemPeriod], names: &HashMap<SystemId, String>) -
 }
 
 /// One row per person.
-pub fn people_csv(people: &[PersonFigures], facts: &Facts) -> String {
+pub fn people_csv(people: &[PersonFigures], names: &HashMap<PersonId, String>) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let _ = writer.write_record([
         "person_id",
@@ -160,7 +159,7 @@ pub fn people_csv(people: &[PersonFigures], facts: &Facts) -> String {
         "moved_from",
     ]);
     for p in people {
-        let name = safe_cell(facts.people.get(&p.person).map_or("", String::as_str));
+        let name = safe_cell(names.get(&p.person).map_or("", String::as_str));
         let _ = writer.write_record([
             p.person.0.to_string(),
             name,

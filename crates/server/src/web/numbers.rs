@@ -15,8 +15,8 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{Html, IntoResponse, Response};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
+use proofline_core::ProcessId;
 use proofline_core::metrics::{Figures, Period, SystemPeriod, duration_words, rate_words};
-use proofline_core::{Cadence, ProcessId};
 use proofline_engine::{GoalCheck, ProcessNumbers};
 use serde::{Deserialize, Serialize};
 
@@ -92,10 +92,7 @@ async fn load(
     };
     let org = viewer.actor.org;
     let process = state.engine.store.get_process(org, ProcessId(id)).await?;
-    let zone = match &process.definition.cadence {
-        Cadence::Schedule(s) => s.zone().clone(),
-        _ => TimeZone::get(&state.engine.store.get_org(org).await?.zone).unwrap_or(TimeZone::UTC),
-    };
+    let zone = state.engine.process_zone(org, &process.definition).await?;
     let (from, to) = span(period, None, None, state.engine.now(), &zone).map_err(|(_, m)| PageError::bad_request(m))?;
     let numbers = state.engine.process_numbers(org, ProcessId(id), period, from, to).await?;
     Ok((period, process.definition.name, numbers))

@@ -13,8 +13,8 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use proofline_core::ProcessId;
 use proofline_core::metrics::{Direction, KpiSeries, Period, PersonFigures, ProcessPeriod, SystemPeriod};
-use proofline_core::{OrgId, ProcessId};
 use proofline_engine::{Actor, GoalCheck};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -125,11 +125,6 @@ fn period_of(query: &SpanQuery, default: Period) -> Result<Period, ApiError> {
     }
 }
 
-async fn org_zone(state: &AppState, org: OrgId) -> Result<TimeZone, ApiError> {
-    let org = state.engine.store.get_org(org).await?;
-    Ok(TimeZone::get(&org.zone).unwrap_or(TimeZone::UTC))
-}
-
 fn span_of(
     query: &SpanQuery,
     period: Period,
@@ -160,10 +155,7 @@ async fn load_process(
     let period = period_of(query, Period::Week)?;
     let engine = &state.engine;
     let process = engine.store.get_process(actor.org, id).await?;
-    let zone = match &process.definition.cadence {
-        proofline_core::Cadence::Schedule(s) => s.zone().clone(),
-        _ => org_zone(state, actor.org).await?,
-    };
+    let zone = engine.process_zone(actor.org, &process.definition).await?;
     let (from, to) = span_of(query, period, state, &zone)?;
     let numbers = engine.process_numbers(actor.org, id, period, from, to).await?;
     Ok(ProcessMetricsView {
@@ -206,7 +198,7 @@ async fn process_metrics_csv(
 
 async fn load_systems(state: &AppState, actor: Actor, query: &SpanQuery) -> Result<Vec<SystemMetricsView>, ApiError> {
     let period = period_of(query, Period::Month)?;
-    let zone = org_zone(state, actor.org).await?;
+    let zone = state.engine.org_zone(actor.org).await?;
     let (from, to) = span_of(query, period, state, &zone)?;
     let systems = state.engine.store.list_systems(actor.org).await?;
     let periods = state.engine.system_numbers(actor.org, period, from, to).await?;
@@ -250,7 +242,7 @@ async fn system_metrics_csv(
 
 async fn load_people(state: &AppState, actor: Actor, query: &SpanQuery) -> Result<Vec<PersonMetricsView>, ApiError> {
     let period = period_of(query, Period::Week)?;
-    let zone = org_zone(state, actor.org).await?;
+    let zone = state.engine.org_zone(actor.org).await?;
     let (from, to) = span_of(query, period, state, &zone)?;
     let names: std::collections::HashMap<_, _> =
         state.engine.store.list_people(actor.org).await?.into_iter().map(|p| (p.id, p.name)).collect();
@@ -281,8 +273,7 @@ async fn people_metrics_csv(
     ApiQuery(query): ApiQuery<SpanQuery>,
 ) -> Result<Response, ApiError> {
     let views = load_people(&state, actor, &query).await?;
-    let people = views.iter().map(|v| (v.figures.person, v.name.clone())).collect();
-    let facts = proofline_core::history::Facts { people, ..Default::default() };
+    let names = views.iter().map(|v| (v.figures.person, v.name.clone())).collect();
     let figures: Vec<PersonFigures> = views.into_iter().map(|v| v.figures).collect();
-    Ok(csv_file("people-metrics.csv", people_csv(&figures, &facts)))
+    Ok(csv_file("people-metrics.csv", people_csv(&figures, &names)))
 }
