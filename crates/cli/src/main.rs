@@ -13,6 +13,11 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Page views and history reads allocate many small, short-lived values from several
+/// threads at once, which mimalloc serves without glibc's locking and consolidation.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "proofline",

@@ -66,9 +66,11 @@ impl Engine {
         Ok(outcome)
     }
 
-    /// Detects `processes` in a few tasks side by side: reading a process's history is
-    /// CPU work on the calling thread (see the SQLite store's direct reads), so a full
-    /// pass over many processes uses every core the runtime has.
+    /// Detects `processes` on a few threads side by side. Reading a process's history is
+    /// CPU work on the calling thread (see the SQLite store's direct reads), so a long
+    /// pass runs on blocking threads: on the runtime's workers it would hold up every
+    /// request behind it, and a task it woke would wait in that worker's queue until
+    /// the pass yielded, which ran the shares one after another.
     async fn detect_processes(
         &self,
         processes: &[(OrgId, ProcessId)],
@@ -82,12 +84,13 @@ impl Engine {
         // Contiguous shares keep each organization's processes together, so each worker
         // reads an organization's names and zones once.
         let share = processes.len().div_ceil(workers);
+        let runtime = tokio::runtime::Handle::current();
         let mut handles = Vec::with_capacity(workers);
         for chunk in processes.chunks(share) {
-            let (engine, chunk) = (self.clone(), chunk.to_vec());
-            handles.push(tokio::spawn(async move {
+            let (engine, chunk, runtime) = (self.clone(), chunk.to_vec(), runtime.clone());
+            handles.push(tokio::task::spawn_blocking(move || {
                 let mut outcome = DetectOutcome::default();
-                engine.detect_in_turn(&chunk, now, &mut outcome).await.map(|()| outcome)
+                runtime.block_on(engine.detect_in_turn(&chunk, now, &mut outcome)).map(|()| outcome)
             }));
         }
         for handle in handles {

@@ -33,18 +33,32 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 /// Largest proof submission (several photos).
 pub const SUBMISSION_LIMIT: usize = 25 * 1024 * 1024;
 
-/// What every handler can reach.
+/// What every handler can reach. Extractors and middleware clone it several times per
+/// request, so it is one pointer: cloning the engine itself copies its configuration.
 #[derive(Clone)]
-pub(crate) struct AppState {
+pub(crate) struct AppState(Arc<Shared>);
+
+pub(crate) struct Shared {
     pub engine: Engine,
-    pub metrics: Arc<metrics::Metrics>,
+    pub metrics: metrics::Metrics,
     /// Failed sign-ins, to slow password guessing.
-    pub logins: Arc<web::LoginLimiter>,
+    pub logins: web::LoginLimiter,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 /// The whole HTTP application.
 pub fn router(engine: Engine) -> Router {
-    let state = AppState { engine, metrics: Arc::default(), logins: Arc::default() };
+    let state = AppState(Arc::new(Shared {
+        engine,
+        metrics: metrics::Metrics::default(),
+        logins: web::LoginLimiter::default(),
+    }));
     let (api, doc) =
         OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest("/api/v1", api::v1::routes()).split_for_parts();
     let doc = openapi::with_problem_responses(doc);

@@ -24,6 +24,8 @@ use std::time::Duration;
 /// Idle connections kept; a read finding none opens one. Reads never wait on each
 /// other, so at most one per thread running them is ever in use.
 const KEEP_IDLE: usize = 4;
+/// How much of the database file each read connection maps into memory.
+const MMAP_BYTES: i64 = 2 << 30;
 
 pub(crate) struct DirectReader {
     path: PathBuf,
@@ -44,6 +46,9 @@ impl DirectReader {
         let conn = Connection::open_with_flags(&self.path, flags).map_err(failed)?;
         conn.busy_timeout(Duration::from_secs(10)).map_err(failed)?;
         conn.pragma_update(None, "cache_size", -16000).map_err(failed)?;
+        // History reads scan whole indexes; mapped pages are read without a system call
+        // and a copy each. SQLite caps this at its compiled-in maximum.
+        conn.pragma_update(None, "mmap_size", MMAP_BYTES).map_err(failed)?;
         Ok(conn)
     }
 

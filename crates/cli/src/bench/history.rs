@@ -38,14 +38,16 @@ pub async fn run(dir: &std::path::Path, processes: u32, runs: u32) -> anyhow::Re
     sqlite.checkpoint().await?;
     eprintln!("bench: wrote {tasks} finished tasks in {:.1} s", seeding.elapsed().as_secs_f64());
 
-    let started = Instant::now();
+    let (started, cpu_from) = (Instant::now(), super::cpu_seconds());
     let found = engine.detect_all(now).await?;
     let seconds = started.elapsed().as_secs_f64();
+    let cpu = super::cpu_seconds() - cpu_from;
     figure(
         "pattern_detection_seconds",
         seconds,
         "s",
-        json!({"tasks": tasks, "processes": found.processes, "patterns_opened": found.changes.opened, "budget": "10000000 tasks in < 3 s"}),
+        json!({"tasks": tasks, "processes": found.processes, "patterns_opened": found.changes.opened,
+               "cpu_seconds": cpu, "budget": "10000000 tasks in < 3 s"}),
     );
 
     let started = Instant::now();
@@ -66,14 +68,15 @@ pub async fn run(dir: &std::path::Path, processes: u32, runs: u32) -> anyhow::Re
         json!({"weeks": numbers.periods.len(), "tasks": runs}),
     );
 
-    let started = Instant::now();
+    let (started, cpu_from) = (Instant::now(), super::cpu_seconds());
     let months = engine.system_numbers(owner.org, Period::Month, now - span, now).await?;
     let people_figures = engine.people_numbers(owner.org, now - span, now).await?;
     figure(
         "organization_figures_seconds",
         started.elapsed().as_secs_f64(),
         "s",
-        json!({"tasks": tasks, "system_periods": months.len(), "people": people_figures.len(), "budget": "< 3 s"}),
+        json!({"tasks": tasks, "system_periods": months.len(), "people": people_figures.len(),
+               "cpu_seconds": super::cpu_seconds() - cpu_from, "budget": "< 3 s"}),
     );
     Ok(())
 }

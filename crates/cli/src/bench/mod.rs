@@ -86,7 +86,16 @@ fn memory_mb() -> (f64, f64) {
 /// CPU time this process has used so far, in seconds (Linux: /proc/self/stat counts
 /// user and system time in ticks of 1/100 s).
 fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    cpu_seconds_of("/proc/self/stat")
+}
+
+/// CPU time of the calling thread alone, in seconds.
+fn thread_cpu_seconds() -> f64 {
+    cpu_seconds_of("/proc/thread-self/stat")
+}
+
+fn cpu_seconds_of(path: &str) -> f64 {
+    let stat = std::fs::read_to_string(path).unwrap_or_default();
     // The command name in parentheses may hold spaces; the fields after it do not.
     let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
     let ticks: Vec<f64> = after_name.split_whitespace().skip(11).take(2).filter_map(|t| t.parse().ok()).collect();

@@ -174,3 +174,37 @@ async fn the_weeks_and_the_readings_come_as_json_and_csv() {
     foreign.problem(StatusCode::NOT_FOUND);
     app.get(&format!("/api/v1/processes/{process}/metrics"), &app.dan).await.problem(StatusCode::FORBIDDEN);
 }
+
+/// A full pass spreads many processes over threads of their own: every process is read,
+/// the Friday habit is found as in a look at one process, and another organization's
+/// processes in the same pass keep to themselves.
+#[tokio::test]
+async fn a_full_pass_over_many_processes_finds_what_a_look_at_one_finds() {
+    let app = App::spawn().await;
+    let process = closing_count(&app).await;
+    for (who, n) in [(&app.olga, 0), (&app.olga, 1), (&app.olga, 2), (&app.eve, 3), (&app.eve, 4), (&app.eve, 5)] {
+        let definition = json!({
+            "name": format!("Spare {n}"), "owner": who.id.0, "cadence": {"kind": "manual"},
+            "steps": [{"title": "Look", "assignee": {"person": who.id.0}, "due_after": "1h", "proof": [{"kind": "photo"}]}],
+            "escalation": [{"to": "owner", "window": "1h"}]
+        });
+        let reply = app
+            .post(
+                "/api/v1/processes",
+                who,
+                json!({"key": format!("spare-{n}"), "status": "active", "definition": definition}),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{reply:?}");
+    }
+    eight_weeks(&app).await;
+    let found = app.t.engine.detect_all(app.t.engine.now()).await.expect("the full pass runs");
+    assert_eq!(found.processes, 7, "every process was read: {found:?}");
+    let open = app.get("/api/v1/patterns?state=open", &app.olga).await;
+    let weekday = open.body.as_array().unwrap().iter().find(|p| p["kind"] == "weekday").cloned();
+    assert_eq!(weekday.map(|p| p["process"].clone()), Some(json!(process)), "{:?}", sentences(&open));
+    let elsewhere = app.get("/api/v1/patterns", &app.eve).await;
+    assert_eq!(elsewhere.body, json!([]), "nothing of Corner Café's shows elsewhere");
+    let again = app.t.engine.detect_once(app.t.engine.now()).await.expect("detection runs");
+    assert_eq!(again.processes, 0, "the full pass moved the mark: {again:?}");
+}
