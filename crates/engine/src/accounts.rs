@@ -136,7 +136,12 @@ impl Engine {
         Ok(self.decoy.get_or_init(|| hash).clone())
     }
 
-    async fn start_session(&self, org: OrgId, person: PersonId, access: Access) -> Result<SignedIn, EngineError> {
+    pub(crate) async fn start_session(
+        &self,
+        org: OrgId,
+        person: PersonId,
+        access: Access,
+    ) -> Result<SignedIn, EngineError> {
         let secret = random_secret("")?;
         let now = self.now();
         let session = NewSession {

@@ -30,25 +30,8 @@ impl Engine {
                 return Err(EngineError::Forbidden("only owners can change an owner's details".into()));
             }
         }
-        let mut problems = Vec::new();
+        let mut problems = name_and_email_problems(&mut fields);
         let mut problem = |field: &str, message: String| problems.push(FieldError { field: field.into(), message });
-        fields.name = fields.name.trim().to_string();
-        fields.email = fields.email.trim().to_string();
-        for (field, value, max) in [("name", &fields.name, 200), ("email", &fields.email, 254)] {
-            if value.is_empty() {
-                problem(field, "must not be blank".into());
-            } else if value.chars().count() > max {
-                problem(field, format!("at most {max} characters"));
-            }
-        }
-        let looks_like_email = fields
-            .email
-            .split_once('@')
-            .is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !host.contains('@'))
-            && !fields.email.contains(char::is_whitespace);
-        if !fields.email.is_empty() && !looks_like_email {
-            problem("email", "not an email address (name@example.com)".into());
-        }
         if let Some(manager) = fields.manager {
             if Some(manager) == id {
                 problem("manager", "a person cannot be their own manager".into());
@@ -70,6 +53,30 @@ impl Engine {
             other => other.into(),
         })
     }
+}
+
+/// Trims a person's name and email and says what is wrong with them.
+pub(crate) fn name_and_email_problems(fields: &mut PersonFields) -> Vec<FieldError> {
+    let mut problems = Vec::new();
+    let mut problem = |field: &str, message: String| problems.push(FieldError { field: field.into(), message });
+    fields.name = fields.name.trim().to_string();
+    fields.email = fields.email.trim().to_string();
+    for (field, value, max) in [("name", &fields.name, 200), ("email", &fields.email, 254)] {
+        if value.is_empty() {
+            problem(field, "must not be blank".into());
+        } else if value.chars().count() > max {
+            problem(field, format!("at most {max} characters"));
+        }
+    }
+    let looks_like_email = fields
+        .email
+        .split_once('@')
+        .is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !host.contains('@'))
+        && !fields.email.contains(char::is_whitespace);
+    if !fields.email.is_empty() && !looks_like_email {
+        problem("email", "not an email address (name@example.com)".into());
+    }
+    problems
 }
 
 impl Engine {

@@ -25,6 +25,7 @@ mod processes;
 mod remind;
 mod route;
 mod runner;
+mod setup;
 mod submit;
 mod tokens;
 
@@ -46,6 +47,7 @@ pub use notices::{EndpointInput, new_webhook_secret};
 pub use notifier::*;
 pub use processes::{ProcessChange, RunStart, valid_key};
 pub use runner::PassOutcome;
+pub use setup::FirstOwner;
 pub use submit::SubmitOutcome;
 
 use definitions::Definitions;
@@ -136,6 +138,8 @@ pub struct Engine {
     digest_seen: Arc<Mutex<HashSet<String>>>,
     /// A password hash to verify unknown emails against (see `sign_in`).
     decoy: Arc<std::sync::OnceLock<String>>,
+    /// Held while the first organization is made (see `set_up`).
+    setup_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Engine {
@@ -158,6 +162,7 @@ impl Engine {
             digest_check: Arc::default(),
             digest_seen: Arc::default(),
             decoy: Arc::default(),
+            setup_lock: Arc::default(),
         }
     }
 

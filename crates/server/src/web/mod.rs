@@ -22,6 +22,7 @@ mod proof;
 mod proof_text;
 mod session;
 mod settings;
+mod setup;
 mod signin;
 mod story;
 mod system_form;
@@ -33,7 +34,7 @@ pub(crate) use page::PageError;
 
 use crate::AppState;
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::header::{
     CONTENT_SECURITY_POLICY, HOST, LOCATION, ORIGIN, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
@@ -52,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(home))
         .route("/signin", get(signin::form).post(signin::submit))
         .route("/signout", post(signin::sign_out))
+        .route("/setup", get(setup::form).post(setup::submit))
         .route("/join/{secret}", get(signin::join_form).post(signin::join))
         .route("/reset", get(signin::reset_request_form).post(signin::reset_request))
         .route("/reset/{secret}", get(signin::reset_form).post(signin::reset))
@@ -95,11 +97,15 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Members start at their work; managers and owners at what needs them.
-async fn home(viewer: Result<Viewer, PageError>) -> Response {
+async fn home(State(state): State<AppState>, viewer: Result<Viewer, PageError>) -> Response {
     match viewer {
         Ok(viewer) if viewer.can_manage() => redirect("/inbox"),
         Ok(_) => redirect("/work"),
-        Err(PageError::SignIn(_)) => redirect("/signin"),
+        Err(PageError::SignIn(_)) => match state.engine.needs_setup().await {
+            Ok(true) => redirect("/setup"),
+            Ok(false) => redirect("/signin"),
+            Err(e) => PageError::from(e).into_response(),
+        },
         Err(e) => e.into_response(),
     }
 }

@@ -14,12 +14,13 @@ use proofline_store::StoreError;
 use serde::Serialize;
 use std::sync::LazyLock;
 
-const TEMPLATES: [(&str, &str); 27] = [
+const TEMPLATES: [(&str, &str); 28] = [
     ("layout.html", include_str!("../../templates/layout.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
     ("due.html", include_str!("../../templates/due.html")),
     ("error.html", include_str!("../../templates/error.html")),
     ("signin.html", include_str!("../../templates/signin.html")),
+    ("setup.html", include_str!("../../templates/setup.html")),
     ("password.html", include_str!("../../templates/password.html")),
     ("reset_request.html", include_str!("../../templates/reset_request.html")),
     ("work.html", include_str!("../../templates/work.html")),

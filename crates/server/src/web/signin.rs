@@ -35,6 +35,8 @@ pub struct NextQuery {
 
 #[derive(Debug, Serialize)]
 struct SignInPage {
+    /// The installation has no organization yet: point to the first-run page.
+    setup: bool,
     next: String,
     email: String,
     error: Option<String>,
@@ -42,16 +44,28 @@ struct SignInPage {
 }
 
 fn sign_in_page(status: StatusCode, next: String, email: String, error: Option<String>) -> Response {
-    let page = SignInPage { next, email, error, min_chars: MIN_PASSWORD_CHARS };
+    sign_in_or_set_up(status, false, next, email, error)
+}
+
+fn sign_in_or_set_up(status: StatusCode, setup: bool, next: String, email: String, error: Option<String>) -> Response {
+    let page = SignInPage { setup, next, email, error, min_chars: MIN_PASSWORD_CHARS };
     render_with_status(status, "signin.html", page).into_response()
 }
 
-pub async fn form(viewer: Result<Viewer, PageError>, Query(query): Query<NextQuery>) -> Response {
+pub async fn form(
+    State(state): State<AppState>,
+    viewer: Result<Viewer, PageError>,
+    Query(query): Query<NextQuery>,
+) -> Response {
     let next = safe_next(query.next.as_deref());
     if viewer.is_ok() {
         return redirect(&next);
     }
-    sign_in_page(StatusCode::OK, next, String::new(), None)
+    let setup = match state.engine.needs_setup().await {
+        Ok(setup) => setup,
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    sign_in_or_set_up(StatusCode::OK, setup, next, String::new(), None)
 }
 
 #[derive(Debug, Deserialize)]
@@ -90,7 +104,7 @@ pub async fn submit(
 }
 
 /// Ends whatever session the browser had and sets the new one's cookie.
-async fn start(state: &AppState, headers: &HeaderMap, signed_in: SignedIn, next: &str) -> Response {
+pub(super) async fn start(state: &AppState, headers: &HeaderMap, signed_in: SignedIn, next: &str) -> Response {
     let secure = secure_cookies(state);
     if let Some(old) = cookie_secret(headers, secure)
         && let Err(e) = state.engine.sign_out(&old).await

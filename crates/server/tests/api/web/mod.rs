@@ -10,6 +10,7 @@ mod goals;
 mod pages;
 mod patterns;
 mod people;
+mod setup;
 mod signin;
 mod work;
 
@@ -44,10 +45,15 @@ pub struct Page {
 
 impl Browser {
     pub fn new(app: &App) -> Browser {
+        Browser::at(&app.base)
+    }
+
+    /// A browser for the server at `base` ("http://127.0.0.1:PORT").
+    pub fn at(base: &str) -> Browser {
         proofline_testkit::http_client(); // installs the TLS provider reqwest needs
         let http =
             reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("an HTTP client");
-        Browser { http, base: app.base.clone(), cookie: Mutex::new(None) }
+        Browser { http, base: base.to_string(), cookie: Mutex::new(None) }
     }
 
     /// Another browser holding a copy of `cookie` (a stolen or older cookie).
