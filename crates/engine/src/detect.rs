@@ -18,7 +18,7 @@ use std::collections::HashMap;
 
 /// Events read per look; more are left for the next look.
 const EVENTS_PER_LOOK: u32 = 200_000;
-/// At most this many processes are detected at once.
+/// At most this many threads read history at once.
 const MAX_WORKERS: usize = 4;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -77,7 +77,7 @@ impl Engine {
         now: Timestamp,
         outcome: &mut DetectOutcome,
     ) -> Result<(), EngineError> {
-        let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, MAX_WORKERS);
+        let workers = history_threads();
         if processes.len() < 2 * workers {
             return self.detect_in_turn(processes, now, outcome).await;
         }
@@ -144,6 +144,11 @@ impl Engine {
             .collect::<HashMap<_, _>>();
         Ok(Facts { processes, people, shifts: default_shifts() })
     }
+}
+
+/// How many threads read history side by side: one per core, a few at most.
+pub(crate) fn history_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, MAX_WORKERS)
 }
 
 /// A process as detection and metrics name it; the zone is its schedule's, or else the

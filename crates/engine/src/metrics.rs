@@ -1,16 +1,18 @@
 //! The numbers of the three levels, read from finished history: a process by week (or
 //! month, year), each system rolled up with its nested systems, and each person.
 
+use crate::detect::history_threads;
 use crate::{Engine, EngineError};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use proofline_core::history::Outcome;
 use proofline_core::metrics::{
-    KpiSeries, Period, PersonFigures, ProcessPeriod, SystemNode, SystemPeriod, kpi_series, merge_person_figures,
-    miss_heatmap, person_figures, process_periods, system_periods,
+    KpiSeries, Period, PersonFigures, ProcessPeriod, SystemNode, SystemPeriod, SystemRollup, kpi_series,
+    merge_person_figures, miss_heatmap, person_figures, process_periods,
 };
 use proofline_core::process::ProcessDefinition;
 use proofline_core::{Cadence, OrgId, ProcessId};
+use proofline_store::StoreError;
 use std::collections::HashMap;
 
 /// The longest span one request may read: enough for two annual reports side by side.
@@ -107,8 +109,10 @@ impl Engine {
             .into_iter()
             .map(|s| SystemNode { id: s.id, parent: s.parent, processes: members.remove(&s.id).unwrap_or_default() })
             .collect();
-        let outcomes = self.org_outcomes(org, processes.iter().map(|p| p.id), from, to).await?;
-        Ok(system_periods(&nodes, &outcomes, period, &zone))
+        let mut rollup = SystemRollup::new(&nodes, period, &zone);
+        let counted = processes.iter().map(|p| p.id).filter(|p| rollup.counts(*p)).collect();
+        self.each_process_outcomes(org, counted, from, to, |outcomes| rollup.add(&outcomes)).await?;
+        Ok(rollup.finish())
     }
 
     /// Each person's figures for work scheduled in `[from, to)`.
@@ -119,27 +123,55 @@ impl Engine {
         to: Timestamp,
     ) -> Result<Vec<PersonFigures>, EngineError> {
         Self::check_span(from, to)?;
-        // One process at a time: a large organization's half year does not fit in memory
-        // as one list of outcomes.
         let mut figures = person_figures(&[], &self.store.moves(org, from, to).await?, from, to);
-        for process in self.store.list_processes(org).await? {
-            let outcomes = self.store.outcomes(org, process.id, from, to).await?;
+        let processes = self.store.list_processes(org).await?.into_iter().map(|p| p.id).collect();
+        self.each_process_outcomes(org, processes, from, to, |outcomes| {
             merge_person_figures(&mut figures, person_figures(&outcomes, &[], from, to));
-        }
+        })
+        .await?;
         Ok(figures)
     }
 
-    async fn org_outcomes(
+    /// Reads each of `processes`' outcomes in `[from, to)` on a few blocking threads, as
+    /// detection does, and hands them to `take` a process at a time as they arrive. A
+    /// large organization's half year does not fit in memory as one list of outcomes,
+    /// so only a few processes' are held at once.
+    async fn each_process_outcomes(
         &self,
         org: OrgId,
-        processes: impl Iterator<Item = ProcessId>,
+        processes: Vec<ProcessId>,
         from: Timestamp,
         to: Timestamp,
-    ) -> Result<Vec<Outcome>, EngineError> {
-        let mut outcomes = Vec::new();
-        for process in processes {
-            outcomes.extend(self.store.outcomes(org, process, from, to).await?);
+        mut take: impl FnMut(Vec<Outcome>),
+    ) -> Result<(), EngineError> {
+        if processes.is_empty() {
+            return Ok(());
         }
-        Ok(outcomes)
+        let workers = history_threads();
+        let (sender, mut receiver) = tokio::sync::mpsc::channel(2 * workers);
+        let runtime = tokio::runtime::Handle::current();
+        let mut readers = Vec::with_capacity(workers);
+        for share in processes.chunks(processes.len().div_ceil(workers)) {
+            let (engine, share, sender, runtime) = (self.clone(), share.to_vec(), sender.clone(), runtime.clone());
+            readers.push(tokio::task::spawn_blocking(move || {
+                runtime.block_on(async {
+                    for process in share {
+                        let outcomes = engine.store.outcomes(org, process, from, to).await?;
+                        if sender.send(outcomes).await.is_err() {
+                            break;
+                        }
+                    }
+                    Ok::<(), EngineError>(())
+                })
+            }));
+        }
+        drop(sender);
+        while let Some(outcomes) = receiver.recv().await {
+            take(outcomes);
+        }
+        for reader in readers {
+            reader.await.map_err(|e| EngineError::Store(StoreError::Other(format!("history read: {e}"))))??;
+        }
+        Ok(())
     }
 }

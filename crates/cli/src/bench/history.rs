@@ -7,18 +7,39 @@ use proofline_core::ProcessId;
 use proofline_core::metrics::Period;
 use proofline_core::process::ProcessStatus;
 use proofline_engine::SystemClock;
+use proofline_store::SystemFields;
 use proofline_store_sqlite::SyntheticHistory;
 use serde_json::json;
 use std::sync::Arc;
 use std::time::Instant;
 
+/// Systems the processes are spread over.
+const SYSTEMS: usize = 10;
+
 pub async fn run(dir: &std::path::Path, processes: u32, runs: u32) -> anyhow::Result<()> {
     let (engine, owner, sqlite) = setup(dir, "history", Arc::new(SystemClock)).await?;
     let crew = people(engine.store.as_ref(), owner.org, 20).await?;
-    let def = definition(owner.person, "manual")?;
+    let mut def = definition(owner.person, "manual")?;
     let now = Timestamp::now();
+    // Every process in one of ten systems, all nested under one: the roll-up counts each
+    // process in its own system and again in the top one.
+    let system = |key: String, parent| SystemFields {
+        name: key.clone(),
+        key,
+        goal: String::new(),
+        owner: owner.person,
+        parent,
+        software: Vec::new(),
+        goals: Vec::new(),
+    };
+    let top = engine.store.create_system(owner.org, &system("all".into(), None)).await?;
+    let mut systems = Vec::with_capacity(SYSTEMS);
+    for s in 0..SYSTEMS {
+        systems.push(engine.store.create_system(owner.org, &system(format!("s{s}"), Some(top))).await?);
+    }
     let mut ids: Vec<ProcessId> = Vec::with_capacity(processes as usize);
     for i in 0..processes {
+        def.system = Some(systems[i as usize % SYSTEMS]);
         ids.push(
             engine.store.create_process(owner.org, &format!("h{i}"), ProcessStatus::Active, &def, None, now).await?,
         );

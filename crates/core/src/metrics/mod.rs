@@ -24,7 +24,7 @@ pub use kpi::{KpiPoint, KpiSeries, KpiStats, kpi_series};
 pub use percentile::{median_p90, nearest_rank};
 pub use period::Period;
 pub use person::{PersonFigures, merge_person_figures, person_figures};
-pub use system::{SystemNode, SystemPeriod, system_periods};
+pub use system::{SystemNode, SystemPeriod, SystemRollup, system_periods};
 pub use tally::{Figures, figures_of};
 pub use week::{ProcessPeriod, ProcessWeek, process_periods, process_weeks};
 pub use words::{duration_words, rate_words};

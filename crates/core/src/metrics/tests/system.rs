@@ -3,7 +3,8 @@
 use super::*;
 use crate::ids::SystemId;
 use crate::metrics::{
-    Direction, Goal, GoalSource, Period, SystemNode, evaluate_goal, goal_value, process_periods, system_periods,
+    Direction, Goal, GoalSource, Period, SystemNode, SystemRollup, evaluate_goal, goal_value, process_periods,
+    system_periods,
 };
 use jiff::civil::date;
 
@@ -60,6 +61,21 @@ fn revenue_rolls_up_lead_generation_by_month() {
     let months = system_periods(&systems, &sales_history(), Period::Month, &athens);
     let leads: Vec<_> = months.iter().filter(|m| m.system == LEADS).map(|m| (m.start, m.figures.runs_due)).collect();
     assert_eq!(leads, [(date(2024, 1, 1), 1), (date(2024, 2, 1), 2)]);
+}
+
+#[test]
+fn a_rollup_fed_a_process_at_a_time_in_any_order_matches_the_whole() {
+    let systems = [node(1, None, &[INVOICES]), node(2, Some(1), &[CALLS])];
+    let history = sales_history();
+    let whole = system_periods(&systems, &history, Period::Month, &berlin());
+    let berlin = berlin();
+    let mut rollup = SystemRollup::new(&systems, Period::Month, &berlin);
+    assert!(rollup.counts(CALLS) && !rollup.counts(ProcessId(99)), "a process in no system need not be read");
+    for process in [CALLS, ProcessId(99), INVOICES] {
+        let own: Vec<Outcome> = history.iter().filter(|o| o.process == process).cloned().collect();
+        rollup.add(&own);
+    }
+    assert_eq!(rollup.finish(), whole);
 }
 
 #[test]
