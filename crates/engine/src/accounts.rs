@@ -82,6 +82,17 @@ pub(crate) fn random_secret(prefix: &str) -> Result<String, EngineError> {
     Ok(format!("{prefix}{}", hex::encode(random_bytes::<32>()?)))
 }
 
+/// What is wrong with `password` as a new password, if anything.
+pub(crate) fn password_problem(password: &str) -> Option<String> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        Some(format!("use at least {MIN_PASSWORD_CHARS} characters"))
+    } else if password.len() > MAX_PASSWORD_BYTES {
+        Some(format!("use at most {MAX_PASSWORD_BYTES} bytes"))
+    } else {
+        None
+    }
+}
+
 /// Whether `password` matches one PHC hash; the hash carries its own cost parameters.
 fn matches(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
@@ -90,12 +101,8 @@ fn matches(hash: &str, password: &str) -> bool {
 impl Engine {
     /// Hashes a new password after checking it is acceptable.
     pub async fn hash_password(&self, password: &str) -> Result<String, EngineError> {
-        let chars = password.chars().count();
-        if chars < MIN_PASSWORD_CHARS {
-            return Err(EngineError::invalid("password", format!("use at least {MIN_PASSWORD_CHARS} characters")));
-        }
-        if password.len() > MAX_PASSWORD_BYTES {
-            return Err(EngineError::invalid("password", format!("use at most {MAX_PASSWORD_BYTES} bytes")));
+        if let Some(problem) = password_problem(password) {
+            return Err(EngineError::invalid("password", problem));
         }
         let hasher = self.config.password_cost.hasher()?;
         let password = password.to_string();

@@ -15,6 +15,7 @@ use proofline_core::proof::ProofRule;
 use proofline_core::{OrgId, ProcessId};
 use proofline_store::{PatternChanges, StoreError};
 use std::collections::HashMap;
+use std::future::Future;
 
 /// Events read per look; more are left for the next look.
 const EVENTS_PER_LOOK: u32 = 200_000;
@@ -46,12 +47,13 @@ impl Engine {
     /// Re-detects the processes whose finished work changed since the last look.
     pub async fn detect_once(&self, now: Timestamp) -> Result<DetectOutcome, EngineError> {
         let mut outcome = DetectOutcome::default();
+        let mut mark = self.store.detection_mark().await?;
         loop {
-            let mark = self.store.detection_mark().await?;
             let changes = self.store.history_changes(mark, EVENTS_PER_LOOK).await?;
             let Some(through) = changes.through else { return Ok(outcome) };
             self.detect_processes(&changes.processes, now, &mut outcome).await?;
             self.store.set_detection_mark(through).await?;
+            mark = through;
         }
     }
 
@@ -66,11 +68,7 @@ impl Engine {
         Ok(outcome)
     }
 
-    /// Detects `processes` on a few threads side by side. Reading a process's history is
-    /// CPU work on the calling thread (see the SQLite store's direct reads), so a long
-    /// pass runs on blocking threads: on the runtime's workers it would hold up every
-    /// request behind it, and a task it woke would wait in that worker's queue until
-    /// the pass yielded, which ran the shares one after another.
+    /// Detects `processes` on a few threads side by side (see [`history_threads`]).
     async fn detect_processes(
         &self,
         processes: &[(OrgId, ProcessId)],
@@ -81,24 +79,41 @@ impl Engine {
         if processes.len() < 2 * workers {
             return self.detect_in_turn(processes, now, outcome).await;
         }
-        // Contiguous shares keep each organization's processes together, so each worker
+        // Contiguous shares keep each organization's processes together, so each thread
         // reads an organization's names and zones once.
-        let share = processes.len().div_ceil(workers);
-        let runtime = tokio::runtime::Handle::current();
-        let mut handles = Vec::with_capacity(workers);
-        for chunk in processes.chunks(share) {
-            let (engine, chunk, runtime) = (self.clone(), chunk.to_vec(), runtime.clone());
-            handles.push(tokio::task::spawn_blocking(move || {
+        let parts = self
+            .on_history_threads(processes, move |engine, share| async move {
                 let mut outcome = DetectOutcome::default();
-                runtime.block_on(engine.detect_in_turn(&chunk, now, &mut outcome)).map(|()| outcome)
-            }));
-        }
-        for handle in handles {
-            let part = handle.await.map_err(|e| EngineError::Store(StoreError::Other(format!("detection: {e}"))))??;
+                engine.detect_in_turn(&share, now, &mut outcome).await.map(|()| outcome)
+            })
+            .await?;
+        for part in parts {
             outcome.processes += part.processes;
             outcome.add_changes(part.changes);
         }
         Ok(())
+    }
+
+    /// Runs `work` on contiguous shares of `items`, each on a blocking thread of its own
+    /// (see [`history_threads`]), and returns each share's result in order.
+    pub(crate) async fn on_history_threads<T, R, W, F>(&self, items: &[T], work: W) -> Result<Vec<R>, EngineError>
+    where
+        T: Clone + Send + 'static,
+        R: Send + 'static,
+        W: Fn(Engine, Vec<T>) -> F + Clone + Send + 'static,
+        F: Future<Output = Result<R, EngineError>>,
+    {
+        let runtime = tokio::runtime::Handle::current();
+        let mut threads = Vec::new();
+        for share in items.chunks(items.len().div_ceil(history_threads()).max(1)) {
+            let (engine, share, runtime, work) = (self.clone(), share.to_vec(), runtime.clone(), work.clone());
+            threads.push(tokio::task::spawn_blocking(move || runtime.block_on(work(engine, share))));
+        }
+        let mut results = Vec::with_capacity(threads.len());
+        for thread in threads {
+            results.push(thread.await.map_err(|e| EngineError::Store(StoreError::Other(format!("history: {e}"))))??);
+        }
+        Ok(results)
     }
 
     async fn detect_in_turn(
@@ -147,6 +162,12 @@ impl Engine {
 }
 
 /// How many threads read history side by side: one per core, a few at most.
+///
+/// Reading a process's history is CPU work on the calling thread (see the SQLite
+/// store's direct reads), so long reads run on blocking threads: on the runtime's
+/// workers they would hold up every request behind them, and a task they woke would
+/// wait in that worker's queue until they yielded, which ran the shares one after
+/// another.
 pub(crate) fn history_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, MAX_WORKERS)
 }

@@ -12,7 +12,6 @@ use proofline_core::metrics::{
 };
 use proofline_core::process::ProcessDefinition;
 use proofline_core::{Cadence, OrgId, ProcessId};
-use proofline_store::StoreError;
 use std::collections::HashMap;
 
 /// The longest span one request may read: enough for two annual reports side by side.
@@ -71,10 +70,9 @@ impl Engine {
         to: Timestamp,
     ) -> Result<ProcessNumbers, EngineError> {
         Self::check_span(from, to)?;
-        // Looked up first so that another organization's process is simply not found.
-        self.store.get_process(org, process).await?;
+        // Another organization's process is not among this one's facts: simply not found.
         let facts = self.org_facts(org).await?;
-        let zone = facts.processes.get(&process).map_or(TimeZone::UTC, |p| p.zone.clone());
+        let zone = facts.processes.get(&process).ok_or(EngineError::NotFound)?.zone.clone();
         let outcomes = self.store.outcomes(org, process, from, to).await?;
         let readings = self.store.readings(org, process, from, to).await?;
         Ok(ProcessNumbers {
@@ -147,31 +145,28 @@ impl Engine {
         if processes.is_empty() {
             return Ok(());
         }
-        let workers = history_threads();
-        let (sender, mut receiver) = tokio::sync::mpsc::channel(2 * workers);
-        let runtime = tokio::runtime::Handle::current();
-        let mut readers = Vec::with_capacity(workers);
-        for share in processes.chunks(processes.len().div_ceil(workers)) {
-            let (engine, share, sender, runtime) = (self.clone(), share.to_vec(), sender.clone(), runtime.clone());
-            readers.push(tokio::task::spawn_blocking(move || {
-                runtime.block_on(async {
-                    for process in share {
-                        let outcomes = engine.store.outcomes(org, process, from, to).await?;
-                        if sender.send(outcomes).await.is_err() {
-                            break;
-                        }
+        let (sender, mut receiver) = tokio::sync::mpsc::channel(2 * history_threads());
+        let reading = self.on_history_threads(&processes, move |engine, share| {
+            let sender = sender.clone();
+            async move {
+                for process in share {
+                    let outcomes = engine.store.outcomes(org, process, from, to).await?;
+                    if sender.send(outcomes).await.is_err() {
+                        break;
                     }
-                    Ok::<(), EngineError>(())
-                })
-            }));
-        }
-        drop(sender);
-        while let Some(outcomes) = receiver.recv().await {
-            take(outcomes);
-        }
-        for reader in readers {
-            reader.await.map_err(|e| EngineError::Store(StoreError::Other(format!("history read: {e}"))))??;
-        }
+                }
+                Ok(())
+            }
+        });
+        // The readers are spawned when `reading` is first polled, and finish only when
+        // the channel has room, so both are driven together.
+        let taking = async {
+            while let Some(outcomes) = receiver.recv().await {
+                take(outcomes);
+            }
+        };
+        let (read, ()) = tokio::join!(reading, taking);
+        read?;
         Ok(())
     }
 }

@@ -2,7 +2,7 @@
 //! names one and becomes its owner. Once an organization exists this door stays shut;
 //! everyone else comes in by invitation.
 
-use crate::accounts::{MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS, SignedIn};
+use crate::accounts::{SignedIn, password_problem};
 use crate::directory::name_and_email_problems;
 use crate::{Engine, EngineError};
 use jiff::tz::TimeZone;
@@ -59,10 +59,8 @@ impl Engine {
                 "not a time zone name Proofline knows (for example Europe/Berlin or America/Chicago)".into(),
             );
         }
-        if first.password.chars().count() < MIN_PASSWORD_CHARS {
-            problem("password", format!("use at least {MIN_PASSWORD_CHARS} characters"));
-        } else if first.password.len() > MAX_PASSWORD_BYTES {
-            problem("password", format!("use at most {MAX_PASSWORD_BYTES} bytes"));
+        if let Some(message) = password_problem(&first.password) {
+            problem("password", message);
         }
         problems.extend(name_and_email_problems(&mut person));
         if !problems.is_empty() {

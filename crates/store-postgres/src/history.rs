@@ -6,16 +6,14 @@ use crate::{PostgresStore, db};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use proofline_core::history::{Moved, Outcome, Reading};
-use proofline_core::pattern::{Finding, PatternKind, Point, Severity};
+use proofline_core::pattern::{Finding, PatternKind, Severity};
 use proofline_core::task::TaskState;
 use proofline_core::{EventId, OrgId, PersonId, ProcessId, RunId, TaskId};
 use proofline_store::{
-    EARLIER_NOTE, FADED_NOTE, HistoryChanges, HistoryStore, PatternChanges, PatternDecision, PatternQuery,
-    PatternRecord, PatternState, Result, StoreError,
+    EARLIER_NOTE, FADED_NOTE, HistoryChanges, HistoryStore, KnownPattern, PatternChanges, PatternDecision,
+    PatternEvidence, PatternQuery, PatternRecord, PatternState, PatternWrite, Result, StoreError, plan_pattern_save,
 };
-use serde::{Deserialize, Serialize};
 use sqlx::postgres::PgRow;
-use std::collections::HashMap;
 
 /// Event kinds after which a process's history reads differently.
 const CHANGING: [&str; 7] = ["completed", "unresolved", "escalated", "returned", "skipped", "cancelled", "closed"];
@@ -26,15 +24,6 @@ const OUTCOME_STATES: [TaskState; 4] =
 
 const PATTERN_COLUMNS: &str = "id, org_id, key, kind, process_id, step_index, person_id, severity, sentence, first_seen, \
      last_seen, evidence, state, note, decided_by, decided_at, opened_at, detected_at";
-
-/// The parts of a finding kept as one JSONB column: read back whole, never queried.
-#[derive(Serialize, Deserialize)]
-struct Evidence {
-    runs: Vec<RunId>,
-    p_value: f64,
-    series: Vec<Point>,
-    range: Option<(Option<f64>, Option<f64>)>,
-}
 
 /// One row of [`HistoryStore::outcomes`], in select order.
 type OutcomeRow = (i64, i64, i64, i64, i64, i64, i64, i64, i32, Option<i64>, i64, i64);
@@ -203,79 +192,68 @@ impl HistoryStore for PostgresStore {
         .fetch_all(&mut *tx)
         .await
         .map_err(db)?;
-        let known: HashMap<String, (i64, String, Option<i64>)> =
-            known.into_iter().map(|(id, key, state, decided)| (key, (id, state, decided))).collect();
-        let mut changes = PatternChanges::default();
-        for finding in findings {
-            let evidence = to_json(&Evidence {
-                runs: finding.runs.clone(),
-                p_value: finding.p_value,
-                series: finding.series.clone(),
-                range: finding.range,
-            })?;
-            let Some((id, state, decided_at)) = known.get(&finding.key) else {
-                sqlx::query(
-                    "INSERT INTO patterns (org_id, key, kind, process_id, step_index, person_id, severity, sentence,
-                                           first_seen, last_seen, evidence, state, opened_at, detected_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'open', $12, $12)",
-                )
-                .bind(org.0)
-                .bind(&finding.key)
-                .bind(finding.kind.as_str())
-                .bind(process.0)
-                .bind(finding.step.map(i64::from))
-                .bind(finding.person.map(|p| p.0))
-                .bind(finding.severity.as_str())
-                .bind(&finding.sentence)
-                .bind(ms(finding.first_seen))
-                .bind(ms(finding.last_seen))
-                .bind(&evidence)
-                .bind(ms(now))
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?;
-                changes.opened += 1;
-                continue;
-            };
-            let recurs =
-                state == PatternState::Resolved.as_str() && decided_at.is_none_or(|at| ms(finding.last_seen) > at);
-            if recurs {
-                changes.reopened += 1;
-            } else {
-                changes.updated += 1;
-            }
-            // A pattern resolved on evidence that has not grown keeps its state: the owner's
-            // word stands until something new happens.
-            sqlx::query(
-                "UPDATE patterns SET severity = $2, sentence = $3, first_seen = $4, last_seen = $5, evidence = $6,
-                                     person_id = $7, detected_at = $8,
-                                     state = CASE WHEN $9 THEN 'open' ELSE state END,
-                                     note = CASE WHEN $9 THEN NULL ELSE note END,
-                                     decided_by = CASE WHEN $9 THEN NULL ELSE decided_by END,
-                                     decided_at = CASE WHEN $9 THEN NULL ELSE decided_at END,
-                                     opened_at = CASE WHEN $9 THEN $8 ELSE opened_at END
-                 WHERE id = $1",
-            )
-            .bind(id)
-            .bind(finding.severity.as_str())
-            .bind(&finding.sentence)
-            .bind(ms(finding.first_seen))
-            .bind(ms(finding.last_seen))
-            .bind(&evidence)
-            .bind(finding.person.map(|p| p.0))
-            .bind(ms(now))
-            .bind(recurs)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        }
-        let faded: Vec<i64> = known
-            .iter()
-            .filter(|(key, (_, state, _))| {
-                state != PatternState::Resolved.as_str() && !findings.iter().any(|f| &f.key == *key)
+        let known: Vec<KnownPattern> = known
+            .into_iter()
+            .map(|(id, key, state, decided_at)| KnownPattern {
+                id,
+                key,
+                resolved: state == PatternState::Resolved.as_str(),
+                decided_at: decided_at.map(ts),
             })
-            .map(|(_, (id, _, _))| *id)
             .collect();
+        let (writes, changes) = plan_pattern_save(&known, findings);
+        let mut faded: Vec<i64> = Vec::new();
+        for write in writes {
+            match write {
+                PatternWrite::Open(finding) => {
+                    sqlx::query(
+                        "INSERT INTO patterns (org_id, key, kind, process_id, step_index, person_id, severity, sentence,
+                                               first_seen, last_seen, evidence, state, opened_at, detected_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'open', $12, $12)",
+                    )
+                    .bind(org.0)
+                    .bind(&finding.key)
+                    .bind(finding.kind.as_str())
+                    .bind(process.0)
+                    .bind(finding.step.map(i64::from))
+                    .bind(finding.person.map(|p| p.0))
+                    .bind(finding.severity.as_str())
+                    .bind(&finding.sentence)
+                    .bind(ms(finding.first_seen))
+                    .bind(ms(finding.last_seen))
+                    .bind(to_json(&PatternEvidence::of(finding))?)
+                    .bind(ms(now))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?;
+                }
+                PatternWrite::Update { id, finding, reopen } => {
+                    sqlx::query(
+                        "UPDATE patterns SET severity = $2, sentence = $3, first_seen = $4, last_seen = $5, evidence = $6,
+                                             person_id = $7, detected_at = $8,
+                                             state = CASE WHEN $9 THEN 'open' ELSE state END,
+                                             note = CASE WHEN $9 THEN NULL ELSE note END,
+                                             decided_by = CASE WHEN $9 THEN NULL ELSE decided_by END,
+                                             decided_at = CASE WHEN $9 THEN NULL ELSE decided_at END,
+                                             opened_at = CASE WHEN $9 THEN $8 ELSE opened_at END
+                         WHERE id = $1",
+                    )
+                    .bind(id)
+                    .bind(finding.severity.as_str())
+                    .bind(&finding.sentence)
+                    .bind(ms(finding.first_seen))
+                    .bind(ms(finding.last_seen))
+                    .bind(to_json(&PatternEvidence::of(finding))?)
+                    .bind(finding.person.map(|p| p.0))
+                    .bind(ms(now))
+                    .bind(reopen)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?;
+                }
+                PatternWrite::Fade(id) => faded.push(id),
+            }
+        }
         if !faded.is_empty() {
             sqlx::query(
                 "UPDATE patterns SET state = 'resolved', note = $2 || COALESCE($4 || note, ''), decided_by = NULL, decided_at = $3
@@ -289,7 +267,6 @@ impl HistoryStore for PostgresStore {
             .await
             .map_err(db)?;
         }
-        changes.faded = faded.len() as u32;
         tx.commit().await.map_err(db)?;
         Ok(changes)
     }
@@ -397,7 +374,7 @@ fn pattern(row: &PgRow) -> Result<PatternRecord> {
     let severity = parse(Severity::parse(&severity), "severity", &severity)?;
     let state: String = get(row, "state")?;
     let state = parse(PatternState::parse(&state), "state", &state)?;
-    let evidence: Evidence = get_json(row, "evidence")?;
+    let evidence: PatternEvidence = get_json(row, "evidence")?;
     Ok(PatternRecord {
         id: get(row, "id")?,
         org: OrgId(get(row, "org_id")?),

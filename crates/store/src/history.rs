@@ -8,6 +8,7 @@ use proofline_core::history::{Moved, Outcome, Reading};
 use proofline_core::pattern::{Finding, PatternKind, Point, Severity};
 use proofline_core::{EventId, OrgId, PersonId, ProcessId, RunId};
 use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
 
 /// Where an owner has put a pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -70,6 +71,80 @@ pub struct PatternRecord {
 /// any, follows it after [`EARLIER_NOTE`].
 pub const FADED_NOTE: &str = "No longer seen in recent runs.";
 pub const EARLIER_NOTE: &str = " Earlier note: ";
+
+/// The parts of a finding each backend keeps as one JSON column: read back whole, never
+/// queried.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PatternEvidence {
+    pub runs: Vec<RunId>,
+    pub p_value: f64,
+    pub series: Vec<Point>,
+    pub range: Option<(Option<f64>, Option<f64>)>,
+}
+
+impl PatternEvidence {
+    pub fn of(finding: &Finding) -> PatternEvidence {
+        PatternEvidence {
+            runs: finding.runs.clone(),
+            p_value: finding.p_value,
+            series: finding.series.clone(),
+            range: finding.range,
+        }
+    }
+}
+
+/// A pattern already stored for a process, as much as saving new findings needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KnownPattern {
+    pub id: i64,
+    pub key: String,
+    pub resolved: bool,
+    pub decided_at: Option<Timestamp>,
+}
+
+/// One write of [`HistoryStore::save_patterns`], decided by [`plan_pattern_save`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum PatternWrite<'f> {
+    /// A key not seen before: a new open pattern.
+    Open(&'f Finding),
+    /// A known key found again; `reopen` when it was resolved before this evidence.
+    Update { id: i64, finding: &'f Finding, reopen: bool },
+    /// Open or acknowledged, and no longer found: resolved with [`FADED_NOTE`].
+    Fade(i64),
+}
+
+/// What saving `findings` over the process's `known` patterns writes, and what that
+/// changes. A resolved pattern reopens only when its evidence is newer than the
+/// resolution: the owner's word stands until something new happens.
+pub fn plan_pattern_save<'f>(
+    known: &[KnownPattern],
+    findings: &'f [Finding],
+) -> (Vec<PatternWrite<'f>>, PatternChanges) {
+    let by_key: HashMap<&str, &KnownPattern> = known.iter().map(|k| (k.key.as_str(), k)).collect();
+    let mut changes = PatternChanges::default();
+    let mut writes = Vec::with_capacity(findings.len());
+    for finding in findings {
+        let Some(known) = by_key.get(finding.key.as_str()) else {
+            changes.opened += 1;
+            writes.push(PatternWrite::Open(finding));
+            continue;
+        };
+        let reopen = known.resolved
+            && known.decided_at.is_none_or(|at| finding.last_seen.as_millisecond() > at.as_millisecond());
+        if reopen {
+            changes.reopened += 1;
+        } else {
+            changes.updated += 1;
+        }
+        writes.push(PatternWrite::Update { id: known.id, finding, reopen });
+    }
+    let found: HashSet<&str> = findings.iter().map(|f| f.key.as_str()).collect();
+    for known in known.iter().filter(|k| !k.resolved && !found.contains(k.key.as_str())) {
+        changes.faded += 1;
+        writes.push(PatternWrite::Fade(known.id));
+    }
+    (writes, changes)
+}
 
 /// What saving one process's findings changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -73,7 +73,7 @@ pub async fn needs_you(
         if is_mine { mine.push(item) } else { others.push(item) }
     }
     let patterns =
-        if viewer.actor.access.can_oversee() { patterns::open_items(&state, &viewer).await? } else { Vec::new() };
+        if viewer.actor.access.can_oversee() { patterns::open_items(&state, &viewer, None).await? } else { Vec::new() };
     render(
         "inbox.html",
         InboxPage {

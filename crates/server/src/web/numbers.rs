@@ -119,8 +119,7 @@ pub async fn page(
         .collect();
     let mut rows: Vec<Row> = numbers.periods.iter().map(|p| row(period, p.start, &p.figures)).collect();
     rows.reverse();
-    let mut open = patterns::open_items(&state, &viewer).await?;
-    open.retain(|p| p.process.0 == id);
+    let open = patterns::open_items(&state, &viewer, Some(ProcessId(id))).await?;
     render(
         "numbers.html",
         NumbersPage {

@@ -114,8 +114,13 @@ impl Lookup {
 }
 
 /// The open patterns, for the owner's Needs-you page.
-pub async fn open_items(state: &AppState, viewer: &Viewer) -> Result<Vec<PatternItem>, PageError> {
-    let query = PatternQuery { states: vec![PatternState::Open], process: None, limit: 50 };
+/// Open patterns, most severe first: the organization's, or one process's.
+pub async fn open_items(
+    state: &AppState,
+    viewer: &Viewer,
+    process: Option<ProcessId>,
+) -> Result<Vec<PatternItem>, PageError> {
+    let query = PatternQuery { states: vec![PatternState::Open], process, limit: 50 };
     let patterns = state.engine.store.list_patterns(viewer.actor.org, &query).await?;
     if patterns.is_empty() {
         return Ok(Vec::new());
