@@ -5,9 +5,11 @@ use super::session::Viewer;
 use crate::AppState;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use proofline_core::ProcessId;
 use proofline_core::task::TaskState;
 use proofline_store::TaskRecord;
 use serde::Serialize;
+use std::collections::HashMap;
 
 #[derive(Debug, Serialize)]
 pub struct TaskCard {
@@ -53,15 +55,24 @@ impl WhenLine {
     }
 }
 
-/// Cards for `tasks`, reading each process version they follow once.
+/// Cards for `tasks`, reading each process version they follow once and describing
+/// each step's proof once, however many of its tasks are listed: copying the words is
+/// cheaper than formatting them again.
 pub async fn cards(state: &AppState, viewer: &Viewer, tasks: Vec<TaskRecord>) -> Result<Vec<TaskCard>, PageError> {
     let definitions = state.engine.definitions_of(&tasks).await?;
     let now = state.engine.now();
+    let mut described: HashMap<(ProcessId, u32, u32), Vec<String>> = HashMap::new();
     Ok(tasks
         .into_iter()
         .map(|task| {
             let definition = definitions.get(&(task.process, task.version));
-            let step = definition.and_then(|d| d.steps.get(task.step_index as usize));
+            let proof = described
+                .entry((task.process, task.version, task.step_index))
+                .or_insert_with(|| {
+                    let step = definition.and_then(|d| d.steps.get(task.step_index as usize));
+                    step.map(|s| s.proof.iter().map(|r| r.describe()).collect()).unwrap_or_default()
+                })
+                .clone();
             TaskCard {
                 id: task.id.0,
                 process: definition.map(|d| d.name.clone()).unwrap_or_default(),
@@ -69,7 +80,7 @@ pub async fn cards(state: &AppState, viewer: &Viewer, tasks: Vec<TaskRecord>) ->
                 when: WhenLine::of(&task, &viewer.zone, now),
                 moved: task.level > 0,
                 level: task.level,
-                proof: step.map(|s| s.proof.iter().map(|r| r.describe()).collect()).unwrap_or_default(),
+                proof,
                 title: task.title,
             }
         })
