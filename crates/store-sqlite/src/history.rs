@@ -2,13 +2,13 @@
 //! detection and metrics, and the patterns found, kept with what people decided.
 
 use crate::direct::failed;
+use crate::outcome_days::{day_of, small, unpack_day};
 use crate::rows::{InOrder, json, limit_or, ms, parse, ts};
 use crate::{SqliteStore, db, other};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use proofline_core::history::{Moved, Outcome, Reading};
 use proofline_core::pattern::{Finding, PatternKind, Severity};
-use proofline_core::task::TaskState;
 use proofline_core::{EventId, OrgId, PersonId, ProcessId, RunId, TaskId};
 use proofline_store::{
     EARLIER_NOTE, FADED_NOTE, HistoryChanges, HistoryStore, KnownPattern, PatternChanges, PatternDecision,
@@ -19,19 +19,12 @@ use sqlx::sqlite::SqliteRow;
 /// Event kinds after which a process's history reads differently.
 const CHANGING: &str = "'completed', 'unresolved', 'escalated', 'returned', 'skipped', 'cancelled', 'closed'";
 
-/// Ending states as small integers, so 10 million rows read without a string each.
-const OUTCOME_STATES: [TaskState; 4] =
-    [TaskState::Done, TaskState::Unresolved, TaskState::Cancelled, TaskState::Skipped];
+/// A process's finished work, a day to a row (migration 0007).
+const OUTCOME_DAYS: &str =
+    "SELECT day, entries FROM outcome_days WHERE process_id = ?1 AND day >= ?2 AND day <= ?3 AND org_id = ?4";
 
-/// A process's finished tasks, read off `tasks_history` (migration 0006), which names
-/// the ending states as literals in this order: one range of one index per process.
-const OUTCOMES: &str =
-    "SELECT id, run_id, step_index, scheduled_for, opens_at, COALESCE(first_due_at, opens_at + window_ms),
-        assignee_id, level, CASE state WHEN 'done' THEN 0 WHEN 'unresolved' THEN 1 WHEN 'cancelled' THEN 2 ELSE 3 END,
-        completed_at, returns, exceptions
-    FROM tasks
-    WHERE process_id = ?1 AND state IN ('done', 'unresolved', 'cancelled', 'skipped')
-      AND scheduled_for >= ?2 AND scheduled_for < ?3 AND org_id = ?4";
+/// The most outcomes a read reserves room for up front.
+const MAX_RESERVED: usize = 1 << 20;
 
 const PATTERN_COLUMNS: &str = "id, org_id, key, kind, process_id, step_index, person_id, severity, sentence, first_seen, \
      last_seen, evidence, state, note, decided_by, decided_at, opened_at, detected_at";
@@ -75,26 +68,22 @@ impl HistoryStore for SqliteStore {
 
     async fn outcomes(&self, org: OrgId, process: ProcessId, from: Timestamp, to: Timestamp) -> Result<Vec<Outcome>> {
         self.direct.read(|conn| {
-            let mut statement = conn.prepare_cached(OUTCOMES).map_err(failed)?;
-            let mut rows = statement.query((process.0, ms(from), ms(to), org.0)).map_err(failed)?;
+            let mut statement = conn.prepare_cached(OUTCOME_DAYS).map_err(failed)?;
+            let (from, to) = (ms(from), ms(to));
+            let mut rows = statement.query((process.0, day_of(from), day_of(to), org.0)).map_err(failed)?;
             let mut outcomes = Vec::new();
             while let Some(row) = rows.next().map_err(failed)? {
-                let mut column = InOrder::new(row);
-                outcomes.push(Outcome {
-                    task: TaskId(column.i64()?),
-                    run: RunId(column.i64()?),
-                    process,
-                    step: small(column.i64()?),
-                    scheduled_for: column.instant()?,
-                    opens_at: column.instant()?,
-                    due_at: column.instant()?,
-                    assignee: PersonId(column.i64()?),
-                    moves: u8::try_from(column.i64()?).unwrap_or(u8::MAX),
-                    state: OUTCOME_STATES[column.i64()?.clamp(0, 3) as usize],
-                    completed_at: column.opt_instant()?,
-                    rejections: small(column.i64()?),
-                    exceptions: small(column.i64()?),
-                });
+                let day: i64 = row.get(0).map_err(failed)?;
+                let entries =
+                    row.get_ref(1).map_err(failed)?.as_bytes().map_err(|e| StoreError::Other(e.to_string()))?;
+                if outcomes.capacity() == 0 {
+                    // Guess the whole window from its first day: growing a list of ten
+                    // thousand outcomes step by step copied it over and over.
+                    let per_day = entries.iter().filter(|&&b| b == b';').count();
+                    let days = usize::try_from(day_of(to).saturating_sub(day) + 1).unwrap_or(1);
+                    outcomes.reserve(per_day.saturating_mul(days).min(MAX_RESERVED));
+                }
+                unpack_day(process, day, entries, (from, to), &mut outcomes)?;
             }
             Ok(outcomes)
         })
@@ -336,10 +325,6 @@ impl HistoryStore for SqliteStore {
     }
 }
 
-fn small(value: i64) -> u16 {
-    u16::try_from(value).unwrap_or(u16::MAX)
-}
-
 fn pattern(row: &SqliteRow) -> Result<PatternRecord> {
     let mut column = InOrder::new(row);
     let id = column.i64()?;
@@ -385,21 +370,21 @@ fn pattern(row: &SqliteRow) -> Result<PatternRecord> {
 
 #[cfg(test)]
 mod tests {
-    use super::OUTCOMES;
+    use super::OUTCOME_DAYS;
     use rusqlite::Connection;
 
     #[test]
-    fn a_process_history_is_one_range_of_its_covering_index() {
+    fn a_process_history_is_one_range_of_its_days() {
         let conn = Connection::open_in_memory().unwrap();
         for migration in sqlx::migrate!("./migrations").iter() {
             conn.execute_batch(migration.sql.as_str()).unwrap();
         }
-        let mut statement = conn.prepare(&format!("EXPLAIN QUERY PLAN {OUTCOMES}")).unwrap();
+        let mut statement = conn.prepare(&format!("EXPLAIN QUERY PLAN {OUTCOME_DAYS}")).unwrap();
         let plan: Vec<String> =
             statement.query_map((1, 0, 1, 1), |row| row.get::<_, String>(3)).unwrap().map(|s| s.unwrap()).collect();
         assert_eq!(
             plan,
-            ["SEARCH tasks USING COVERING INDEX tasks_history (process_id=? AND scheduled_for>? AND scheduled_for<?)"]
+            ["SEARCH outcome_days USING INDEX sqlite_autoindex_outcome_days_1 (process_id=? AND day>? AND day<?)"]
         );
     }
 }

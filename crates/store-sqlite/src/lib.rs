@@ -14,6 +14,7 @@ mod direct;
 mod directory;
 mod history;
 mod notices;
+mod outcome_days;
 mod processes;
 mod records;
 mod rows;

@@ -91,13 +91,22 @@ pub async fn run(dir: &std::path::Path, processes: u32, runs: u32) -> anyhow::Re
 
     let (started, cpu_from) = (Instant::now(), super::cpu_seconds());
     let months = engine.system_numbers(owner.org, Period::Month, now - span, now).await?;
-    let people_figures = engine.people_numbers(owner.org, now - span, now).await?;
     figure(
-        "organization_figures_seconds",
+        "system_months_seconds",
         started.elapsed().as_secs_f64(),
         "s",
-        json!({"tasks": tasks, "system_periods": months.len(), "people": people_figures.len(),
-               "cpu_seconds": super::cpu_seconds() - cpu_from, "budget": "< 3 s"}),
+        json!({"tasks": tasks, "system_periods": months.len(), "cpu_seconds": super::cpu_seconds() - cpu_from,
+               "budget": "< 3 s"}),
+    );
+
+    let (started, cpu_from) = (Instant::now(), super::cpu_seconds());
+    let people_figures = engine.people_numbers(owner.org, now - span, now).await?;
+    figure(
+        "people_figures_seconds",
+        started.elapsed().as_secs_f64(),
+        "s",
+        json!({"tasks": tasks, "people": people_figures.len(), "cpu_seconds": super::cpu_seconds() - cpu_from,
+               "budget": "< 3 s"}),
     );
     Ok(())
 }

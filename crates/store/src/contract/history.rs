@@ -183,6 +183,16 @@ async fn outcomes(store: &dyn Store, cast: &Cast) -> Week {
         ],
         "each ended task once, with its first deadline and first holder; open work is not history yet"
     );
+    // Ana finishes Wednesday's unresolved reading herself, late.
+    let late =
+        Completion { from_state: TaskState::Unresolved, by: ana, ..reading(cast, missed, 2, 4.5, w + mins(150)) };
+    store.complete_task(&late).await.unwrap();
+    let wednesday_only = store.outcomes(acme, cold, t + days(2), t + days(3)).await.unwrap();
+    assert_eq!(
+        wednesday_only,
+        [Outcome { moves: 2, ..outcome(missed, wednesday, 2, 60, TaskState::Done, Some(150)) }],
+        "work finished after it went unresolved is read once, as it ended"
+    );
     let tuesday_only = store.outcomes(acme, cold, t + days(1), t + days(2)).await.unwrap();
     assert_eq!(tuesday_only.iter().map(|o| o.task).collect::<Vec<_>>(), [returned], "runs scheduled in the window");
     assert_eq!(store.outcomes(globex, cold, t, t + days(7)).await.unwrap(), [], "another organization reads nothing");
@@ -198,10 +208,14 @@ async fn outcomes(store: &dyn Store, cast: &Cast) -> Week {
     };
     assert_eq!(
         store.readings(acme, cold, t, t + days(7)).await.unwrap(),
-        [value(fridge, monday, 0, 45, 6.5), value(returned, tuesday, 1, 40, 3.5)],
+        [
+            value(fridge, monday, 0, 45, 6.5),
+            value(returned, tuesday, 1, 40, 3.5),
+            value(missed, wednesday, 2, 150, 4.5)
+        ],
         "oldest first"
     );
-    assert_eq!(store.readings(acme, cold, t + mins(46), t + days(7)).await.unwrap().len(), 1, "taken in the window");
+    assert_eq!(store.readings(acme, cold, t + mins(46), t + days(7)).await.unwrap().len(), 2, "taken in the window");
     assert_eq!(store.readings(globex, cold, t, t + days(7)).await.unwrap(), []);
 
     assert_eq!(
