@@ -216,15 +216,17 @@ impl Engine {
                     });
                 }
             }
-            let open = PatternQuery { states: vec![PatternState::Open], process: None, limit: DIGEST_TASKS };
-            digest.patterns = self
-                .store
-                .list_patterns(org, &open)
-                .await?
-                .into_iter()
-                .filter(|p| owned.contains_key(&p.process))
-                .map(|p| p.sentence)
-                .collect();
+            // Read process by process: the organization's newest patterns, cut to a
+            // limit, could leave this owner's out.
+            let mut patterns = Vec::new();
+            for &process in owned.keys() {
+                let open =
+                    PatternQuery { states: vec![PatternState::Open], process: Some(process), limit: DIGEST_TASKS };
+                patterns.extend(self.store.list_patterns(org, &open).await?);
+            }
+            patterns
+                .sort_by(|a, b| b.severity.cmp(&a.severity).then(b.last_seen.cmp(&a.last_seen)).then(a.id.cmp(&b.id)));
+            digest.patterns = patterns.into_iter().take(DIGEST_TASKS as usize).map(|p| p.sentence).collect();
             // Unresolved work is held by its owner: the same list as their inbox, read by
             // holder rather than filtered from the whole organization's (which a limit
             // would cut short in a large one).

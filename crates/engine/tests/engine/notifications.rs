@@ -4,7 +4,10 @@
 use crate::common::*;
 use jiff::SignedDuration;
 use jiff::civil::time;
+use proofline_core::ProcessId;
 use proofline_core::notice::{Channel, EmailMode, NoticeKind, NotifySettings, Preferences, QuietHours};
+use proofline_core::pattern::{Finding, PatternKind, Severity};
+use proofline_core::process::ProcessStatus;
 use proofline_engine::{Clock, EndpointInput, SendError};
 use proofline_store::{DeliveryQuery, DeliveryState};
 use proofline_testkit::Trouble;
@@ -247,6 +250,17 @@ async fn the_owner_gets_a_weekly_digest_of_the_processes_they_own_and_what_nobod
     for _ in 0..6 * 24 {
         cafe.t.advance(mins(60)).await;
     }
+    // Detection found one habit in Olga's checklist, and many more in Ben's stock count.
+    let store = &cafe.t.engine.store;
+    let now = cafe.t.clock.now();
+    let olgas = pattern(cafe.process, "fridge", "Opening checklist, step 1 was missed on 6 of the last 6 days", now);
+    store.save_patterns(cafe.owner.org, cafe.process, &[olgas], now).await.unwrap();
+    let mut stock = cafe.t.engine.store.get_process(cafe.owner.org, cafe.process).await.unwrap().definition;
+    (stock.name, stock.owner) = ("Stock count".into(), cafe.ben);
+    let stock = store.create_process(cafe.owner.org, "stock", ProcessStatus::Active, &stock, None, now).await.unwrap();
+    let bens: Vec<_> = (0..60).map(|i| pattern(stock, &format!("s{i}"), "Stock count slips", now)).collect();
+    store.save_patterns(cafe.owner.org, stock, &bens, now + mins(1)).await.unwrap();
+
     let settings = NotifySettings { weekly_digest_on: jiff::civil::Weekday::Monday, ..NotifySettings::default() };
     cafe.t.engine.set_notify_settings(cafe.owner, &settings).await.unwrap();
     cafe.t.clock.advance(mins(60 * 24 + 61));
@@ -263,7 +277,29 @@ async fn the_owner_gets_a_weekly_digest_of_the_processes_they_own_and_what_nobod
     assert_eq!(digest["processes"][0]["process"]["name"], "Opening checklist");
     assert!(digest["processes"][0]["unresolved"].as_u64().unwrap() >= 6, "{digest}");
     assert!(!digest["unresolved"].as_array().unwrap().is_empty());
-    assert_eq!(digest["patterns"], json!([]));
+    assert_eq!(
+        digest["patterns"],
+        json!(["Opening checklist, step 1 was missed on 6 of the last 6 days"]),
+        "her own process's open patterns, however many other processes have"
+    );
+}
+
+fn pattern(process: ProcessId, key: &str, sentence: &str, now: jiff::Timestamp) -> Finding {
+    Finding {
+        key: format!("step_misses:{}:{key}", process.0),
+        kind: PatternKind::StepMisses,
+        process,
+        step: Some(0),
+        person: None,
+        severity: Severity::High,
+        sentence: sentence.into(),
+        first_seen: now - mins(60 * 24 * 6),
+        last_seen: now,
+        runs: vec![],
+        p_value: 0.001,
+        series: vec![],
+        range: None,
+    }
 }
 
 #[tokio::test]

@@ -17,6 +17,7 @@ mod numbers;
 mod page;
 mod patterns;
 mod people;
+mod people_numbers;
 mod processes;
 mod proof;
 mod proof_text;
@@ -84,6 +85,8 @@ pub fn routes() -> Router<AppState> {
         .route("/systems/new", get(system_form::new_form).post(system_form::create))
         .route("/systems/{id}/edit", get(system_form::edit_form).post(system_form::update))
         .route("/people", get(people::list))
+        .route("/people/numbers", get(people_numbers::page))
+        .route("/people/numbers.csv", get(people_numbers::csv))
         .route("/people/new", get(people::new_form).post(people::create))
         .route("/people/{id}", get(people::edit).post(people::save))
         .route("/people/{id}/invite", post(people::invite))

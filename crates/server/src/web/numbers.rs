@@ -23,6 +23,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Deserialize)]
 pub struct NumbersQuery {
     period: Option<String>,
+    /// The people page's span.
+    pub weeks: Option<String>,
 }
 
 #[derive(Serialize)]

@@ -14,7 +14,7 @@ use proofline_store::StoreError;
 use serde::Serialize;
 use std::sync::LazyLock;
 
-const TEMPLATES: [(&str, &str); 28] = [
+const TEMPLATES: &[(&str, &str)] = &[
     ("layout.html", include_str!("../../templates/layout.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
     ("due.html", include_str!("../../templates/due.html")),
@@ -43,6 +43,7 @@ const TEMPLATES: [(&str, &str); 28] = [
     ("pattern.html", include_str!("../../templates/pattern.html")),
     ("numbers.html", include_str!("../../templates/numbers.html")),
     ("systems_numbers.html", include_str!("../../templates/systems_numbers.html")),
+    ("people_numbers.html", include_str!("../../templates/people_numbers.html")),
 ];
 
 static ENVIRONMENT: LazyLock<Result<Environment<'static>, String>> = LazyLock::new(|| {

@@ -80,3 +80,37 @@ async fn a_process_shows_its_numbers_as_charts_a_table_and_csv() {
     let dan = signed_in(&app, &app.dan).await;
     assert_eq!(dan.get(&format!("/processes/{process}/numbers")).await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn people_numbers_show_who_lets_work_pass_and_who_picks_it_up() {
+    let app = App::spawn().await;
+    closing_count(&app).await;
+    eight_weeks(&app).await;
+    let olga = signed_in(&app, &app.olga).await;
+    olga.get("/people").await.shows(StatusCode::OK, &["href=\"/people/numbers\""]);
+
+    // The last four weeks: Dan counted 21 finished evenings and let three Fridays pass,
+    // which the chain handed to Olga.
+    let page = olga.get("/people/numbers").await;
+    page.shows(StatusCode::OK, &["People: numbers", "Last 13 weeks", "/people/numbers.csv?weeks=4"]);
+    page.shows(StatusCode::OK, &["<th scope=\"row\">Dan</th><td>21</td><td>18</td><td>3</td>", "86%"]);
+    page.shows(
+        StatusCode::OK,
+        &["<th scope=\"row\">Olga</th><td>0</td><td>0</td><td>0</td><td>–</td><td>3</td><td>0</td>"],
+    );
+    page.lacks(&["style="]);
+    let longer = olga.get("/people/numbers?weeks=13").await;
+    longer.shows(StatusCode::OK, &["<th scope=\"row\">Dan</th><td>56</td><td>48</td><td>8</td>"]);
+    olga.get("/people/numbers?weeks=5").await.shows(StatusCode::BAD_REQUEST, &["4, 13 or 26 weeks"]);
+
+    let csv = olga.get("/people/numbers.csv?weeks=13").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.headers["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let text = csv.text();
+    assert!(text.starts_with("person_id,name,held,done_on_time,missed,on_time_rate,moved_to,moved_from"), "{text}");
+    assert!(text.contains(&format!("{},Dan,56,48,8,", app.dan.id.0)), "{text}");
+
+    let dan = signed_in(&app, &app.dan).await;
+    assert_eq!(dan.get("/people/numbers").await.status, StatusCode::FORBIDDEN);
+    dan.get("/people").await.lacks(&["href=\"/people/numbers\""]);
+}
