@@ -41,9 +41,11 @@ impl Outcome {
         self.moves > 0 || self.state == TaskState::Unresolved
     }
 
-    /// Done after the first deadline (whoever finished it).
+    /// Done after the first deadline (whoever finished it). Work that moved on was
+    /// finished after that deadline passed, even when the completion carries the very
+    /// instant of the move.
     pub fn late(&self) -> bool {
-        self.completed_at.is_some_and(|at| at > self.due_at)
+        self.completed_at.is_some_and(|at| at > self.due_at || self.moves > 0)
     }
 
     /// Counts toward rates: cancelled and skipped work was never owed.

@@ -58,3 +58,14 @@ fn person_figures_respect_the_range() {
     let held: Vec<_> = people.iter().map(|p| (p.person, p.held)).collect();
     assert_eq!(held, [(MIA, 1), (BEN, 1)]);
 }
+
+#[test]
+fn work_that_moved_on_is_never_on_time_even_when_finished_at_the_deadline() {
+    let (mut outcomes, _) = cafe_history();
+    // Run 2's reading moved on at its deadline and the next holder finished it that instant.
+    let late = outcomes.iter_mut().find(|o| o.assignee == MIA && o.moves > 0 && o.completed_at.is_some()).unwrap();
+    late.completed_at = Some(late.due_at);
+    let people = person_figures(&outcomes, &[], local("2024-01-01T00:00"), local("2024-02-01T00:00"));
+    let mia = people.iter().find(|p| p.person == MIA).unwrap();
+    assert_eq!((mia.held, mia.done_on_time, mia.missed), (7, 5, 2), "on time and missed never overlap");
+}
