@@ -50,6 +50,13 @@ impl EscalationChain {
         Ok(EscalationChain(levels))
     }
 
+    /// The simplest chain: missed work goes to the process owner, who has `window` (at
+    /// least a second) before it stands unresolved.
+    pub fn owner_after(window: Span) -> EscalationChain {
+        let window = if window == Span::ZERO { Span::from_secs(1) } else { window };
+        EscalationChain(vec![Level { to: Target::Owner, window }])
+    }
+
     pub fn levels(&self) -> &[Level] {
         &self.0
     }

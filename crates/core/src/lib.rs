@@ -1,6 +1,6 @@
 //! Proofline's pure domain: cadence maths, processes and their steps, proof rules,
-//! escalation, role picking, the task state machine, patterns
-//! and metrics. No I/O, no async, no SQL.
+//! escalation, role picking, the task state machine, patterns,
+//! metrics and the SOP scan. No I/O, no async, no SQL.
 
 pub mod access;
 pub mod agenda;
@@ -16,6 +16,7 @@ pub mod process;
 pub mod proof;
 pub mod roles;
 pub mod roster;
+pub mod scan;
 pub mod span;
 pub mod task;
 

@@ -1,0 +1,234 @@
+//! An SOP as the scan reads it, whatever format it came in: headings, list items with
+//! their depth, paragraphs and table rows, each with the line it starts on so findings
+//! can point at the text.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum BlockKind {
+    /// A heading, 1 the largest.
+    Heading {
+        level: u8,
+    },
+    /// A list item; depth 0 at the top, `ordered` for numbered lists, `task` for "[ ]".
+    Item {
+        depth: u8,
+        ordered: bool,
+        task: bool,
+    },
+    Paragraph,
+    /// A table row; `header` for the first row of a table.
+    Row {
+        header: bool,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Block {
+    #[serde(flatten)]
+    pub kind: BlockKind,
+    /// The block's own words on one line (a list item without its nested items).
+    pub text: String,
+    /// A table row's cells.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cells: Vec<String>,
+    /// 1-based line the block starts on in the source.
+    pub line: usize,
+}
+
+impl Block {
+    pub fn new(kind: BlockKind, text: &str, line: usize) -> Block {
+        Block { kind, text: tidy(text), cells: Vec::new(), line }
+    }
+
+    pub fn heading_level(&self) -> Option<u8> {
+        match self.kind {
+            BlockKind::Heading { level } => Some(level),
+            _ => None,
+        }
+    }
+
+    pub fn item_depth(&self) -> Option<u8> {
+        match self.kind {
+            BlockKind::Item { depth, .. } => Some(depth),
+            _ => None,
+        }
+    }
+}
+
+/// A document read into blocks, with the title its metadata gave, if any.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Document {
+    pub title: Option<String>,
+    pub blocks: Vec<Block>,
+}
+
+impl Document {
+    pub fn push(&mut self, block: Block) {
+        if !block.text.is_empty() || !block.cells.is_empty() {
+            self.blocks.push(block);
+        }
+    }
+}
+
+/// Collapses runs of whitespace and trims, so words compare as written.
+pub fn tidy(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The 1-based line of byte `offset` in `text`.
+pub fn line_at(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// Gathers blocks from a reader's stream of starts, words and ends (Markdown events, an
+/// HTML tree walked in order), so each reader only says where blocks begin and end.
+#[derive(Debug, Default)]
+pub struct Builder {
+    document: Document,
+    current: Option<(BlockKind, String, usize)>,
+    row: Option<(bool, Vec<String>, usize)>,
+    cell: Option<String>,
+}
+
+impl Builder {
+    /// Ends the block being gathered and starts another.
+    pub fn start(&mut self, kind: BlockKind, line: usize) {
+        self.finish();
+        self.current = Some((kind, String::new(), line));
+    }
+
+    /// Starts a paragraph unless words are already being gathered (a paragraph inside a
+    /// list item belongs to the item).
+    pub fn start_paragraph(&mut self, line: usize) {
+        if self.current.is_none() {
+            self.current = Some((BlockKind::Paragraph, String::new(), line));
+        }
+    }
+
+    /// Ends the current block when it is a paragraph; inside an item, separates words.
+    pub fn end_paragraph(&mut self) {
+        match &mut self.current {
+            Some((BlockKind::Paragraph, ..)) => self.finish(),
+            Some((_, text, _)) => text.push(' '),
+            None => {}
+        }
+    }
+
+    pub fn finish(&mut self) {
+        if let Some((kind, text, line)) = self.current.take() {
+            self.document.push(Block::new(kind, &text, line));
+        }
+    }
+
+    pub fn mark_task(&mut self) {
+        if let Some((BlockKind::Item { task, .. }, ..)) = &mut self.current {
+            *task = true;
+        }
+    }
+
+    /// Words, to the open cell or block; words outside any block start a paragraph.
+    pub fn words(&mut self, text: &str, line: usize) {
+        if let Some(cell) = &mut self.cell {
+            cell.push_str(text);
+            return;
+        }
+        if self.row.is_some() {
+            return;
+        }
+        if self.current.is_none() {
+            if text.trim().is_empty() {
+                return;
+            }
+            self.current = Some((BlockKind::Paragraph, String::new(), line));
+        }
+        if let Some((_, words, _)) = &mut self.current {
+            words.push_str(text);
+        }
+    }
+
+    pub fn start_row(&mut self, header: bool, line: usize) {
+        self.finish();
+        self.row = Some((header, Vec::new(), line));
+    }
+
+    pub fn start_cell(&mut self) {
+        self.cell = Some(String::new());
+    }
+
+    pub fn end_cell(&mut self) {
+        if let (Some((_, cells, _)), Some(text)) = (&mut self.row, self.cell.take()) {
+            cells.push(tidy(&text));
+        }
+    }
+
+    pub fn end_row(&mut self) {
+        self.end_cell();
+        if let Some((header, cells, line)) = self.row.take() {
+            let mut block = Block::new(BlockKind::Row { header }, &cells.join(" | "), line);
+            block.cells = cells;
+            self.document.push(block);
+        }
+    }
+
+    pub fn set_title(&mut self, title: String) {
+        self.document.title.get_or_insert(title);
+    }
+
+    pub fn build(mut self) -> Document {
+        self.finish();
+        self.end_row();
+        self.document
+    }
+}
+
+impl Document {
+    /// The blocks written back as Markdown, so a document read from Word can be shown,
+    /// corrected and scanned again as text.
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::new();
+        let mut previous: Option<BlockKind> = None;
+        for block in &self.blocks {
+            // Items follow items and rows follow rows directly; anything else is a new
+            // Markdown block, after a blank line.
+            let together = matches!(
+                (previous, block.kind),
+                (Some(BlockKind::Item { .. }), BlockKind::Item { .. })
+                    | (Some(BlockKind::Row { .. }), BlockKind::Row { .. })
+            );
+            if previous.is_some() && !together {
+                out.push('\n');
+            }
+            match block.kind {
+                BlockKind::Heading { level } => {
+                    out.push_str(&"#".repeat(usize::from(level.clamp(1, 6))));
+                    out.push(' ');
+                    out.push_str(&block.text);
+                }
+                BlockKind::Item { depth, ordered, task } => {
+                    out.push_str(&"   ".repeat(usize::from(depth.min(8))));
+                    out.push_str(if ordered { "1. " } else { "- " });
+                    if task {
+                        out.push_str("[ ] ");
+                    }
+                    out.push_str(&block.text);
+                }
+                BlockKind::Paragraph => out.push_str(&block.text),
+                BlockKind::Row { header } => {
+                    out.push_str("| ");
+                    out.push_str(&block.cells.iter().map(|c| c.replace('|', "/")).collect::<Vec<_>>().join(" | "));
+                    out.push_str(" |");
+                    if header {
+                        out.push('\n');
+                        out.push_str(&"|---".repeat(block.cells.len().max(1)));
+                        out.push('|');
+                    }
+                }
+            }
+            out.push('\n');
+            previous = Some(block.kind);
+        }
+        out
+    }
+}

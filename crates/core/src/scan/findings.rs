@@ -1,0 +1,227 @@
+//! What a draft lacks, each finding pointing at the text it comes from, and a score out
+//! of 100 made of named parts, so the number explains itself.
+
+use super::document::Document;
+use super::draft::{Draft, DraftStep};
+use super::proof_hint::HintKind;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    NoOwner,
+    NoCadence,
+    NoSteps,
+    /// A step with nothing a person could check afterwards.
+    UnverifiableStep,
+    /// "Make sure everything is fine", "as needed".
+    VagueStep,
+    /// Several actions in one step.
+    CompoundStep,
+    /// Several people, several cadences or too many steps for one sitting: a process.
+    ScopeTooBig,
+    NoEscalation,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScanFinding {
+    pub kind: FindingKind,
+    pub message: String,
+    /// The line of the text it is about, when it is about one place.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+}
+
+/// One part of the score: what it rewards, points earned of points possible.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScorePart {
+    pub part: &'static str,
+    pub earned: u32,
+    pub possible: u32,
+    pub why: String,
+}
+
+/// More steps than one person does in one sitting.
+pub const MAX_SOP_STEPS: usize = 15;
+
+/// Words that leave the doer to guess what done means.
+const VAGUE: [&str; 14] = [
+    "make sure everything",
+    "everything is fine",
+    "as needed",
+    "as necessary",
+    "if necessary",
+    "as required",
+    "as appropriate",
+    "where appropriate",
+    "when appropriate",
+    "if needed",
+    "etc",
+    "and so on",
+    "properly",
+    "regularly",
+];
+
+/// Words that say what happens when the work is not done.
+const ESCALATION: [&str; 10] = [
+    "escalat",
+    "if not done",
+    "if it is not",
+    "notify",
+    "inform the",
+    "report to",
+    "contact the",
+    "call the",
+    "alert the",
+    "page the",
+];
+
+pub fn findings(document: &Document, draft: &Draft) -> Vec<ScanFinding> {
+    let mut out = Vec::new();
+    if draft.owner.is_none() {
+        out.push(whole(
+            FindingKind::NoOwner,
+            "No owner or role is named: add a line such as \"Owner: Kitchen manager\".",
+        ));
+    }
+    if draft.cadences.is_empty() {
+        out.push(whole(
+            FindingKind::NoCadence,
+            "Nothing says when this runs: add e.g. \"every weekday at 7am\" or \"after each delivery\".",
+        ));
+    }
+    if draft.steps.is_empty() {
+        out.push(whole(FindingKind::NoSteps, "No steps found: write them as a numbered list."));
+    }
+    for step in &draft.steps {
+        step_findings(step, &mut out);
+    }
+    scope(draft, &mut out);
+    let all_words = document.blocks.iter().map(|b| b.text.to_lowercase()).collect::<Vec<_>>().join(" ");
+    if !draft.steps.is_empty() && !ESCALATION.iter().any(|w| all_words.contains(w)) {
+        out.push(whole(
+            FindingKind::NoEscalation,
+            "Nothing says who takes over when a step is missed: name the next person in the chain.",
+        ));
+    }
+    out
+}
+
+fn whole(kind: FindingKind, message: &str) -> ScanFinding {
+    ScanFinding { kind, message: message.to_string(), line: None, quote: None }
+}
+
+fn at(kind: FindingKind, step: &DraftStep, message: String) -> ScanFinding {
+    ScanFinding { kind, message, line: Some(step.line), quote: Some(step.title.clone()) }
+}
+
+fn step_findings(step: &DraftStep, out: &mut Vec<ScanFinding>) {
+    let lower = step.title.to_lowercase();
+    if let Some(vague) = VAGUE.iter().find(|w| contains_words(&lower, w)) {
+        out.push(at(FindingKind::VagueStep, step, format!("\"{vague}\" leaves the doer to guess what done means.")));
+    }
+    if step.proofs.is_empty() {
+        out.push(at(
+            FindingKind::UnverifiableStep,
+            step,
+            "Nothing here can be checked afterwards: ask for a photo, a reading or a file.".to_string(),
+        ));
+    }
+    let sentences = step.title.split(". ").filter(|s| s.split_whitespace().count() >= 3).count();
+    if sentences >= 2 || lower.contains(" then ") || lower.contains("; ") {
+        out.push(at(FindingKind::CompoundStep, step, "This is several steps in one: split it.".to_string()));
+    }
+}
+
+/// Whole words: "etc" but not "etched".
+fn contains_words(text: &str, words: &str) -> bool {
+    text.match_indices(words).any(|(i, _)| {
+        let before = text[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+        let after = text[i + words.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+        before && after
+    })
+}
+
+fn scope(draft: &Draft, out: &mut Vec<ScanFinding>) {
+    let mut sections: Vec<&str> = Vec::new();
+    for step in &draft.steps {
+        let name = step.section.as_deref().unwrap_or("");
+        if !sections.contains(&name) {
+            sections.push(name);
+        }
+    }
+    let several_cadences = draft.cadences.len() > 1;
+    if draft.steps.len() > MAX_SOP_STEPS || several_cadences {
+        let why = if several_cadences {
+            format!("it runs on {} different cadences", draft.cadences.len())
+        } else {
+            format!("{} steps are more than one sitting", draft.steps.len())
+        };
+        let split = if sections.len() > 1 {
+            format!(
+                " Split it by section: {}.",
+                sections.iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join("; ")
+            )
+        } else {
+            String::new()
+        };
+        out.push(whole(FindingKind::ScopeTooBig, &format!("This is a process rather than one SOP: {why}.{split}")));
+    }
+}
+
+/// The score: owner 20, cadence 20, steps 10, proof 30 (by the share of steps with
+/// verifiable proof), clear steps 10 (by the share not vague or compound), escalation 10.
+pub fn score(draft: &Draft, findings: &[ScanFinding]) -> Vec<ScorePart> {
+    let count = |kind| findings.iter().filter(|f| f.kind == kind).count();
+    let steps = draft.steps.len();
+    let share = |bad: usize, possible: u32| -> u32 {
+        if steps == 0 {
+            return 0;
+        }
+        let good = steps.saturating_sub(bad) as f64 / steps as f64;
+        (good * f64::from(possible)).round() as u32
+    };
+    let strong = draft.steps.iter().filter(|s| s.proofs.iter().any(|p| p.kind != HintKind::Text)).count();
+    vec![
+        part("owner", draft.owner.is_some(), 20, "an owner or role is named", "no owner or role is named"),
+        part("cadence", !draft.cadences.is_empty(), 20, "it says when it runs", "nothing says when it runs"),
+        part("steps", steps > 0, 10, "the steps are listed", "no steps were found"),
+        ScorePart {
+            part: "proof",
+            earned: share(count(FindingKind::UnverifiableStep), 30),
+            possible: 30,
+            why: format!(
+                "{} of {steps} steps ask for something checkable ({strong} for more than a note)",
+                steps - count(FindingKind::UnverifiableStep).min(steps)
+            ),
+        },
+        ScorePart {
+            part: "clarity",
+            earned: share(count(FindingKind::VagueStep) + count(FindingKind::CompoundStep), 10),
+            possible: 10,
+            why: format!(
+                "{} vague and {} compound steps",
+                count(FindingKind::VagueStep),
+                count(FindingKind::CompoundStep)
+            ),
+        },
+        part(
+            "escalation",
+            count(FindingKind::NoEscalation) == 0 && steps > 0,
+            10,
+            "it says who takes over missed work",
+            "nobody takes over missed work",
+        ),
+    ]
+}
+
+fn part(name: &'static str, ok: bool, possible: u32, yes: &str, no: &str) -> ScorePart {
+    ScorePart {
+        part: name,
+        earned: if ok { possible } else { 0 },
+        possible,
+        why: (if ok { yes } else { no }).to_string(),
+    }
+}

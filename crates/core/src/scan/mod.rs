@@ -1,0 +1,121 @@
+//! The SOP scan: an SOP pasted or uploaded (Markdown, plain text…) read into a draft
+//! process, with what is missing said plainly. Pure and deterministic: no network, no
+//! model, the same text always gives the same draft.
+
+pub mod apply;
+pub mod cadence;
+pub mod document;
+pub mod docx;
+pub mod draft;
+pub mod evaluate;
+pub mod findings;
+pub mod html;
+pub mod markdown;
+pub mod proof_hint;
+pub mod sections;
+pub mod text;
+pub mod verbs;
+
+use draft::Draft;
+use findings::{ScanFinding, ScorePart};
+use serde::Serialize;
+
+/// The most text one scan reads; an SOP is a few pages.
+pub const MAX_TEXT_BYTES: usize = 1 << 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    Markdown,
+    Text,
+    Html,
+    /// Word's .docx, read from its bytes.
+    Docx,
+}
+
+impl Format {
+    /// From a file name's extension; Markdown when unsure, since plain lists read the same.
+    pub fn from_name(name: &str) -> Format {
+        let lower = name.to_lowercase();
+        if lower.ends_with(".txt") || lower.ends_with(".text") {
+            Format::Text
+        } else if lower.ends_with(".html") || lower.ends_with(".htm") {
+            Format::Html
+        } else if lower.ends_with(".docx") {
+            Format::Docx
+        } else {
+            Format::Markdown
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScanError {
+    #[error("the text is {bytes} bytes; an SOP to scan must be under {limit} bytes")]
+    TooLarge { bytes: usize, limit: usize },
+    #[error("there is no text to scan")]
+    Empty,
+    #[error("this looks like binary data, not text: paste the SOP's words or upload a text format")]
+    Binary,
+    #[error("{0}")]
+    Unreadable(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scan {
+    pub format: Format,
+    pub draft: Draft,
+    pub findings: Vec<ScanFinding>,
+    /// Out of 100: the sum of `score_parts`.
+    pub score: u32,
+    pub score_parts: Vec<ScorePart>,
+}
+
+/// Scans a file's bytes: a DOCX as such, anything else as UTF-8 text (a byte-order mark
+/// is skipped).
+pub fn scan_bytes(bytes: &[u8], format: Format) -> Result<Scan, ScanError> {
+    if format == Format::Docx {
+        let document = docx::read_docx(bytes)?;
+        return scan_document(&document, format);
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Err(ScanError::Unreadable("this is a zip archive: upload a Word file as .docx".into()));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| ScanError::Binary)?;
+    scan(text, format)
+}
+
+pub fn scan(source: &str, format: Format) -> Result<Scan, ScanError> {
+    if source.len() > MAX_TEXT_BYTES {
+        return Err(ScanError::TooLarge { bytes: source.len(), limit: MAX_TEXT_BYTES });
+    }
+    if source.trim().is_empty() {
+        return Err(ScanError::Empty);
+    }
+    let controls = source.chars().filter(|c| c.is_control() && !c.is_whitespace()).count();
+    if controls * 100 > source.chars().count().max(1) {
+        return Err(ScanError::Binary);
+    }
+    let document = match format {
+        Format::Markdown => markdown::read_markdown(source),
+        Format::Text => text::read_text(source),
+        Format::Html => html::read_html(source),
+        Format::Docx => return scan_bytes(source.as_bytes(), format),
+    };
+    scan_document(&document, format)
+}
+
+fn scan_document(document: &document::Document, format: Format) -> Result<Scan, ScanError> {
+    if document.blocks.is_empty() {
+        return Err(ScanError::Empty);
+    }
+    let draft = draft::draft(document);
+    let findings = findings::findings(document, &draft);
+    let score_parts = findings::score(&draft, &findings);
+    let score = score_parts.iter().map(|p| p.earned).sum();
+    Ok(Scan { format, draft, findings, score, score_parts })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,181 @@
+//! The scan measured on the real SOPs in the shared fixtures, against their hand labels.
+
+use super::evaluate::{Label, evaluate};
+use super::{Format, Scan, ScanError, scan};
+use std::path::PathBuf;
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/sops")
+}
+
+#[test]
+fn the_labelled_sops_read_back_their_steps_cadence_and_owner() {
+    let labels: Vec<Label> =
+        serde_json::from_str(&std::fs::read_to_string(fixtures().join("labels.json")).unwrap()).unwrap();
+    let mut scans: Vec<(Scan, &Label)> = Vec::new();
+    for label in &labels {
+        let text = std::fs::read_to_string(fixtures().join(&label.file)).unwrap();
+        scans.push((scan(&text, Format::from_name(&label.file)).unwrap(), label));
+    }
+    let cases: Vec<(&Scan, &Label)> = scans.iter().map(|(s, l)| (s, *l)).collect();
+    let e = evaluate(&cases);
+    for d in &e.per_document {
+        println!(
+            "{}: steps {}/{} found {} cadence {} owner {}",
+            d.file, d.steps_matched, d.steps_labelled, d.steps_found, d.cadence_ok, d.owner_ok
+        );
+    }
+    println!(
+        "steps precision {:.2} recall {:.2} F1 {:.2}; cadence {:.2}; owner {:.2}; weaknesses {:.2}",
+        e.step_precision, e.step_recall, e.step_f1, e.cadence_accuracy, e.owner_accuracy, e.weakness_agreement
+    );
+    assert_eq!(e.documents, labels.len());
+    // Floors a little under what the scan reaches today (see the closing notes of the SOP
+    // scan issue), so a change that makes it read worse fails here.
+    assert!(e.step_f1 >= 0.72, "step F1 {:.2}", e.step_f1);
+    assert!(e.cadence_accuracy >= 0.75, "cadence accuracy {:.2}", e.cadence_accuracy);
+    assert!(e.owner_accuracy >= 0.6, "owner accuracy {:.2}", e.owner_accuracy);
+}
+
+#[test]
+fn hostile_text_is_refused_plainly() {
+    assert_eq!(scan("   \n", Format::Text), Err(ScanError::Empty));
+    let junk: String = (0..2000u32).map(|i| char::from_u32(i % 32).unwrap_or('x')).collect();
+    assert_eq!(scan(&junk, Format::Text), Err(ScanError::Binary));
+    let huge = "- step\n".repeat(super::MAX_TEXT_BYTES / 7 + 1);
+    assert!(matches!(scan(&huge, Format::Markdown), Err(ScanError::TooLarge { .. })));
+    let deep = format!("{}x", "> - ".repeat(5000));
+    assert!(scan(&deep, Format::Markdown).is_ok(), "deep nesting reads without overflowing the stack");
+}
+
+const CLOSING: &str = "# Closing checklist
+
+Owner: Shift lead
+
+Every weekday at 9pm, before leaving:
+
+1. Record the fridge temperature (must be below 5 °C).
+2. Take a photo of the locked back door.
+3. Wipe the counters:
+   - front counter
+   - coffee station
+4. Make sure everything is fine.
+";
+
+#[test]
+fn a_pasted_sop_becomes_a_draft_that_validates_with_its_gaps_named() {
+    use super::apply::{DraftFor, definition};
+    use super::findings::FindingKind;
+    use crate::process::Assignee;
+    use crate::{Cadence, PersonId};
+
+    let scanned = scan(CLOSING, Format::Markdown).unwrap();
+    let d = &scanned.draft;
+    assert_eq!(d.title, "Closing checklist");
+    assert_eq!(d.owner.as_ref().map(|o| (o.text.as_str(), o.line)), Some(("Shift lead", 3)));
+    let titles: Vec<&str> = d.steps.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(titles.len(), 4, "{titles:?}");
+    assert_eq!(d.steps[2].items, ["front counter", "coffee station"]);
+    let kinds: Vec<FindingKind> = scanned.findings.iter().map(|f| f.kind).collect();
+    assert!(kinds.contains(&FindingKind::VagueStep), "{kinds:?}");
+    assert!(kinds.contains(&FindingKind::NoEscalation), "{kinds:?}");
+    assert!(!kinds.contains(&FindingKind::NoOwner) && !kinds.contains(&FindingKind::NoCadence), "{kinds:?}");
+    let vague = scanned.findings.iter().find(|f| f.kind == FindingKind::VagueStep).unwrap();
+    assert_eq!(vague.line, Some(12), "findings point at the text");
+    assert!(scanned.score < 100 && scanned.score >= 50, "{}", scanned.score);
+    assert_eq!(scanned.score, scanned.score_parts.iter().map(|p| p.earned).sum::<u32>());
+
+    let target = DraftFor {
+        owner: PersonId(7),
+        assignee: Assignee::Person(PersonId(8)),
+        zone: "Europe/Berlin".into(),
+        starts: jiff::civil::date(2026, 12, 1),
+    };
+    let mut def = definition(&scanned, &target);
+    assert_eq!(def.normalize(), vec![], "the draft is a valid process the editor can open");
+    match &def.cadence {
+        Cadence::Schedule(s) => {
+            let text = s.to_ical();
+            assert!(text.contains("TZID=Europe/Berlin:20261201T210000"), "{text}");
+            assert!(text.contains("BYDAY=MO,TU,WE,TH,FR"), "{text}");
+        }
+        other => panic!("expected a schedule, got {other:?}"),
+    }
+    let kinds: Vec<Vec<&str>> = def.steps.iter().map(|s| s.proof.iter().map(|p| p.rule.kind()).collect()).collect();
+    assert_eq!(kinds[0], ["number"]);
+    assert_eq!(kinds[1], ["photo"]);
+    assert_eq!(kinds[2], ["checklist"], "sub-steps are ticked until a person picks better proof");
+    assert_eq!(kinds[3], ["text"]);
+}
+
+/// A .docx holding `body` as its document.xml, as Word would zip it.
+fn docx(body: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    out.start_file("word/document.xml", options).unwrap();
+    out.write_all(body.as_bytes()).unwrap();
+    out.finish().unwrap().into_inner()
+}
+
+fn paragraph(style: Option<&str>, level: Option<u8>, text: &str) -> String {
+    let style = style.map(|s| format!("<w:pStyle w:val=\"{s}\"/>")).unwrap_or_default();
+    let list =
+        level.map(|l| format!("<w:numPr><w:ilvl w:val=\"{l}\"/><w:numId w:val=\"1\"/></w:numPr>")).unwrap_or_default();
+    format!("<w:p><w:pPr>{style}{list}</w:pPr><w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r></w:p>")
+}
+
+#[test]
+fn a_word_document_reads_like_its_markdown() {
+    use super::scan_bytes;
+    let body = [
+        paragraph(Some("Title"), None, "Closing checklist"),
+        paragraph(None, None, "Owner: Shift lead"),
+        paragraph(None, None, "Every weekday at 9pm:"),
+        paragraph(Some("ListParagraph"), Some(0), "Record the fridge temperature (must be below 5 &#176;C)."),
+        paragraph(Some("ListParagraph"), Some(0), "Take a photo of the locked back door &amp; the gate."),
+        paragraph(Some("ListParagraph"), Some(0), "Wipe the counters:"),
+        paragraph(Some("ListParagraph"), Some(1), "front counter"),
+        "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Who</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:p/>".to_string(),
+    ]
+    .concat();
+    let xml = format!("<?xml version=\"1.0\"?><w:document xmlns:w=\"x\"><w:body>{body}</w:body></w:document>");
+    let bytes = docx(&xml);
+    let from_word = scan_bytes(&bytes, Format::Docx).unwrap();
+    // The web app shows a Word file as Markdown to correct and save: it reads the same.
+    let shown = super::docx::read_docx(&bytes).unwrap().to_markdown();
+    assert!(shown.starts_with("# Closing checklist\n\nOwner: Shift lead\n"), "{shown}");
+    let again = scan(&shown, Format::Markdown).unwrap();
+    let outline = |s: &Scan| s.draft.steps.iter().map(|s| (s.title.clone(), s.items.clone())).collect::<Vec<_>>();
+    assert_eq!(outline(&again), outline(&from_word));
+    let from_text = scan(CLOSING, Format::Markdown).unwrap();
+    assert_eq!(from_word.draft.title, "Closing checklist");
+    assert_eq!(from_word.draft.owner.as_ref().map(|o| o.text.as_str()), Some("Shift lead"));
+    let titles: Vec<&str> = from_word.draft.steps.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(titles[1], "Take a photo of the locked back door & the gate.");
+    assert_eq!(from_word.draft.steps[2].items, ["front counter"]);
+    assert_eq!(from_word.draft.cadences[0].cadence, from_text.draft.cadences[0].cadence);
+    let proofs = |s: &Scan| s.draft.steps.iter().map(|s| s.proofs.first().map(|p| p.kind)).collect::<Vec<_>>();
+    assert_eq!(proofs(&from_word)[..3], proofs(&from_text)[..3]);
+}
+
+#[test]
+fn hostile_word_files_end_in_a_plain_error() {
+    use super::scan_bytes;
+    // 17 MB of one repeated character compresses to a few kilobytes: a zip bomb in small.
+    let bomb = docx(&format!(
+        "<w:document><w:body><w:p><w:r><w:t>{}</w:t></w:r></w:p></w:body></w:document>",
+        "a".repeat(17 << 20)
+    ));
+    assert!(bomb.len() < 200_000, "{}", bomb.len());
+    let refused = scan_bytes(&bomb, Format::Docx).unwrap_err();
+    assert!(refused.to_string().contains("more than 16 MB"), "{refused}");
+    for junk in [&b"not a zip at all"[..], b"PK\x03\x04garbage", b""] {
+        assert!(matches!(scan_bytes(junk, Format::Docx), Err(ScanError::Unreadable(_))));
+    }
+    let unclosed = docx("<w:document><w:body><w:p><w:r><w:t>Check the door");
+    // Cut off mid-paragraph: read as far as it goes or refused, but never a panic.
+    let _ = scan_bytes(&unclosed, Format::Docx);
+    assert_eq!(scan_bytes(&docx("<w:document/>"), Format::Docx), Err(ScanError::Empty));
+    assert!(matches!(scan_bytes(&bomb, Format::Markdown), Err(ScanError::Unreadable(_))), "a zip is not text");
+}
