@@ -6,6 +6,7 @@ mod cadence_cmd;
 mod config;
 mod demo;
 mod files;
+mod scan_cmd;
 mod serve;
 mod token;
 
@@ -50,6 +51,8 @@ enum Command {
     Serve(ServeArgs),
     /// Print the next occurrences of a cadence: iCalendar text, or cron with --tz.
     Cadence(cadence_cmd::CadenceArgs),
+    /// Read SOP files into draft processes and say what each lacks.
+    Scan(scan_cmd::ScanArgs),
     /// Manage API tokens.
     #[command(subcommand)]
     Token(token::TokenCommand),
@@ -93,6 +96,7 @@ fn main() -> ExitCode {
             Command::Demo(args) => demo::run(args).await,
             Command::Serve(args) => serve::run(args).await,
             Command::Cadence(args) => cadence_cmd::run(args),
+            Command::Scan(args) => scan_cmd::run(args),
             Command::Token(command) => token::run(command).await,
             Command::Apply(args) => files::run_apply(args).await,
             Command::Export(args) => files::run_export(args).await,

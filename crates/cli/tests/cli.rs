@@ -121,3 +121,45 @@ fn mistakes_in_a_process_file_are_reported_with_file_line_and_field_and_change_n
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("line 6") && stderr(&out).contains("nmae"), "{}", stderr(&out));
 }
+
+fn sops() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/sops")
+}
+
+#[test]
+fn scan_reports_a_real_sop_and_measures_itself_on_the_labelled_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let sop = sops().join("04-lab-general-tasks.md");
+    let out = proofline(dir.path(), &["scan", sop.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report = stdout(&out);
+    for expected in ["General lab tasks", "out of 100", "RRULE:FREQ=WEEKLY", "Re-stock robot tips", "Owner: none found"]
+    {
+        assert!(report.contains(expected), "{expected}: {report}");
+    }
+    let json = proofline(dir.path(), &["scan", "--json", sop.to_str().unwrap()]);
+    let parsed: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(parsed[0]["scan"]["draft"]["steps"].as_array().unwrap().len(), 9);
+
+    let evaluated = proofline(dir.path(), &["scan", "--evaluate", sops().to_str().unwrap(), "--json"]);
+    assert!(evaluated.status.success(), "{}", stderr(&evaluated));
+    let figures: serde_json::Value = serde_json::from_str(&stdout(&evaluated)).unwrap();
+    assert_eq!(figures["documents"], 12);
+    assert!(figures["step_f1"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn scan_refuses_what_is_not_an_sop_with_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let binary = dir.path().join("photo.md");
+    std::fs::write(&binary, [0xff, 0xd8, 0xff, 0xe0, 0, 0, 0]).unwrap();
+    let empty = dir.path().join("empty.md");
+    std::fs::write(&empty, "\n\n").unwrap();
+    let huge = dir.path().join("huge.txt");
+    std::fs::write(&huge, "- step\n".repeat(200_000)).unwrap();
+    for file in [&binary, &empty, &huge, &dir.path().join("missing.md")] {
+        let out = proofline(dir.path(), &["scan", file.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{file:?}: {}", stderr(&out));
+        assert!(stderr(&out).starts_with("error: "), "{}", stderr(&out));
+    }
+}

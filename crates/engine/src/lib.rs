@@ -25,6 +25,7 @@ mod processes;
 mod remind;
 mod route;
 mod runner;
+mod scan;
 mod setup;
 mod submit;
 mod tokens;

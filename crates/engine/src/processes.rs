@@ -19,7 +19,7 @@ pub struct ProcessChange {
     pub changed: bool,
 }
 
-fn require_manager(actor: Actor) -> Result<(), EngineError> {
+pub(crate) fn require_manager(actor: Actor) -> Result<(), EngineError> {
     if actor.access.can_manage() {
         Ok(())
     } else {

@@ -21,6 +21,7 @@ mod people_numbers;
 mod processes;
 mod proof;
 mod proof_text;
+mod scan;
 mod session;
 mod settings;
 mod setup;
@@ -72,6 +73,8 @@ pub fn routes() -> Router<AppState> {
         .route("/patterns/{id}/decide", post(patterns::decide))
         .route("/processes", get(processes::list))
         .route("/processes/new", get(editor::new_form).post(editor::create))
+        .route("/processes/scan", get(scan::form).post(scan::submit))
+        .route("/processes/scan/draft", post(scan::save_draft))
         .route("/processes/{id}", get(processes::detail))
         .route("/processes/{id}/numbers", get(numbers::page))
         .route("/processes/{id}/numbers.csv", get(numbers::csv))

@@ -44,6 +44,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("numbers.html", include_str!("../../templates/numbers.html")),
     ("systems_numbers.html", include_str!("../../templates/systems_numbers.html")),
     ("people_numbers.html", include_str!("../../templates/people_numbers.html")),
+    ("scan.html", include_str!("../../templates/scan.html")),
 ];
 
 static ENVIRONMENT: LazyLock<Result<Environment<'static>, String>> = LazyLock::new(|| {

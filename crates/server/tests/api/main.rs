@@ -10,5 +10,6 @@ mod notifications;
 mod operations;
 mod patterns;
 mod processes;
+mod scan;
 mod submissions;
 mod web;

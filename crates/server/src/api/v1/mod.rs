@@ -15,6 +15,7 @@ mod preferences;
 mod processes;
 mod roles;
 mod runs;
+mod scan;
 mod submissions;
 mod systems;
 mod tasks;
@@ -44,6 +45,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(calendar::routes())
         .merge(patterns::routes())
         .merge(metrics::routes())
+        .merge(scan::routes())
 }
 
 /// Collects every problem with a request body, so all are reported at once.

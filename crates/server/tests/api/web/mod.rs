@@ -10,6 +10,7 @@ mod goals;
 mod pages;
 mod patterns;
 mod people;
+mod scan;
 mod setup;
 mod signin;
 mod work;

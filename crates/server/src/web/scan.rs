@@ -1,0 +1,204 @@
+//! The SOP scan in the browser: paste an SOP or upload its file, read what the scan made
+//! of it and what it lacks, and open the draft in the process editor.
+
+use super::forms::WebForm;
+use super::page::{Chrome, PageError, render, render_with_status};
+use super::redirect;
+use super::session::Viewer;
+use crate::AppState;
+use axum::extract::multipart::MultipartError;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use proofline_core::scan::cadence::GuessedCadence;
+use proofline_core::scan::docx::read_docx;
+use proofline_core::scan::{Format, Scan, scan, scan_bytes};
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize)]
+struct ScanPage {
+    chrome: Chrome,
+    /// What was pasted or uploaded, to scan again or save.
+    text: String,
+    format: &'static str,
+    error: Option<String>,
+    result: Option<ScanView>,
+}
+
+#[derive(Serialize)]
+struct ScanView {
+    title: String,
+    score: u32,
+    parts: Vec<(String, u32, u32, String)>,
+    owner: Option<String>,
+    cadences: Vec<String>,
+    steps: Vec<StepView>,
+    findings: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct StepView {
+    title: String,
+    proofs: Vec<String>,
+    items: Vec<String>,
+}
+
+fn view(s: &Scan) -> ScanView {
+    let d = &s.draft;
+    ScanView {
+        title: d.title.clone(),
+        score: s.score,
+        parts: s.score_parts.iter().map(|p| (p.part.to_string(), p.earned, p.possible, p.why.clone())).collect(),
+        owner: d.owner.as_ref().map(|o| format!("{} (line {})", o.text, o.line)),
+        cadences: d
+            .cadences
+            .iter()
+            .map(|c| {
+                let what = match &c.cadence {
+                    GuessedCadence::Schedule { rule } => rule.clone(),
+                    GuessedCadence::Event { trigger } => format!("when: {trigger}"),
+                };
+                format!("{what} — from \u{201c}{}\u{201d} (line {})", c.phrase, c.line)
+            })
+            .collect(),
+        steps: d
+            .steps
+            .iter()
+            .map(|step| StepView {
+                title: step.title.clone(),
+                proofs: step.proofs.iter().map(|p| format!("{:?}", p.kind).to_lowercase()).collect(),
+                items: step.items.clone(),
+            })
+            .collect(),
+        findings: s
+            .findings
+            .iter()
+            .map(|f| {
+                let at = f.line.map(|l| format!("Line {l}: ")).unwrap_or_default();
+                let quote = f.quote.as_ref().map(|q| format!(" \u{201c}{q}\u{201d}")).unwrap_or_default();
+                format!("{at}{}{quote}", f.message)
+            })
+            .collect(),
+    }
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Markdown => "markdown",
+        Format::Text => "text",
+        Format::Html => "html",
+        Format::Docx => "docx",
+    }
+}
+
+fn parse_format(name: &str, file: Option<&str>) -> Result<Format, PageError> {
+    match name {
+        "" | "auto" => Ok(file.map_or(Format::Markdown, Format::from_name)),
+        "markdown" => Ok(Format::Markdown),
+        "text" => Ok(Format::Text),
+        "html" => Ok(Format::Html),
+        "docx" => Ok(Format::Docx),
+        _ => Err(PageError::bad_request("Choose Markdown, text, HTML or Word (.docx).")),
+    }
+}
+
+pub async fn form(viewer: Viewer) -> Result<Html<String>, PageError> {
+    viewer.require_manager()?;
+    let page = ScanPage {
+        chrome: Chrome::new(&viewer, "processes"),
+        text: String::new(),
+        format: "auto",
+        error: None,
+        result: None,
+    };
+    render("scan.html", page)
+}
+
+fn broken(e: MultipartError) -> PageError {
+    PageError::Status(e.status(), format!("The form could not be read: {}", e.body_text()))
+}
+
+/// Scans what was pasted, or the uploaded file when there is one.
+pub async fn submit(viewer: Viewer, mut form: Multipart) -> Result<Response, PageError> {
+    viewer.require_manager()?;
+    let (mut csrf, mut text, mut format, mut file) = (String::new(), String::new(), String::new(), None);
+    while let Some(field) = form.next_field().await.map_err(broken)? {
+        let name = field.name().unwrap_or_default().to_string();
+        if let Some(filename) = field.file_name().map(str::to_string) {
+            let bytes = field.bytes().await.map_err(broken)?;
+            if !bytes.is_empty() {
+                file = Some((filename, bytes));
+            }
+            continue;
+        }
+        let value = field.text().await.map_err(broken)?;
+        match name.as_str() {
+            "_csrf" => csrf = value,
+            "text" => text = value,
+            "format" => format = value,
+            _ => {}
+        }
+    }
+    viewer.check_csrf(&csrf)?;
+    let format = parse_format(&format, file.as_ref().map(|(name, _)| name.as_str()))?;
+    // An uploaded file is shown in the box as text (a Word file as Markdown), so it can be
+    // corrected, scanned again and saved, and the line numbers point into the box.
+    let read = match (&file, format) {
+        (Some((filename, bytes)), Format::Docx) => {
+            read_docx(bytes).map(|d| (d.to_markdown(), Format::Markdown)).map_err(|e| format!("{filename}: {e}."))
+        }
+        (Some((filename, bytes)), _) => scan_bytes(bytes, format)
+            .map(|_| {
+                (String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).into_owned(), format)
+            })
+            .map_err(|e| format!("{filename}: {e}.")),
+        (None, Format::Docx) => Err("Upload the Word file itself.".to_string()),
+        (None, _) => Ok((text.clone(), format)),
+    };
+    let (format, scanned) = match read {
+        Ok((read, format)) => {
+            text = read;
+            (format, scan(&text, format).map_err(|e| format!("{}.", capitalized(&e.to_string()))))
+        }
+        Err(e) => (format, Err(e)),
+    };
+    let status = if scanned.is_ok() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = ScanPage {
+        chrome: Chrome::new(&viewer, "processes"),
+        text,
+        format: format_name(format),
+        error: scanned.as_ref().err().cloned(),
+        result: scanned.as_ref().ok().map(view),
+    };
+    Ok(render_with_status(status, "scan.html", page)?.into_response())
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+#[derive(Deserialize)]
+pub struct DraftForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    format: String,
+}
+
+/// Saves the scanned SOP as a draft process and opens it in the editor.
+pub async fn save_draft(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    WebForm(form): WebForm<DraftForm>,
+) -> Result<Response, PageError> {
+    viewer.require_manager()?;
+    viewer.check_csrf(&form.csrf)?;
+    let format = parse_format(&form.format, None)?;
+    let scanned =
+        scan(&form.text, format).map_err(|e| PageError::Status(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
+    let saved = state.engine.save_scan_as_draft(viewer.actor, &scanned).await?;
+    Ok(redirect(&format!("/processes/{}/edit", saved.id)))
+}
