@@ -96,7 +96,7 @@ fn main() -> ExitCode {
             Command::Demo(args) => demo::run(args).await,
             Command::Serve(args) => serve::run(args).await,
             Command::Cadence(args) => cadence_cmd::run(args),
-            Command::Scan(args) => scan_cmd::run(args),
+            Command::Scan(args) => scan_cmd::run(args).await,
             Command::Token(command) => token::run(command).await,
             Command::Apply(args) => files::run_apply(args).await,
             Command::Export(args) => files::run_export(args).await,

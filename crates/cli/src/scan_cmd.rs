@@ -1,11 +1,14 @@
 //! `proofline scan`: read SOP files into draft processes and say what each lacks, or
 //! measure the scan against a folder of hand-labelled SOPs.
 
-use crate::user_error;
+use crate::config::Config;
+use crate::serve::engine_for;
+use crate::{ServeArgs, backend, user_error};
 use proofline_core::scan::cadence::GuessedCadence;
 use proofline_core::scan::docx::MAX_DOCX_BYTES;
 use proofline_core::scan::evaluate::{Label, evaluate};
 use proofline_core::scan::{Format, MAX_TEXT_BYTES, Scan, scan_bytes};
+use proofline_engine::{Actor, EngineError};
 use std::fmt::Write as _;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -25,6 +28,17 @@ pub struct ScanArgs {
     /// recall, cadence and owner accuracy.
     #[arg(long, value_name = "DIR", conflicts_with = "files")]
     pub evaluate: Option<PathBuf>,
+    /// Save each scan as a draft process (nothing runs until someone activates it).
+    #[arg(long, requires = "by")]
+    pub apply: bool,
+    /// With --apply: the email of the manager or owner the drafts are saved as.
+    #[arg(long = "as", value_name = "EMAIL")]
+    pub by: Option<String>,
+    /// With --apply: the organization's id, when there is more than one.
+    #[arg(long)]
+    pub org: Option<i64>,
+    #[command(flatten)]
+    pub serve: ServeArgs,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -46,7 +60,7 @@ impl From<FormatArg> for Format {
     }
 }
 
-pub fn run(args: ScanArgs) -> anyhow::Result<()> {
+pub async fn run(args: ScanArgs) -> anyhow::Result<()> {
     if let Some(dir) = &args.evaluate {
         return run_evaluation(dir, args.json);
     }
@@ -57,6 +71,9 @@ pub fn run(args: ScanArgs) -> anyhow::Result<()> {
         let scanned = scan_bytes(&read(file, format)?, format).map_err(|e| user_error(format!("{name}: {e}")))?;
         scans.push((name.into_owned(), scanned));
     }
+    if args.apply {
+        apply(&args, &scans).await?;
+    }
     if args.json {
         let all: Vec<_> = scans.iter().map(|(file, s)| serde_json::json!({"file": file, "scan": s})).collect();
         println!("{}", serde_json::to_string_pretty(&all)?);
@@ -64,6 +81,33 @@ pub fn run(args: ScanArgs) -> anyhow::Result<()> {
         for (file, scanned) in &scans {
             print!("{}", report(file, scanned));
         }
+    }
+    Ok(())
+}
+
+/// Saves each scan as a draft process, as the manager `--as` names, and says where.
+async fn apply(args: &ScanArgs, scans: &[(String, Scan)]) -> anyhow::Result<()> {
+    let email = args.by.as_deref().unwrap_or_default();
+    let engine = engine_for(&Config::load(&args.serve, "proofline-data")?).await?;
+    let org = backend::pick_org(engine.store.as_ref(), args.org).await?;
+    let who = engine
+        .store
+        .find_person_by_email(org.id, email)
+        .await?
+        .ok_or_else(|| user_error(format!("no person with email {email:?} in {}", org.name)))?;
+    if !who.active {
+        return Err(user_error(format!("{} is deactivated", who.email)));
+    }
+    let actor = Actor { org: org.id, person: who.id, access: who.access };
+    for (file, scanned) in scans {
+        let saved = engine.save_scan_as_draft(actor, scanned).await.map_err(|e| match e {
+            EngineError::Forbidden(m) => user_error(format!("{}: {m}", who.email)),
+            other => anyhow::Error::new(other),
+        })?;
+        eprintln!(
+            "{file}: saved as draft process {} in {}; open /processes/{}/edit to correct and activate it",
+            saved.id.0, org.name, saved.id.0
+        );
     }
     Ok(())
 }

@@ -163,3 +163,33 @@ fn scan_refuses_what_is_not_an_sop_with_code_2() {
         assert!(stderr(&out).starts_with("error: "), "{}", stderr(&out));
     }
 }
+
+#[test]
+fn scan_apply_saves_a_draft_process_as_a_manager() {
+    let dir = tempfile::tempdir().unwrap();
+    let applied = proofline(dir.path(), &["apply", example().to_str().unwrap()]);
+    assert!(applied.status.success(), "{}", stderr(&applied));
+    let sop = sops().join("04-lab-general-tasks.md");
+    let file = sop.to_str().unwrap();
+    let nobody = proofline(dir.path(), &["scan", file, "--apply", "--as", "nobody@example.com"]);
+    assert_eq!(nobody.status.code(), Some(2), "{}", stderr(&nobody));
+    let missing_as = proofline(dir.path(), &["scan", file, "--apply"]);
+    assert_eq!(missing_as.status.code(), Some(2), "{}", stderr(&missing_as));
+
+    let owner = example_owner();
+    let saved = proofline(dir.path(), &["scan", file, "--apply", "--as", &owner]);
+    assert!(saved.status.success(), "{}", stderr(&saved));
+    assert!(stderr(&saved).contains("saved as draft process"), "{}", stderr(&saved));
+    let exported = stdout(&proofline(dir.path(), &["export"]));
+    assert!(exported.contains("General lab tasks"), "{exported}");
+    assert!(exported.contains("general-lab-tasks"), "{exported}");
+}
+
+/// The owner the example process file names.
+fn example_owner() -> String {
+    let text = std::fs::read_to_string(example()).unwrap();
+    let doc: toml::Value = toml::from_str(&text).unwrap();
+    let people = doc["people"].as_array().unwrap();
+    let owner = people.iter().find(|p| p["access"].as_str() == Some("owner")).unwrap();
+    owner["email"].as_str().unwrap().to_string()
+}
