@@ -5,6 +5,7 @@ use super::cadence::{GuessedCadence, find_cadences};
 use super::document::{Block, BlockKind, Document};
 use super::proof_hint::{ProofHint, suggest_proofs};
 use super::sections::{headings_above, in_step_section, is_not_steps};
+use super::stages::stages;
 use super::verbs::opens_with_verb;
 use serde::Serialize;
 
@@ -179,6 +180,23 @@ fn steps(blocks: &[Block]) -> Vec<DraftStep> {
     let headings = headings_above(blocks);
     let lists: Vec<List> = lists(blocks, &headings).into_iter().filter(|l| l.in_step_section).collect();
     let mut chosen: Vec<Vec<DraftStep>> = lists.iter().map(|l| list_steps(blocks, &headings, l)).collect();
+    let items: Vec<Vec<usize>> = lists.iter().map(|l| l.items.clone()).collect();
+    for stage in stages(blocks, &items) {
+        for (n, &list) in stage.lists.iter().enumerate() {
+            chosen[list].clear();
+            if n == 0 {
+                let section = headings[items[list][0]].last().map(|(_, t)| t.clone());
+                let mut made = step(&stage.title, stage.line, section);
+                for hint in stage.items.iter().flat_map(|i| suggest_proofs(i)) {
+                    if !made.proofs.iter().any(|p| p.kind == hint.kind) {
+                        made.proofs.push(hint);
+                    }
+                }
+                made.items = stage.items.clone();
+                chosen[list].push(made);
+            }
+        }
+    }
     // Sections named for steps hold the work when they list a few steps of their own.
     let named: usize = lists.iter().zip(&chosen).filter(|(l, _)| l.under_step_heading).map(|(_, s)| s.len()).sum();
     if named >= 3 {
@@ -292,7 +310,9 @@ fn lists(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<List> {
 /// Headings that say their section is the work: "Checklist", "Procedure", "Daily tasks".
 fn names_steps(heading: &str) -> bool {
     let lower = heading.to_lowercase();
-    ["checklist", "steps", "procedure", "instructions", "tasks", "actions", "routine"].iter().any(|w| lower.contains(w))
+    ["checklist", "steps", "procedure", "instructions", "tasks", "actions", "routine", "workflow", "process flow"]
+        .iter()
+        .any(|w| lower.contains(w))
         && !lower.contains("additional")
 }
 
@@ -304,10 +324,12 @@ fn is_label(text: &str) -> bool {
     contents || (text.ends_with(':') && text.split_whitespace().count() <= 12 && !opens_with_verb(text))
 }
 
-/// Opens with a verb, or says what must be done ("All chemicals must be entered …").
+/// Opens with a verb or a condition ("If the alarm sounds, …"), or says what must be
+/// done ("All chemicals must be entered …").
 fn reads_as_work(text: &str) -> bool {
     let lower = text.to_lowercase();
     opens_with_verb(text)
+        || ["if ", "when ", "once ", "after ", "before "].iter().any(|w| lower.starts_with(w))
         || [" must ", " should ", " shall ", " needs to ", " has to "].iter().any(|w| lower.contains(w))
 }
 
@@ -322,7 +344,8 @@ fn table_steps(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<DraftSte
             BlockKind::Row { header: false } if in_step_section(&headings[i]) => {
                 let column = step_column.unwrap_or(0);
                 if let Some(text) = block.cells.get(column).filter(|t| !t.trim().is_empty()) {
-                    let mut made = step(text, block.line, headings[i].last().map(|(_, t)| t.clone()));
+                    let title = row_title(text, &block.cells, column);
+                    let mut made = step(&title, block.line, headings[i].last().map(|(_, t)| t.clone()));
                     made.proofs = suggest_proofs(&block.cells.join(". "));
                     steps.push(made);
                 }
@@ -331,6 +354,22 @@ fn table_steps(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<DraftSte
         }
     }
     steps
+}
+
+/// A row naming a thing ("Rods") with what to do in another cell ("Wipe with a clean
+/// paper towel. …") is titled with both: "Rods: Wipe with a clean paper towel."
+fn row_title(name: &str, cells: &[String], column: usize) -> String {
+    if opens_with_verb(name) {
+        return name.to_string();
+    }
+    let doing = cells.iter().enumerate().find(|(i, c)| *i != column && opens_with_verb(c)).map(|(_, c)| c);
+    match doing {
+        Some(doing) => {
+            let first = doing.split_inclusive(". ").next().unwrap_or(doing).trim();
+            format!("{name}: {first}")
+        }
+        None => name.to_string(),
+    }
 }
 
 fn is_step_column(cell: &str) -> bool {

@@ -105,15 +105,19 @@ const WEAKNESSES: [(FindingKind, &str); 5] = [
 
 /// Labelled steps matched one to one with found steps, best overlap of words first.
 pub fn match_steps(labelled: &[String], found: &[&str]) -> usize {
-    let labelled: Vec<Vec<String>> = labelled.iter().map(|l| words(strip_section(l))).collect();
+    // A label may open with its section ("Daily: wash …") or with its own name ("Simple
+    // calibration: record …"): it is read both whole and without that opening.
+    let labelled: Vec<[Vec<String>; 2]> = labelled.iter().map(|l| [words(l), words(strip_section(l))]).collect();
     let found: Vec<Vec<String>> = found.iter().map(|f| words(f)).collect();
+    let overlap = |l: &[String], f: &[String]| {
+        l.iter().filter(|w| f.contains(w)).count() as f64 / l.len().min(f.len()).max(1) as f64
+    };
     let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
-    for (i, l) in labelled.iter().enumerate() {
+    for (i, [whole, stripped]) in labelled.iter().enumerate() {
         for (j, f) in found.iter().enumerate() {
-            let shared = l.iter().filter(|w| f.contains(w)).count();
-            let overlap = shared as f64 / l.len().min(f.len()).max(1) as f64;
-            if overlap >= 0.5 {
-                pairs.push((overlap, i, j));
+            let best = overlap(whole, f).max(overlap(stripped, f));
+            if best >= 0.5 {
+                pairs.push((best, i, j));
             }
         }
     }

@@ -13,6 +13,7 @@ pub mod html;
 pub mod markdown;
 pub mod proof_hint;
 pub mod sections;
+pub mod stages;
 pub mod text;
 pub mod verbs;
 
