@@ -62,7 +62,8 @@ const OWNER_LABELS: [&str; 10] = [
 
 pub fn draft(document: &Document) -> Draft {
     let blocks = &document.blocks;
-    Draft { title: title(document), owner: owner(blocks), cadences: cadences(blocks), steps: steps(blocks) }
+    let title = title(document);
+    Draft { owner: owner(blocks), cadences: cadences(blocks, &title), steps: steps(blocks), title }
 }
 
 fn title(document: &Document) -> String {
@@ -80,12 +81,36 @@ fn title(document: &Document) -> String {
 }
 
 fn owner(blocks: &[Block]) -> Option<Quote> {
-    for block in blocks {
-        if let Some(found) = labelled_owner(&block.text).or_else(|| responsible_sentence(&block.text)) {
-            return Some(Quote { text: found, line: block.line });
+    let first = |read: fn(&str) -> Option<String>| {
+        blocks.iter().find_map(|b| read(&b.text).map(|text| Quote { text, line: b.line }))
+    };
+    first(|t| labelled_owner(t).or_else(|| responsible_sentence(t)))
+        .or_else(|| raci_owner(blocks))
+        .or_else(|| first(leader_sentence))
+}
+
+/// Who runs the work when nobody is called responsible: "an Incident Commander who will
+/// delegate the tasks", "led by the shift manager".
+fn leader_sentence(text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    let markers = [" who will delegate", " who delegates", " who will coordinate", " who coordinates", " who leads"];
+    if let Some(at) = markers.iter().filter_map(|m| lower.find(m)).min() {
+        let mut named: Vec<&str> = text[..at]
+            .split_whitespace()
+            .rev()
+            .take_while(|w| w.chars().next().is_some_and(char::is_uppercase))
+            .take(4)
+            .collect();
+        named.reverse();
+        if !named.is_empty() {
+            return Some(named.join(" "));
         }
     }
-    raci_owner(blocks)
+    let by = ["led by ", "coordinated by ", "owned by "].iter().find_map(|m| lower.find(m).map(|at| at + m.len()))?;
+    let after = &text[by..];
+    let end = after.find(['.', ';', ',', '(']).unwrap_or(after.len());
+    let who = clip(&after[..end], 8);
+    (!who.is_empty()).then_some(who)
 }
 
 /// "Owner: Shift lead" and the like, at the start of a line or table row.
@@ -150,8 +175,9 @@ fn clip(text: &str, words: usize) -> String {
     text.split_whitespace().take(words).collect::<Vec<_>>().join(" ")
 }
 
-/// Each different cadence the text states, where it first says it.
-fn cadences(blocks: &[Block]) -> Vec<FoundCadence> {
+/// Each different cadence the text states, where it first says it; when it states none,
+/// what its kind of document implies (an onboarding checklist runs when someone joins).
+fn cadences(blocks: &[Block], title: &str) -> Vec<FoundCadence> {
     let mut all: Vec<FoundCadence> = Vec::new();
     for block in blocks {
         for guess in find_cadences(&block.text) {
@@ -160,7 +186,30 @@ fn cadences(blocks: &[Block]) -> Vec<FoundCadence> {
             }
         }
     }
+    if all.is_empty()
+        && let Some(trigger) = implied_trigger(title)
+    {
+        let line = blocks.iter().find(|b| b.text == title).map_or(1, |b| b.line);
+        all.push(FoundCadence {
+            phrase: title.to_string(),
+            cadence: GuessedCadence::Event { trigger: trigger.to_string() },
+            line,
+        });
+    }
     all
+}
+
+/// Kinds of SOP whose name says what starts them.
+const IMPLIED: [(&[&str], &str); 4] = [
+    (&["onboarding", "new hire", "new starter", "new employee", "joiner"], "new team member joins"),
+    (&["offboarding", "leaver", "departure", "exit checklist"], "team member leaves"),
+    (&["incident response", "incident checklist"], "incident"),
+    (&["release checklist", "release process", "release procedure"], "release"),
+];
+
+fn implied_trigger(title: &str) -> Option<&'static str> {
+    let lower = title.to_lowercase();
+    IMPLIED.iter().find(|(words, _)| words.iter().any(|w| lower.contains(w))).map(|(_, trigger)| *trigger)
 }
 
 /// A run of list items with nothing else between them, and the section it sits in.

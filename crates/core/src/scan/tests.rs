@@ -179,3 +179,23 @@ fn hostile_word_files_end_in_a_plain_error() {
     assert_eq!(scan_bytes(&docx("<w:document/>"), Format::Docx), Err(ScanError::Empty));
     assert!(matches!(scan_bytes(&bomb, Format::Markdown), Err(ScanError::Unreadable(_))), "a zip is not text");
 }
+
+#[test]
+fn what_an_sop_implies_when_it_does_not_say_it() {
+    use super::cadence::GuessedCadence;
+    let onboarding = "# Onboarding checklist\n\nThe checklist is led by the office manager.\n\n1. Create the email account.\n2. Hand over the keys.\n";
+    let s = scan(onboarding, Format::Markdown).unwrap();
+    assert_eq!(s.draft.cadences[0].cadence, GuessedCadence::Event { trigger: "new team member joins".into() });
+    assert_eq!(s.draft.cadences[0].line, 1, "read from the title");
+    assert_eq!(s.draft.owner.as_ref().map(|o| o.text.as_str()), Some("the office manager"));
+
+    let incident = "# Incident response\n\nWe involve an Incident Commander who will delegate the tasks.\n\n1. Stop the attack.\n2. Assemble the team.\n";
+    let s = scan(incident, Format::Markdown).unwrap();
+    assert_eq!(s.draft.owner.as_ref().map(|o| o.text.as_str()), Some("Incident Commander"));
+    assert_eq!(s.draft.cadences[0].cadence, GuessedCadence::Event { trigger: "incident".into() });
+
+    let stated = "# Onboarding checklist\n\nOwner: HR\n\nEvery Monday:\n\n1. Create the email account.\n";
+    let s = scan(stated, Format::Markdown).unwrap();
+    let rules: Vec<&GuessedCadence> = s.draft.cadences.iter().map(|c| &c.cadence).collect();
+    assert_eq!(rules, [&GuessedCadence::Schedule { rule: "FREQ=WEEKLY;BYDAY=MO".into() }], "what the text says wins");
+}
