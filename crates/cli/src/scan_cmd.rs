@@ -10,7 +10,7 @@ use proofline_core::scan::evaluate::{Label, evaluate};
 use proofline_core::scan::{Format, MAX_TEXT_BYTES, Scan, scan_bytes};
 use proofline_engine::{Actor, EngineError};
 use std::fmt::Write as _;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
@@ -71,16 +71,19 @@ pub async fn run(args: ScanArgs) -> anyhow::Result<()> {
         let scanned = scan_bytes(&read(file, format)?, format).map_err(|e| user_error(format!("{name}: {e}")))?;
         scans.push((name.into_owned(), scanned));
     }
+    let out = if args.json {
+        let all: Vec<_> = scans.iter().map(|(file, s)| serde_json::json!({"file": file, "scan": s})).collect();
+        format!("{}\n", serde_json::to_string_pretty(&all)?)
+    } else {
+        scans.iter().map(|(file, scanned)| report(file, scanned)).collect()
+    };
+    // A reader that stops early (`| head`) is not an error.
+    match std::io::stdout().lock().write_all(out.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
+        _ => {}
+    }
     if args.apply {
         apply(&args, &scans).await?;
-    }
-    if args.json {
-        let all: Vec<_> = scans.iter().map(|(file, s)| serde_json::json!({"file": file, "scan": s})).collect();
-        println!("{}", serde_json::to_string_pretty(&all)?);
-    } else {
-        for (file, scanned) in &scans {
-            print!("{}", report(file, scanned));
-        }
     }
     Ok(())
 }
@@ -99,9 +102,16 @@ async fn apply(args: &ScanArgs, scans: &[(String, Scan)]) -> anyhow::Result<()> 
         return Err(user_error(format!("{} is deactivated", who.email)));
     }
     let actor = Actor { org: org.id, person: who.id, access: who.access };
+    // All or nothing where it can be known beforehand: an SOP with no steps is no process.
+    if let Some((file, _)) = scans.iter().find(|(_, s)| s.draft.steps.is_empty()) {
+        return Err(user_error(format!(
+            "{file}: no steps found, so nothing was saved; number the steps and try again"
+        )));
+    }
     for (file, scanned) in scans {
         let saved = engine.save_scan_as_draft(actor, scanned).await.map_err(|e| match e {
             EngineError::Forbidden(m) => user_error(format!("{}: {m}", who.email)),
+            EngineError::Invalid(_) | EngineError::Conflict(_) => user_error(format!("{file}: {e}")),
             other => anyhow::Error::new(other),
         })?;
         eprintln!(

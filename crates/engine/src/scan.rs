@@ -16,21 +16,13 @@ impl Engine {
     pub async fn save_scan_as_draft(&self, actor: Actor, scan: &Scan) -> Result<ProcessChange, EngineError> {
         crate::processes::require_manager(actor)?;
         let org = self.store.get_org(actor.org).await?;
-        let named = scan.draft.owner.as_ref().map(|o| o.text.to_lowercase());
+        let named = scan.draft.owner.as_ref().map(|o| o.text.as_str()).unwrap_or_default();
         let people = self.store.list_people(actor.org).await?;
         let roles = self.store.list_roles(actor.org).await?;
-        let matches = |name: &str, named: &str| {
-            let name = name.to_lowercase();
-            !name.is_empty() && (named.contains(&name) || name.contains(named))
-        };
-        let owner = named
-            .as_deref()
-            .and_then(|n| people.iter().find(|p| p.active && matches(&p.name, n)))
-            .map_or(actor.person, |p| p.id);
-        let assignee = named
-            .as_deref()
-            .and_then(|n| roles.iter().find(|r| matches(&r.name, n)))
-            .map_or(Assignee::Person(owner), |r| Assignee::Role(r.id));
+        let owner = only_match(people.iter().filter(|p| p.active).map(|p| (p.id, p.name.as_str())), named)
+            .unwrap_or(actor.person);
+        let assignee = only_match(roles.iter().map(|r| (r.id, r.name.as_str())), named)
+            .map_or(Assignee::Person(owner), Assignee::Role);
         let zone = jiff::tz::TimeZone::get(&org.zone).unwrap_or(jiff::tz::TimeZone::UTC);
         let today = self.now().to_zoned(zone).date();
         let target = DraftFor { owner, assignee, zone: org.zone.clone(), starts: today.saturating_add(1.day()) };
@@ -45,6 +37,23 @@ impl Engine {
         }
         Err(EngineError::Conflict(format!("processes with keys {base} to {base}-{KEY_TRIES} already exist")))
     }
+}
+
+/// The one candidate whose whole name appears, word for word, among the words the SOP
+/// names its owner with ("Olga" in "Olga, shift lead"; not "Dan" in "Attendance
+/// coordinator"); none when no name or several do.
+fn only_match<'a, I: Copy>(candidates: impl Iterator<Item = (I, &'a str)>, named: &str) -> Option<I> {
+    let said = words(named);
+    let mut found = candidates.filter(|(_, name)| {
+        let name = words(name);
+        !name.is_empty() && said.windows(name.len()).any(|w| w == name.as_slice())
+    });
+    let first = found.next()?;
+    found.next().is_none().then_some(first.0)
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
 }
 
 /// "Closing Checklist (v2)" → "closing-checklist-v2"; "sop" when nothing is left.
@@ -66,7 +75,7 @@ fn key_from(title: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::key_from;
+    use super::{key_from, only_match};
 
     #[test]
     fn keys_come_from_titles() {
@@ -74,5 +83,17 @@ mod tests {
         assert_eq!(key_from("Überprüfung — Kühlraum"), "berpr-fung-k-hlraum");
         assert_eq!(key_from("!!!"), "sop");
         assert!(key_from(&"long title ".repeat(20)).len() <= 56);
+    }
+
+    #[test]
+    fn owners_are_matched_by_whole_names_only() {
+        let people = [(1, "Dan"), (2, "Olga Berg"), (3, "Al")];
+        let named = |text: &str| only_match(people.iter().copied(), text);
+        assert_eq!(named("Attendance coordinator"), None, "not Dan inside attendance");
+        assert_eq!(named("Olga Berg, shift lead"), Some(2));
+        assert_eq!(named("olga berg"), Some(2));
+        assert_eq!(named("Olga"), None, "a first name alone is not the person named Olga Berg");
+        assert_eq!(named("Dan and Al"), None, "two people: nobody in particular");
+        assert_eq!(named(""), None);
     }
 }

@@ -45,9 +45,11 @@ BEGIN
 END;
 
 -- Work leaves history when it is sent back, and changes in it when unresolved work is
--- finished late: the old entry goes, the new one (if any) is appended.
+-- finished late: the old entry goes, the new one (if any) is appended. Every column an
+-- entry prints, or its row is keyed by, is listed, so no change can leave a stale entry.
 CREATE TRIGGER outcome_days_update
-AFTER UPDATE OF state, level, assignee_id, opens_at, first_due_at, window_ms, completed_at, returns, exceptions ON tasks
+AFTER UPDATE OF state, level, assignee_id, opens_at, first_due_at, window_ms, completed_at, returns, exceptions,
+                process_id, scheduled_for, run_id, step_index, org_id ON tasks
 WHEN old.state IN ('done', 'unresolved', 'cancelled', 'skipped') OR new.state IN ('done', 'unresolved', 'cancelled', 'skipped')
 BEGIN
     UPDATE outcome_days

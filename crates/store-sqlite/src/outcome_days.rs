@@ -239,5 +239,18 @@ mod tests {
         changed.into_iter().for_each(|task| insert(&expected, task));
         assert_eq!(entries(&live), entries(&expected));
         assert_eq!(entries(&live).len(), 3);
+
+        // Rescheduled to the next day: the entry moves rows, none is left behind.
+        live.execute("UPDATE tasks SET scheduled_for = scheduled_for + 86400000 WHERE id = 4", []).unwrap();
+        assert_eq!(entries(&live).len(), 3);
+        let days: Vec<(i64, usize)> = live
+            .prepare("SELECT day, length(entries) - length(replace(entries, ';', '')) FROM outcome_days ORDER BY day")
+            .unwrap()
+            .query_map([], |row| Ok((row.get(0)?, row.get::<_, i64>(1)? as usize)))
+            .unwrap()
+            .map(Result::unwrap)
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        assert_eq!(days, [(20_500, 2), (20_501, 1)]);
     }
 }

@@ -436,13 +436,15 @@ fn heading_steps(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<DraftS
     let chosen = step_headings(blocks, headings);
     // Headings below the steps' own level ("Is the alert a false positive?") detail them.
     let level = chosen.iter().filter_map(|&i| blocks[i].heading_level()).min();
+    let mut is_step = vec![false; blocks.len()];
+    chosen.iter().for_each(|&i| is_step[i] = true);
     let mut steps: Vec<DraftStep> = Vec::new();
     for (i, block) in blocks.iter().enumerate() {
-        if chosen.contains(&i) && block.heading_level() == level {
+        if is_step[i] && block.heading_level() == level {
             steps.push(step(&block.text, block.line, headings[i].last().map(|(_, t)| t.clone())));
             continue;
         }
-        if chosen.contains(&i) {
+        if is_step[i] {
             if let Some(last) = steps.last_mut() {
                 last.items.push(block.text.clone());
             }

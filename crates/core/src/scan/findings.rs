@@ -4,6 +4,7 @@
 use super::document::Document;
 use super::draft::{Draft, DraftStep};
 use super::proof_hint::HintKind;
+use crate::process::MAX_STEPS;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -99,6 +100,15 @@ pub fn findings(document: &Document, draft: &Draft) -> Vec<ScanFinding> {
         step_findings(step, &mut out);
     }
     scope(draft, &mut out);
+    if draft.steps.len() > MAX_STEPS {
+        out.push(whole(
+            FindingKind::ScopeTooBig,
+            &format!(
+                "{} steps found; a process holds at most {MAX_STEPS}, so a draft keeps the first {MAX_STEPS}.",
+                draft.steps.len()
+            ),
+        ));
+    }
     let all_words = document.blocks.iter().map(|b| b.text.to_lowercase()).collect::<Vec<_>>().join(" ");
     if !draft.steps.is_empty() && !ESCALATION.iter().any(|w| all_words.contains(w)) {
         out.push(whole(

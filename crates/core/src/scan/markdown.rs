@@ -2,7 +2,7 @@
 //! lists, tables; YAML front matter gives the title; code, HTML and kramdown attribute
 //! lines (`{:toc}`) are not words a person follows.
 
-use super::document::{BlockKind, Builder, Document, line_at, tidy};
+use super::document::{BlockKind, Builder, Document, Lines, tidy};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 pub fn read_markdown(source: &str) -> Document {
@@ -11,12 +11,13 @@ pub fn read_markdown(source: &str) -> Document {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
     let mut out = Builder::default();
+    let lines = Lines::of(source);
     // Open lists: whether each is numbered.
     let mut lists: Vec<bool> = Vec::new();
     let mut metadata = false;
     let mut skip = 0usize;
     for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
-        let line = line_at(source, range.start);
+        let line = lines.at(range.start);
         match event {
             Event::Start(Tag::MetadataBlock(_)) => metadata = true,
             Event::End(TagEnd::MetadataBlock(_)) => metadata = false,

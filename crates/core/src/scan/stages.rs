@@ -6,6 +6,10 @@
 use super::document::{Block, BlockKind};
 use std::collections::HashMap;
 
+/// How far above a role's label its stage is looked for, in blocks: a stage holds a few
+/// roles with their lists, and the walk must stay short in a document of thousands.
+const STAGE_REACH: usize = 200;
+
 /// A stage found above role-labelled lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stage {
@@ -53,8 +57,11 @@ pub fn stages(blocks: &[Block], lists: &[Vec<usize>]) -> Vec<Stage> {
     for (index, (list, label)) in lists.iter().zip(&labels).enumerate() {
         let Some(label) = label.filter(|&i| roles.contains(&blocks[i].text.as_str())) else { continue };
         // The stage: the nearest label above that is said only once, before any heading.
-        let stage =
-            (0..label).rev().take_while(|&i| blocks[i].heading_level().is_none()).find(|&i| names_a_stage(&blocks[i]));
+        let stage = (0..label)
+            .rev()
+            .take(STAGE_REACH)
+            .take_while(|&i| blocks[i].heading_level().is_none())
+            .find(|&i| names_a_stage(&blocks[i]));
         let Some(stage) = stage else { continue };
         let role = &blocks[label].text;
         let base = list.iter().filter_map(|&i| blocks[i].item_depth()).min().unwrap_or(0);

@@ -73,8 +73,16 @@ pub fn routes() -> Router<AppState> {
         .route("/patterns/{id}/decide", post(patterns::decide))
         .route("/processes", get(processes::list))
         .route("/processes/new", get(editor::new_form).post(editor::create))
-        .route("/processes/scan", get(scan::form).post(scan::submit))
-        .route("/processes/scan/draft", post(scan::save_draft))
+        // A Word file may carry pictures, and text posted back as a form field may be
+        // three times its size once encoded.
+        .route(
+            "/processes/scan",
+            get(scan::form).post(scan::submit).layer(axum::extract::DefaultBodyLimit::max(scan::UPLOAD_LIMIT)),
+        )
+        .route(
+            "/processes/scan/draft",
+            post(scan::save_draft).layer(axum::extract::DefaultBodyLimit::max(scan::UPLOAD_LIMIT)),
+        )
         .route("/processes/{id}", get(processes::detail))
         .route("/processes/{id}/numbers", get(numbers::page))
         .route("/processes/{id}/numbers.csv", get(numbers::csv))

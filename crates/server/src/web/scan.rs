@@ -11,9 +11,13 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use proofline_core::scan::cadence::GuessedCadence;
-use proofline_core::scan::docx::read_docx;
+use proofline_core::scan::docx::{MAX_DOCX_BYTES, read_docx};
 use proofline_core::scan::{Format, Scan, scan, scan_bytes};
+use proofline_engine::EngineError;
 use serde::{Deserialize, Serialize};
+
+/// The largest scan form: a Word file at its limit, or the longest text once encoded.
+pub const UPLOAD_LIMIT: usize = MAX_DOCX_BYTES + (64 << 10);
 
 #[derive(Serialize)]
 struct ScanPage {
@@ -141,8 +145,33 @@ pub async fn submit(viewer: Viewer, mut form: Multipart) -> Result<Response, Pag
     }
     viewer.check_csrf(&csrf)?;
     let format = parse_format(&format, file.as_ref().map(|(name, _)| name.as_str()))?;
-    // An uploaded file is shown in the box as text (a Word file as Markdown), so it can be
-    // corrected, scanned again and saved, and the line numbers point into the box.
+    let (text, format, scanned) = off_thread(move || read_and_scan(text, format, file)).await?;
+    let status = if scanned.is_ok() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = ScanPage {
+        chrome: Chrome::new(&viewer, "processes"),
+        text,
+        format: format_name(format),
+        error: scanned.as_ref().err().cloned(),
+        result: scanned.as_ref().ok().map(view),
+    };
+    Ok(render_with_status(status, "scan.html", page)?.into_response())
+}
+
+/// Runs a scan on a blocking thread: a long SOP takes a while, and on the request
+/// threads it would hold up every other page.
+async fn off_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, PageError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|_| PageError::Status(StatusCode::INTERNAL_SERVER_ERROR, "The scan failed; try again.".into()))
+}
+
+/// The text to show and scan (an uploaded file's, a Word file's as Markdown, so it can be
+/// corrected, scanned again and saved, and line numbers point into the box), and the scan.
+fn read_and_scan(
+    text: String,
+    format: Format,
+    file: Option<(String, axum::body::Bytes)>,
+) -> (String, Format, Result<Scan, String>) {
     let read = match (&file, format) {
         (Some((filename, bytes)), Format::Docx) => {
             read_docx(bytes).map(|d| (d.to_markdown(), Format::Markdown)).map_err(|e| format!("{filename}: {e}."))
@@ -155,22 +184,13 @@ pub async fn submit(viewer: Viewer, mut form: Multipart) -> Result<Response, Pag
         (None, Format::Docx) => Err("Upload the Word file itself.".to_string()),
         (None, _) => Ok((text.clone(), format)),
     };
-    let (format, scanned) = match read {
+    match read {
         Ok((read, format)) => {
-            text = read;
-            (format, scan(&text, format).map_err(|e| format!("{}.", capitalized(&e.to_string()))))
+            let scanned = scan(&read, format).map_err(|e| format!("{}.", capitalized(&e.to_string())));
+            (read, format, scanned)
         }
-        Err(e) => (format, Err(e)),
-    };
-    let status = if scanned.is_ok() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let page = ScanPage {
-        chrome: Chrome::new(&viewer, "processes"),
-        text,
-        format: format_name(format),
-        error: scanned.as_ref().err().cloned(),
-        result: scanned.as_ref().ok().map(view),
-    };
-    Ok(render_with_status(status, "scan.html", page)?.into_response())
+        Err(e) => (text, format, Err(e)),
+    }
 }
 
 fn capitalized(text: &str) -> String {
@@ -197,8 +217,27 @@ pub async fn save_draft(
     viewer.require_manager()?;
     viewer.check_csrf(&form.csrf)?;
     let format = parse_format(&form.format, None)?;
-    let scanned =
-        scan(&form.text, format).map_err(|e| PageError::Status(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
-    let saved = state.engine.save_scan_as_draft(viewer.actor, &scanned).await?;
-    Ok(redirect(&format!("/processes/{}/edit", saved.id)))
+    let text = form.text;
+    let (text, scanned) = off_thread(move || {
+        let scanned = scan(&text, format);
+        (text, scanned)
+    })
+    .await?;
+    let scanned = scanned.map_err(|e| PageError::Status(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
+    match state.engine.save_scan_as_draft(viewer.actor, &scanned).await {
+        Ok(saved) => Ok(redirect(&format!("/processes/{}/edit", saved.id))),
+        // The scan page again, saying why the draft could not be made.
+        Err(EngineError::Invalid(errors)) => {
+            let why: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
+            let page = ScanPage {
+                chrome: Chrome::new(&viewer, "processes"),
+                text,
+                format: format_name(format),
+                error: Some(format!("This cannot be a draft process yet: {}.", why.join("; "))),
+                result: Some(view(&scanned)),
+            };
+            Ok(render_with_status(StatusCode::UNPROCESSABLE_ENTITY, "scan.html", page)?.into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -52,7 +52,12 @@ async fn scan_sop(
             return Err(ApiError::invalid_field("format", format!("{other:?} is not markdown, text or html")));
         }
     };
-    let scanned = scan(&body.text, format).map_err(|e| ApiError::invalid_field("text", e.to_string()))?;
+    // A long SOP takes a while: off the request threads, so other requests go on.
+    let text = body.text;
+    let scanned = tokio::task::spawn_blocking(move || scan(&text, format))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(|e| ApiError::invalid_field("text", e.to_string()))?;
     if !body.save_draft {
         return Ok((StatusCode::OK, Json(json!({"scan": scanned}))));
     }
