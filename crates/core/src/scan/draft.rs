@@ -92,7 +92,7 @@ fn owner(blocks: &[Block]) -> Option<Quote> {
 /// Who runs the work when nobody is called responsible: "an Incident Commander who will
 /// delegate the tasks", "led by the shift manager".
 fn leader_sentence(text: &str) -> Option<String> {
-    let lower = text.to_lowercase();
+    let lower = text.to_ascii_lowercase();
     let markers = [" who will delegate", " who delegates", " who will coordinate", " who coordinates", " who leads"];
     if let Some(at) = markers.iter().filter_map(|m| lower.find(m)).min() {
         let mut named: Vec<&str> = text[..at]
@@ -124,7 +124,7 @@ fn labelled_owner(text: &str) -> Option<String> {
 /// "The Safety Person is responsible for …", "Cooks are responsible …", "… should be
 /// performed each day by the platform operator who …".
 fn responsible_sentence(text: &str) -> Option<String> {
-    let lower = text.to_lowercase();
+    let lower = text.to_ascii_lowercase();
     for marker in [" is responsible", " are responsible", " is accountable", " are accountable"] {
         if let Some(at) = lower.find(marker) {
             let before = &text[..at];

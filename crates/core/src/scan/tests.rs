@@ -199,3 +199,21 @@ fn what_an_sop_implies_when_it_does_not_say_it() {
     let rules: Vec<&GuessedCadence> = s.draft.cadences.iter().map(|c| &c.cadence).collect();
     assert_eq!(rules, [&GuessedCadence::Schedule { rule: "FREQ=WEEKLY;BYDAY=MO".into() }], "what the text says wins");
 }
+
+#[test]
+fn letters_that_change_length_in_lower_case_do_not_break_owner_reading() {
+    // 'İ' lowercases to three bytes and the Kelvin sign to one: offsets found in a
+    // lowercased copy must not be used on the original.
+    for text in [
+        format!("{} is responsible.", "İ".repeat(20)),
+        "KK é is responsible.".to_string(),
+        format!("{} led by é", "İ".repeat(10)),
+        format!("{} who leads", "İ".repeat(30)),
+        format!("{} done by é", "İ".repeat(12)),
+    ] {
+        let sop = format!("{text}\n\n1. Check the door.\n");
+        assert!(scan(&sop, Format::Markdown).is_ok(), "{text}");
+    }
+    let turkish = scan("İŞLER tarafından, led by Ayşe Yılmaz.\n\n1. Check the door.\n", Format::Markdown).unwrap();
+    assert_eq!(turkish.draft.owner.map(|o| o.text), Some("Ayşe Yılmaz".to_string()));
+}
