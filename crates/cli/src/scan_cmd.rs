@@ -161,7 +161,7 @@ fn report(file: &str, s: &Scan) -> String {
     }
     let _ = writeln!(out, "  Steps:");
     for (i, step) in d.steps.iter().enumerate() {
-        let proof: Vec<String> = step.proofs.iter().map(|p| format!("{:?}", p.kind).to_lowercase()).collect();
+        let proof: Vec<String> = step.proofs.iter().map(|p| p.kind.as_str().to_string()).collect();
         let proof = if proof.is_empty() { "no proof".to_string() } else { format!("proof: {}", proof.join(", ")) };
         let _ = writeln!(out, "    {}. {}  [{proof}] (line {})", i + 1, step.title, step.line);
         for item in &step.items {

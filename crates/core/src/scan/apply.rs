@@ -78,7 +78,7 @@ fn part(rule: &str, name: &str) -> Option<u32> {
 fn step(found: &DraftStep, assignee: Assignee) -> Step {
     let mut proof: Vec<ProofRequirement> = Vec::new();
     for (i, hint) in found.proofs.iter().enumerate() {
-        let key = format!("{}_{}", format!("{:?}", hint.kind).to_lowercase(), i + 1);
+        let key = format!("{}_{}", hint.kind.as_str(), i + 1);
         if let Some(req) = requirement(hint, &key)
             && !proof.iter().any(|p| p.rule.kind() == req.rule.kind())
         {

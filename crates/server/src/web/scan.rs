@@ -70,7 +70,7 @@ fn view(s: &Scan) -> ScanView {
             .iter()
             .map(|step| StepView {
                 title: step.title.clone(),
-                proofs: step.proofs.iter().map(|p| format!("{:?}", p.kind).to_lowercase()).collect(),
+                proofs: step.proofs.iter().map(|p| p.kind.as_str().to_string()).collect(),
                 items: step.items.clone(),
             })
             .collect(),

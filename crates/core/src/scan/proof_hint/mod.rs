@@ -33,6 +33,19 @@ pub enum HintKind {
 }
 
 impl HintKind {
+    /// The name people and proof keys use: "photo", "number", ….
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HintKind::Photo => "photo",
+            HintKind::File => "file",
+            HintKind::Number => "number",
+            HintKind::Text => "text",
+            HintKind::Signature => "signature",
+            HintKind::Approval => "approval",
+            HintKind::Link => "link",
+        }
+    }
+
     /// A second person's word and hard evidence come before a person's own say-so.
     fn rank(self) -> u8 {
         match self {
