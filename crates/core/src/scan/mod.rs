@@ -35,6 +35,22 @@ pub enum Format {
 }
 
 impl Format {
+    pub const ALL: [Format; 4] = [Format::Markdown, Format::Text, Format::Html, Format::Docx];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Markdown => "markdown",
+            Format::Text => "text",
+            Format::Html => "html",
+            Format::Docx => "docx",
+        }
+    }
+
+    /// "markdown", "text", "html" or "docx".
+    pub fn parse(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.as_str() == name)
+    }
+
     /// From a file name's extension; Markdown when unsure, since plain lists read the same.
     pub fn from_name(name: &str) -> Format {
         let lower = name.to_lowercase();

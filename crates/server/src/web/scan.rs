@@ -86,23 +86,10 @@ fn view(s: &Scan) -> ScanView {
     }
 }
 
-fn format_name(format: Format) -> &'static str {
-    match format {
-        Format::Markdown => "markdown",
-        Format::Text => "text",
-        Format::Html => "html",
-        Format::Docx => "docx",
-    }
-}
-
 fn parse_format(name: &str, file: Option<&str>) -> Result<Format, PageError> {
     match name {
         "" | "auto" => Ok(file.map_or(Format::Markdown, Format::from_name)),
-        "markdown" => Ok(Format::Markdown),
-        "text" => Ok(Format::Text),
-        "html" => Ok(Format::Html),
-        "docx" => Ok(Format::Docx),
-        _ => Err(PageError::bad_request("Choose Markdown, text, HTML or Word (.docx).")),
+        _ => Format::parse(name).ok_or_else(|| PageError::bad_request("Choose Markdown, text, HTML or Word (.docx).")),
     }
 }
 
@@ -150,7 +137,7 @@ pub async fn submit(viewer: Viewer, mut form: Multipart) -> Result<Response, Pag
     let page = ScanPage {
         chrome: Chrome::new(&viewer, "processes"),
         text,
-        format: format_name(format),
+        format: format.as_str(),
         error: scanned.as_ref().err().cloned(),
         result: scanned.as_ref().ok().map(view),
     };
@@ -232,7 +219,7 @@ pub async fn save_draft(
             let page = ScanPage {
                 chrome: Chrome::new(&viewer, "processes"),
                 text,
-                format: format_name(format),
+                format: format.as_str(),
                 error: Some(format!("This cannot be a draft process yet: {}.", why.join("; "))),
                 result: Some(view(&scanned)),
             };
