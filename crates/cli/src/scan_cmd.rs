@@ -5,9 +5,8 @@ use crate::config::Config;
 use crate::serve::engine_for;
 use crate::{ServeArgs, backend, user_error};
 use proofline_core::scan::cadence::GuessedCadence;
-use proofline_core::scan::docx::MAX_DOCX_BYTES;
 use proofline_core::scan::evaluate::{Label, evaluate};
-use proofline_core::scan::{Format, MAX_TEXT_BYTES, Scan, scan_bytes};
+use proofline_core::scan::{Format, Scan, scan_bytes};
 use proofline_engine::{Actor, EngineError};
 use std::fmt::Write as _;
 use std::io::{Read, Write};
@@ -15,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
 pub struct ScanArgs {
-    /// SOP files: Markdown, plain text, HTML or Word .docx ("-" reads standard input).
+    /// SOP files: Markdown, plain text, HTML, Word .docx or PDF ("-" reads standard input).
     #[arg(required_unless_present = "evaluate")]
     pub files: Vec<PathBuf>,
     /// Print each scan as JSON (one array).
@@ -47,6 +46,7 @@ pub enum FormatArg {
     Text,
     Html,
     Docx,
+    Pdf,
 }
 
 impl From<FormatArg> for Format {
@@ -56,6 +56,7 @@ impl From<FormatArg> for Format {
             FormatArg::Text => Format::Text,
             FormatArg::Html => Format::Html,
             FormatArg::Docx => Format::Docx,
+            FormatArg::Pdf => Format::Pdf,
         }
     }
 }
@@ -126,7 +127,7 @@ async fn apply(args: &ScanArgs, scans: &[(String, Scan)]) -> anyhow::Result<()> 
 fn read(file: &Path, format: Format) -> anyhow::Result<Vec<u8>> {
     let name = file.display();
     let mut bytes = Vec::new();
-    let most = if format == Format::Docx { MAX_DOCX_BYTES } else { MAX_TEXT_BYTES };
+    let most = format.max_bytes();
     let limit = u64::try_from(most).unwrap_or(u64::MAX) + 1;
     let read = if file.as_os_str() == "-" {
         std::io::stdin().take(limit).read_to_end(&mut bytes)

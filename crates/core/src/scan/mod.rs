@@ -11,6 +11,7 @@ pub mod evaluate;
 pub mod findings;
 pub mod html;
 pub mod markdown;
+pub mod pdf;
 pub mod proof_hint;
 pub mod sections;
 pub mod stages;
@@ -32,10 +33,12 @@ pub enum Format {
     Html,
     /// Word's .docx, read from its bytes.
     Docx,
+    /// A PDF's text, read from its bytes.
+    Pdf,
 }
 
 impl Format {
-    pub const ALL: [Format; 4] = [Format::Markdown, Format::Text, Format::Html, Format::Docx];
+    pub const ALL: [Format; 5] = [Format::Markdown, Format::Text, Format::Html, Format::Docx, Format::Pdf];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -43,12 +46,33 @@ impl Format {
             Format::Text => "text",
             Format::Html => "html",
             Format::Docx => "docx",
+            Format::Pdf => "pdf",
         }
     }
 
-    /// "markdown", "text", "html" or "docx".
+    /// "markdown", "text", "html", "docx" or "pdf".
     pub fn parse(name: &str) -> Option<Format> {
         Format::ALL.into_iter().find(|f| f.as_str() == name)
+    }
+
+    /// The most a file of this format may weigh.
+    pub fn max_bytes(self) -> usize {
+        match self {
+            Format::Docx => docx::MAX_DOCX_BYTES,
+            Format::Pdf => pdf::MAX_PDF_BYTES,
+            Format::Markdown | Format::Text | Format::Html => MAX_TEXT_BYTES,
+        }
+    }
+
+    /// From a file's first bytes when they say (a PDF, a Word file), else from its name.
+    pub fn of_file(name: &str, bytes: &[u8]) -> Format {
+        if bytes.starts_with(b"%PDF-") {
+            Format::Pdf
+        } else if bytes.starts_with(b"PK\x03\x04") {
+            Format::Docx
+        } else {
+            Format::from_name(name)
+        }
     }
 
     /// From a file name's extension; Markdown when unsure, since plain lists read the same.
@@ -60,6 +84,8 @@ impl Format {
             Format::Html
         } else if lower.ends_with(".docx") {
             Format::Docx
+        } else if lower.ends_with(".pdf") {
+            Format::Pdf
         } else {
             Format::Markdown
         }
@@ -88,19 +114,40 @@ pub struct Scan {
     pub score_parts: Vec<ScorePart>,
 }
 
-/// Scans a file's bytes: a DOCX as such, anything else as UTF-8 text (a byte-order mark
-/// is skipped).
+/// Scans a file's bytes: a DOCX or PDF as such, anything else as UTF-8 text (a byte-order
+/// mark is skipped).
 pub fn scan_bytes(bytes: &[u8], format: Format) -> Result<Scan, ScanError> {
-    if format == Format::Docx {
-        let document = docx::read_docx(bytes)?;
-        return scan_document(&document, format);
+    match format {
+        Format::Docx => scan_document(&docx::read_docx(bytes)?, format),
+        Format::Pdf => {
+            let text = pdf::pdf_text(bytes)?;
+            let mut scanned = scan(&text, Format::Text)?;
+            scanned.format = Format::Pdf;
+            Ok(scanned)
+        }
+        _ => scan(text_of(bytes)?, format),
     }
+}
+
+/// A file's words as a person would correct them before scanning again, and the format to
+/// read that text as: Word files come back as Markdown, PDFs as plain lines.
+pub fn readable_text(bytes: &[u8], format: Format) -> Result<(String, Format), ScanError> {
+    match format {
+        Format::Docx => Ok((docx::read_docx(bytes)?.to_markdown(), Format::Markdown)),
+        Format::Pdf => Ok((pdf::pdf_text(bytes)?, Format::Text)),
+        _ => Ok((text_of(bytes)?.to_string(), format)),
+    }
+}
+
+fn text_of(bytes: &[u8]) -> Result<&str, ScanError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.starts_with(b"PK\x03\x04") {
         return Err(ScanError::Unreadable("this is a zip archive: upload a Word file as .docx".into()));
     }
-    let text = std::str::from_utf8(bytes).map_err(|_| ScanError::Binary)?;
-    scan(text, format)
+    if bytes.starts_with(b"%PDF-") {
+        return Err(ScanError::Unreadable("this is a PDF: upload it as .pdf".into()));
+    }
+    std::str::from_utf8(bytes).map_err(|_| ScanError::Binary)
 }
 
 pub fn scan(source: &str, format: Format) -> Result<Scan, ScanError> {
@@ -118,7 +165,7 @@ pub fn scan(source: &str, format: Format) -> Result<Scan, ScanError> {
         Format::Markdown => markdown::read_markdown(source),
         Format::Text => text::read_text(source),
         Format::Html => html::read_html(source),
-        Format::Docx => return scan_bytes(source.as_bytes(), format),
+        Format::Docx | Format::Pdf => return scan_bytes(source.as_bytes(), format),
     };
     scan_document(&document, format)
 }

@@ -11,13 +11,14 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use proofline_core::scan::cadence::GuessedCadence;
-use proofline_core::scan::docx::{MAX_DOCX_BYTES, read_docx};
-use proofline_core::scan::{Format, Scan, scan, scan_bytes};
+use proofline_core::scan::pdf::MAX_PDF_BYTES;
+use proofline_core::scan::{Format, Scan, readable_text, scan};
 use proofline_engine::EngineError;
 use serde::{Deserialize, Serialize};
 
-/// The largest scan form: a Word file at its limit, or the longest text once encoded.
-pub const UPLOAD_LIMIT: usize = MAX_DOCX_BYTES + (64 << 10);
+/// The largest scan form: a file at the largest format's limit, or the longest text once
+/// encoded.
+pub const UPLOAD_LIMIT: usize = MAX_PDF_BYTES + (64 << 10);
 
 #[derive(Serialize)]
 struct ScanPage {
@@ -86,10 +87,13 @@ fn view(s: &Scan) -> ScanView {
     }
 }
 
-fn parse_format(name: &str, file: Option<&str>) -> Result<Format, PageError> {
+/// The format chosen on the form; `None` when the page is to decide.
+fn parse_format(name: &str) -> Result<Option<Format>, PageError> {
     match name {
-        "" | "auto" => Ok(file.map_or(Format::Markdown, Format::from_name)),
-        _ => Format::parse(name).ok_or_else(|| PageError::bad_request("Choose Markdown, text, HTML or Word (.docx).")),
+        "" | "auto" => Ok(None),
+        _ => Format::parse(name)
+            .map(Some)
+            .ok_or_else(|| PageError::bad_request("Choose Markdown, text, HTML, Word (.docx) or PDF.")),
     }
 }
 
@@ -131,8 +135,8 @@ pub async fn submit(viewer: Viewer, mut form: Multipart) -> Result<Response, Pag
         }
     }
     viewer.check_csrf(&csrf)?;
-    let format = parse_format(&format, file.as_ref().map(|(name, _)| name.as_str()))?;
-    let (text, format, scanned) = off_thread(move || read_and_scan(text, format, file)).await?;
+    let chosen = parse_format(&format)?;
+    let (text, format, scanned) = off_thread(move || read_and_scan(text, chosen, file)).await?;
     let status = if scanned.is_ok() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page = ScanPage {
         chrome: Chrome::new(&viewer, "processes"),
@@ -152,31 +156,31 @@ async fn off_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static
         .map_err(|_| PageError::Status(StatusCode::INTERNAL_SERVER_ERROR, "The scan failed; try again.".into()))
 }
 
-/// The text to show and scan (an uploaded file's, a Word file's as Markdown, so it can be
-/// corrected, scanned again and saved, and line numbers point into the box), and the scan.
+/// The text to show and scan (an uploaded file's: a Word file's as Markdown and a PDF's as
+/// plain lines, so it can be corrected, scanned again and saved, and line numbers point
+/// into the box), and the scan.
 fn read_and_scan(
     text: String,
-    format: Format,
+    chosen: Option<Format>,
     file: Option<(String, axum::body::Bytes)>,
 ) -> (String, Format, Result<Scan, String>) {
-    let read = match (&file, format) {
-        (Some((filename, bytes)), Format::Docx) => {
-            read_docx(bytes).map(|d| (d.to_markdown(), Format::Markdown)).map_err(|e| format!("{filename}: {e}."))
+    let read = match &file {
+        Some((filename, bytes)) => {
+            let format = chosen.unwrap_or_else(|| Format::of_file(filename, bytes));
+            readable_text(bytes, format).map_err(|e| (format, format!("{filename}: {e}.")))
         }
-        (Some((filename, bytes)), _) => scan_bytes(bytes, format)
-            .map(|_| {
-                (String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).into_owned(), format)
-            })
-            .map_err(|e| format!("{filename}: {e}.")),
-        (None, Format::Docx) => Err("Upload the Word file itself.".to_string()),
-        (None, _) => Ok((text.clone(), format)),
+        None => match chosen.unwrap_or(Format::Markdown) {
+            Format::Docx => Err((Format::Docx, "Upload the Word file itself.".to_string())),
+            Format::Pdf => Err((Format::Pdf, "Upload the PDF file itself.".to_string())),
+            format => Ok((text.clone(), format)),
+        },
     };
     match read {
         Ok((read, format)) => {
             let scanned = scan(&read, format).map_err(|e| format!("{}.", capitalized(&e.to_string())));
             (read, format, scanned)
         }
-        Err(e) => (text, format, Err(e)),
+        Err((format, e)) => (text, format, Err(e)),
     }
 }
 
@@ -203,7 +207,10 @@ pub async fn save_draft(
 ) -> Result<Response, PageError> {
     viewer.require_manager()?;
     viewer.check_csrf(&form.csrf)?;
-    let format = parse_format(&form.format, None)?;
+    let format = match parse_format(&form.format)? {
+        Some(Format::Docx | Format::Pdf) => return Err(PageError::bad_request("Save the text the scan showed.")),
+        chosen => chosen.unwrap_or(Format::Markdown),
+    };
     let text = form.text;
     let (text, scanned) = off_thread(move || {
         let scanned = scan(&text, format);
