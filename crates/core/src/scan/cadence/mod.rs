@@ -18,8 +18,6 @@ use serde::Serialize;
 pub struct CadenceGuess {
     /// The words it was read from, as written in the text.
     pub phrase: String,
-    /// Byte offset of `phrase` in the text given.
-    pub at: usize,
     pub cadence: GuessedCadence,
 }
 
@@ -50,8 +48,7 @@ pub fn find_cadences(text: &str) -> Vec<CadenceGuess> {
             i += 1;
             continue;
         };
-        let (from, to) = (t[i].start, t[end - 1].end);
-        found.push(CadenceGuess { phrase: text[from..to].to_string(), at: from, cadence });
+        found.push(CadenceGuess { phrase: text[t[i].start..t[end - 1].end].to_string(), cadence });
         i = end;
     }
     found
