@@ -9,6 +9,7 @@ mod condition;
 mod event;
 mod rule;
 mod schedule;
+mod upkeep;
 mod words;
 
 use serde::Serialize;
@@ -34,7 +35,8 @@ pub enum GuessedCadence {
     Event { trigger: String },
 }
 
-/// Every cadence phrase in `text`, in the order they appear, without overlaps.
+/// Every cadence phrase in `text`, in the order they appear, without overlaps. Those that
+/// say when the SOP itself is reviewed or updated are left out: they are not when its work runs.
 pub fn find_cadences(text: &str) -> Vec<CadenceGuess> {
     let t = words::tokens(text);
     let mut found = Vec::new();
@@ -48,7 +50,9 @@ pub fn find_cadences(text: &str) -> Vec<CadenceGuess> {
             i += 1;
             continue;
         };
-        found.push(CadenceGuess { phrase: text[t[i].start..t[end - 1].end].to_string(), cadence });
+        if !upkeep::of_the_document(text, &t, i, end) {
+            found.push(CadenceGuess { phrase: text[t[i].start..t[end - 1].end].to_string(), cadence });
+        }
         i = end;
     }
     found

@@ -78,6 +78,31 @@ fn vague_words_dates_and_durations_are_not_cadences() {
 }
 
 #[test]
+fn when_the_document_itself_is_reviewed_is_not_a_cadence() {
+    assert_nothing(&[
+        "This SOP is reviewed annually.",
+        "review this document every year",
+        "Last updated monthly",
+        "This procedure will be reviewed by the quality manager every two years.",
+        "Our policies are reviewed and updated annually",
+        "Review date: annually",
+        "Last reviewed: yearly",
+        "SOP review: every 2 years",
+        "| Review this checklist | Every 6 months |",
+    ]);
+    assert_reads(&[
+        // Work that is itself a review, or the document's upkeep beside the work.
+        ("Review the temperature logs weekly.", "weekly", rule("FREQ=WEEKLY")),
+        ("Weekly review: check the alerts", "Weekly", rule("FREQ=WEEKLY")),
+        ("The stock list is updated daily", "daily", rule("FREQ=DAILY")),
+        ("Clean the fridge weekly and review this SOP annually.", "weekly", rule("FREQ=WEEKLY")),
+        ("Review this SOP annually, then clean the fridge weekly.", "weekly", rule("FREQ=WEEKLY")),
+        ("Review frequency: weekly", "weekly", rule("FREQ=WEEKLY")),
+        ("Chair the weekly SOP review meeting", "weekly", rule("FREQ=WEEKLY")),
+    ]);
+}
+
+#[test]
 fn markup_does_not_hide_or_invent_a_cadence() {
     assert_reads(&[
         ("**Weekly** tasks", "Weekly", rule("FREQ=WEEKLY")),
