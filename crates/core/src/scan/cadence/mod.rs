@@ -4,6 +4,7 @@
 //! does not know ("as needed", "every so often") is left alone rather than guessed at.
 
 mod calendar;
+mod choose;
 mod clock;
 mod condition;
 mod event;
@@ -12,6 +13,7 @@ mod schedule;
 mod upkeep;
 mod words;
 
+pub use choose::{gather, refines};
 use serde::Serialize;
 
 /// A cadence read from an SOP's words.

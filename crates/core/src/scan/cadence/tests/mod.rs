@@ -5,6 +5,7 @@ use super::{CadenceGuess, GuessedCadence, find_cadences};
 
 mod events;
 mod schedules;
+mod several;
 
 fn rule(rule: &str) -> GuessedCadence {
     GuessedCadence::Schedule { rule: rule.to_string() }
