@@ -1,7 +1,7 @@
 //! An SOP that states several cadences: which of them are one schedule said in more or fewer
-//! words ("Weekly cleaning", then "every Friday at 4pm").
+//! words ("Weekly cleaning", then "every Friday at 4pm"), and which one a draft runs on.
 
-use super::GuessedCadence;
+use super::{GuessedCadence, find_cadences};
 
 /// Whether `specific` says all that `general` says, and perhaps more: the same period, with a
 /// day, a date, a month or a time of day the general one left open. A cadence refines itself.
@@ -42,6 +42,31 @@ pub fn gather<T>(all: &mut Vec<T>, new: T, cadence: impl Fn(&T) -> &GuessedCaden
         }
     }
     all.extend(new);
+}
+
+/// The indexes of `cadences` in the order a draft should prefer them. First one the title
+/// states, or one that refines it: an SOP is named for the schedule it mainly runs on ("Daily
+/// opening checklist"), however many others its sections add. Then the one that pins down
+/// more of when it runs, since a person has less to fill in. Then the one said first.
+pub fn preferred<'a>(title: &str, cadences: impl IntoIterator<Item = &'a GuessedCadence>) -> Vec<usize> {
+    let named: Vec<GuessedCadence> = find_cadences(title).into_iter().map(|g| g.cadence).collect();
+    let mut ranked: Vec<(bool, usize, usize)> =
+        cadences.into_iter().enumerate().map(|(i, c)| (named.iter().any(|n| refines(c, n)), detail(c), i)).collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    ranked.into_iter().map(|r| r.2).collect()
+}
+
+/// How many of day, date, month and time of day a cadence names. An event names none of
+/// them, and is ranked with a bare period: which of the two an SOP runs on is for its order
+/// of mention, or its title, to say.
+fn detail(cadence: &GuessedCadence) -> usize {
+    match cadence {
+        GuessedCadence::Schedule { rule } => {
+            let named = ["BYMONTH", "BYMONTHDAY", "BYDAY", "BYHOUR"];
+            parts(rule).iter().filter(|(name, _)| named.contains(name)).count()
+        }
+        GuessedCadence::Event { .. } => 0,
+    }
 }
 
 fn interval(parts: &[(&str, &str)]) -> u32 {

@@ -13,7 +13,7 @@ mod schedule;
 mod upkeep;
 mod words;
 
-pub use choose::{gather, refines};
+pub use choose::{gather, preferred, refines};
 use serde::Serialize;
 
 /// A cadence read from an SOP's words.
