@@ -2,7 +2,7 @@
 //! nothing runs until they activate it.
 
 use super::Scan;
-use super::cadence::GuessedCadence;
+use super::cadence::{GuessedCadence, preferred};
 use super::draft::DraftStep;
 use super::proof_hint::requirement;
 use crate::PersonId;
@@ -50,9 +50,12 @@ pub fn definition(scan: &Scan, target: &DraftFor) -> ProcessDefinition {
     }
 }
 
+/// The cadence the SOP mainly runs on (see `preferred`); the others it states are named in the
+/// scan's findings, for a person to split into processes of their own.
 fn cadence(scan: &Scan, target: &DraftFor) -> Cadence {
-    for found in &scan.draft.cadences {
-        match &found.cadence {
+    let draft = &scan.draft;
+    for i in preferred(&draft.title, draft.cadences.iter().map(|c| &c.cadence)) {
+        match &draft.cadences[i].cadence {
             GuessedCadence::Schedule { rule } => {
                 let (hour, minute) = (part(rule, "BYHOUR").unwrap_or(9), part(rule, "BYMINUTE").unwrap_or(0));
                 let start = format!(

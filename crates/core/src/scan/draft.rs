@@ -1,7 +1,7 @@
 //! From blocks to a draft process: its title, owner, cadence and steps, each step with the
 //! proof its words suggest and its sub-steps as checklist items.
 
-use super::cadence::{GuessedCadence, find_cadences};
+use super::cadence::{GuessedCadence, find_cadences, gather};
 use super::document::{Block, BlockKind, Document};
 use super::proof_hint::{ProofHint, suggest_proofs};
 use super::sections::{headings_above, in_step_section, is_not_steps};
@@ -175,15 +175,15 @@ fn clip(text: &str, words: usize) -> String {
     text.split_whitespace().take(words).collect::<Vec<_>>().join(" ")
 }
 
-/// Each different cadence the text states, where it first says it; when it states none,
-/// what its kind of document implies (an onboarding checklist runs when someone joins).
+/// Each different cadence the text states, where it first says it (a phrase that pins one
+/// down, as "every Friday at 4pm" does "Weekly cleaning", stands in for it); when it states
+/// none, what its kind of document implies (an onboarding checklist runs when someone joins).
 fn cadences(blocks: &[Block], title: &str) -> Vec<FoundCadence> {
     let mut all: Vec<FoundCadence> = Vec::new();
     for block in blocks {
         for guess in find_cadences(&block.text) {
-            if !all.iter().any(|c| c.cadence == guess.cadence) {
-                all.push(FoundCadence { phrase: guess.phrase, cadence: guess.cadence, line: block.line });
-            }
+            let found = FoundCadence { phrase: guess.phrase, cadence: guess.cadence, line: block.line };
+            gather(&mut all, found, |c| &c.cadence);
         }
     }
     if all.is_empty()

@@ -5,7 +5,7 @@ use super::rule::Rule;
 use super::words::{Tok, among, list, skip_any, w};
 
 const DAYS: &str = "monday tuesday wednesday thursday friday saturday sunday";
-const CODES: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+pub(super) const CODES: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
 
 /// A day's RRULE code, and whether the word was plural ("Mondays" recur; "Monday" may be a date).
 pub(super) fn weekday(word: &str) -> Option<(&'static str, bool)> {

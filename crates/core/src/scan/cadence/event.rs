@@ -3,6 +3,7 @@
 
 use super::condition;
 use super::words::{Tok, among, joined, plain, skip_any, w};
+use crate::scan::verbs::opens_with_verb;
 
 /// Little words that end a trigger's noun: "before each print is done" → "print".
 pub(super) const LITTLE: &str = "a an the and or of to in on at for with by from is are was be it this that which \
@@ -60,12 +61,26 @@ fn to_shift(t: &[Tok], j: usize) -> Option<usize> {
     (among("shift shifts", w(t, k)) && !about_else).then_some(k + 1)
 }
 
-/// "after each delivery", "before every print", "after your shift".
+/// "after each delivery", "before every print", "after your shift", "before opening".
 fn around(t: &[Tok], j: usize, edge: &str) -> Option<(usize, String)> {
     if let Some(end) = to_shift(t, j) {
         return Some((end, format!("{edge} of shift")));
     }
+    if let Some(read) = open_or_close(t, j) {
+        return Some(read);
+    }
     noun(t, j + 1, 2).filter(|_| among("each every", w(t, j)))
+}
+
+/// "before opening", "after closing time", "after close": the place opening or closing. Not
+/// "before opening the bottle", where "opening" is done to something, nor "close to the door".
+fn open_or_close(t: &[Tok], j: usize) -> Option<(usize, String)> {
+    let (end, trigger) = at_open_or_close(t, j)?;
+    let said = skip_any(t, j, "the");
+    let done_to = among("opening closing", w(t, said))
+        && end == said + 1
+        && among("the a an this that these those your our their its each every any all", w(t, end));
+    (!done_to && w(t, end) != "to").then_some((end, trigger))
 }
 
 /// After "each", "every", "per" or "for each": "every shift", "each production run".
@@ -86,12 +101,23 @@ fn noun(t: &[Tok], j: usize, max: usize) -> Option<(usize, String)> {
     (end > j).then(|| (end, joined(t, j, end)))
 }
 
-/// "upon receipt", "upon opening", "on arrival". Not "on request": that is no cadence.
+/// "upon receipt", "upon opening", "on arrival", "upon the arrival of goods". Not "on
+/// request": that is no cadence; nor "on the delivery note", a place to write on.
 fn upon(t: &[Tok], i: usize) -> Option<(usize, String)> {
-    let (end, what) = noun(t, skip_any(t, i + 1, "the"), 1)?;
+    let from = skip_any(t, i + 1, "the");
+    let (end, what) = noun(t, from, 1)?;
     // "on" leads too many other phrases to read more than a few arrivals after it.
     let known = if w(t, i) == "on" { among("receipt arrival delivery", &what) } else { !among(VAGUE, &what) };
-    known.then_some((end, what))
+    // A happening with an article is the happening of something; without one, a noun after
+    // it makes it part of a name ("delivery sheet"), unless it opens the instruction that
+    // follows ("on delivery check the seals").
+    let next = w(t, end);
+    let named = if from > i + 1 {
+        next != "of"
+    } else {
+        plain(next) && !among(LITTLE, next) && !(opens_with_verb(next) && among(LITTLE, w(t, end + 1)))
+    };
+    (known && !named).then_some((end, what))
 }
 
 /// "when starting a shift", "when a new team member joins", "when a chemical gets empty":

@@ -4,13 +4,16 @@
 //! does not know ("as needed", "every so often") is left alone rather than guessed at.
 
 mod calendar;
+mod choose;
 mod clock;
 mod condition;
 mod event;
 mod rule;
 mod schedule;
+mod upkeep;
 mod words;
 
+pub use choose::{gather, preferred, refines};
 use serde::Serialize;
 
 /// A cadence read from an SOP's words.
@@ -18,8 +21,6 @@ use serde::Serialize;
 pub struct CadenceGuess {
     /// The words it was read from, as written in the text.
     pub phrase: String,
-    /// Byte offset of `phrase` in the text given.
-    pub at: usize,
     pub cadence: GuessedCadence,
 }
 
@@ -36,7 +37,8 @@ pub enum GuessedCadence {
     Event { trigger: String },
 }
 
-/// Every cadence phrase in `text`, in the order they appear, without overlaps.
+/// Every cadence phrase in `text`, in the order they appear, without overlaps. Those that
+/// say when the SOP itself is reviewed or updated are left out: they are not when its work runs.
 pub fn find_cadences(text: &str) -> Vec<CadenceGuess> {
     let t = words::tokens(text);
     let mut found = Vec::new();
@@ -50,8 +52,9 @@ pub fn find_cadences(text: &str) -> Vec<CadenceGuess> {
             i += 1;
             continue;
         };
-        let (from, to) = (t[i].start, t[end - 1].end);
-        found.push(CadenceGuess { phrase: text[from..to].to_string(), at: from, cadence });
+        if !upkeep::of_the_document(text, &t, i, end) {
+            found.push(CadenceGuess { phrase: text[t[i].start..t[end - 1].end].to_string(), cadence });
+        }
         i = end;
     }
     found

@@ -2,7 +2,7 @@
 //! "first Monday of the month") and what may refine them ("on Wednesdays", "at 7am").
 
 use super::GuessedCadence;
-use super::calendar::{MEETINGS, day_set, days_of_week, meeting_day, month, nth, nth_of, part_of_day};
+use super::calendar::{CODES, MEETINGS, day_set, days_of_week, meeting_day, month, nth, nth_of, part_of_day};
 use super::clock::times;
 use super::rule::Rule;
 use super::words::{Tok, among, list, skip_any, w};
@@ -207,11 +207,51 @@ fn refine(t: &[Tok], mut k: usize, rule: &mut Rule) -> usize {
     if matches!(rule.freq, "DAILY" | "WEEKLY") && part_of_day(w(t, k)) {
         k += 1;
     }
+    // "every weekday except holidays at 7am", "every weekday at 7am except holidays".
+    k = except(t, k, rule);
     if rule.times.is_empty()
         && timed(rule.freq)
         && let Some((end, at)) = times(t, skip_any(t, k, ","))
     {
         (rule.times, k) = (at, end);
+        k = except(t, k, rule);
     }
     k
+}
+
+/// "except holidays", "except on Sundays", "excluding weekends and bank holidays". Which days
+/// are holidays is the organization's calendar, not the rule's, so those words are read past
+/// and the days stand; days named are taken out of the days the rule runs on. Days that
+/// cannot be taken out (of "the 1st of every month") are read past too, so that they are not
+/// read as a schedule of their own: the phrase shown to the person still says them.
+fn except(t: &[Tok], k: usize, rule: &mut Rule) -> usize {
+    let at = skip_any(t, k, ",");
+    if !among("except excluding", w(t, at)) {
+        return k;
+    }
+    let (mut end, mut gone) = (at + 1, Vec::new());
+    loop {
+        let j = skip_any(t, skip_any(t, end, ", and &"), "on public bank national federal school");
+        if among("holiday holidays", w(t, j)) {
+            end = j + 1;
+        } else if let Some((after, days)) = days_of_week(t, j, false).or_else(|| day_set(t, j)) {
+            (end, gone) = (after, [gone, days].concat());
+        } else {
+            break;
+        }
+    }
+    if end == at + 1 {
+        return k;
+    }
+    let days: Vec<String> = match rule.freq {
+        "DAILY" if rule.interval == 1 && rule.days.is_empty() => CODES.iter().map(|d| d.to_string()).collect(),
+        // "1MO" and day sets counted by BYSETPOS say which day of a month, not which of a week.
+        "WEEKLY" if !rule.days.is_empty() => rule.days.clone(),
+        _ => return end,
+    };
+    let left: Vec<String> = days.into_iter().filter(|d| !gone.contains(d)).collect();
+    if !gone.is_empty() && !left.is_empty() {
+        (rule.freq, rule.days) = ("WEEKLY", left);
+    }
+    end
 }

@@ -8,9 +8,14 @@ fn events() {
         ("Count the till at close.", "at close", event("close")),
         ("Mop at closing", "at closing", event("close")),
         ("Check the fridge at opening", "at opening", event("opening")),
+        ("Before opening, check the fridge", "Before opening", event("opening")),
+        ("Fill the ice bin before opening time.", "before opening time", event("opening")),
+        ("Mop the floor after closing", "after closing", event("close")),
+        ("Cash up after close.", "after close", event("close")),
         ("Do not skip pest checks at end of shift.", "end of shift", event("end of shift")),
         ("at the end of each shift", "end of each shift", event("end of shift")),
         ("at the start of each shift", "start of each shift", event("start of shift")),
+        ("Sign in at the start of every shift", "start of every shift", event("start of shift")),
         ("at the beginning of AM and PM shifts", "beginning of AM and PM shifts", event("start of shift")),
         ("Cleaning is done after each shift, AM and PM.", "after each shift", event("end of shift")),
         ("After your shift:", "After your shift", event("end of shift")),
@@ -23,6 +28,10 @@ fn events() {
         ("when a new team member joins", "when a new team member joins", event("new team member joins")),
         ("When a chemical gets \"empty\", dispose of it", "When a chemical gets \"empty", event("chemical gets empty")),
         ("Date the box upon receipt of goods", "upon receipt", event("receipt")),
+        ("Check the seals on delivery.", "on delivery", event("delivery")),
+        ("On delivery check the seals", "On delivery", event("delivery")),
+        ("Probe chilled goods on receipt of delivery", "on receipt", event("receipt")),
+        ("Sign upon the arrival of goods", "upon the arrival", event("arrival")),
         ("Label bottles upon opening.", "upon opening", event("opening")),
         ("whenever a delivery arrives", "whenever a delivery arrives", event("delivery arrives")),
         ("each time the door is opened, log it", "each time the door is opened", event("door is opened")),
@@ -114,5 +123,17 @@ fn everyday_advice_in_the_same_words_is_not_an_event() {
         "check that the version in use for each deployment is current",
         "when the stock count is done",
         "you don't need to fix every issue on your own",
+    ]);
+}
+
+#[test]
+fn where_to_write_and_what_to_open_are_not_events() {
+    assert_nothing(&[
+        "Record the temperature on the delivery note.",
+        "write it on the delivery sheet",
+        "Staple it on delivery sheet 2",
+        "Upon the delivery note, write the batch",
+        "Wear gloves before opening the bottle",
+        "Wipe the rim after closing the lid",
     ]);
 }

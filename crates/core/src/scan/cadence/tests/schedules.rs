@@ -165,3 +165,53 @@ fn daily_oversight_is_a_role_and_an_hourly_rate_a_price_not_a_cadence() {
         ("Clean the slicer daily, under supervision", "daily", rule("FREQ=DAILY")),
     ]);
 }
+
+#[test]
+fn phrases_scheduling_tools_write() {
+    let workweek = || rule("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR");
+    assert_reads(&[
+        ("every 2 weeks on Tuesday", "every 2 weeks on Tuesday", rule("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU")),
+        ("twice a day at 9am and 5pm", "twice a day at 9am and 5pm", rule("FREQ=DAILY;BYHOUR=9,17;BYMINUTE=0")),
+        (
+            "on the last business day of the month",
+            "on the last business day of the month",
+            rule("FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1"),
+        ),
+        ("quarterly", "quarterly", rule("FREQ=MONTHLY;INTERVAL=3")),
+        // Which days are holidays is the organization's calendar: the rule keeps its weekdays.
+        ("every weekday except holidays", "every weekday except holidays", workweek()),
+        ("Every weekday, except public holidays.", "Every weekday, except public holidays", workweek()),
+        (
+            "every weekday except bank holidays at 7am",
+            "every weekday except bank holidays at 7am",
+            rule("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=7;BYMINUTE=0"),
+        ),
+        (
+            "every weekday at 7am except holidays",
+            "every weekday at 7am except holidays",
+            rule("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=7;BYMINUTE=0"),
+        ),
+        // Days left out are taken out of the rule's days.
+        ("every day except Sundays", "every day except Sundays", rule("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA")),
+        ("daily except weekends", "daily except weekends", workweek()),
+        (
+            "every day except Saturday and Sunday at 6pm",
+            "every day except Saturday and Sunday at 6pm",
+            rule("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=18;BYMINUTE=0"),
+        ),
+        ("every weekday except Friday", "every weekday except Friday", rule("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH")),
+        (
+            "every day except on Sundays and holidays",
+            "every day except on Sundays and holidays",
+            rule("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA"),
+        ),
+        // An exception the rule cannot say is left for the person: the period still stands.
+        ("every day except when it rains", "every day", rule("FREQ=DAILY")),
+        ("monthly except in August", "monthly", rule("FREQ=MONTHLY")),
+        (
+            "on the 1st of every month except Mondays",
+            "on the 1st of every month except Mondays",
+            rule("FREQ=MONTHLY;BYMONTHDAY=1"),
+        ),
+    ]);
+}
