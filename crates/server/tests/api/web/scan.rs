@@ -3,7 +3,7 @@
 
 use super::signed_in;
 use crate::helpers::App;
-use crate::scan::SOP;
+use crate::scan::{SOP, pdf};
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 
@@ -30,6 +30,14 @@ async fn an_uploaded_sop_is_scanned_and_opens_as_a_draft_in_the_editor() {
         let form = Form::new().text("_csrf", csrf.clone()).text("format", "auto").part("file", junk);
         mia.post_multipart("/processes/scan", form).await.shows(StatusCode::UNPROCESSABLE_ENTITY, &[name, said]);
     }
+    // A PDF's lines come back in the box, to correct and scan again as plain text.
+    let printed = pdf(&["Till count", "", "Owner: Mia", "", "1. Count the till.", "2. Attach the Z report."]);
+    let form = Form::new()
+        .text("_csrf", csrf.clone())
+        .text("format", "auto")
+        .part("file", Part::bytes(printed).file_name("till"));
+    let read = mia.post_multipart("/processes/scan", form).await;
+    read.shows(StatusCode::OK, &["Till count: ", "1. Count the till.", "proof: file", "value=\"text\" selected"]);
     let empty = Form::new().text("_csrf", csrf).text("text", " ").text("format", "auto");
     mia.post_multipart("/processes/scan", empty)
         .await
