@@ -19,11 +19,16 @@ fn the_labelled_sops_read_back_their_steps_cadence_and_owner() {
     }
     let cases: Vec<(&Scan, &Label)> = scans.iter().map(|(s, l)| (s, *l)).collect();
     let e = evaluate(&cases);
-    for d in &e.per_document {
+    for (d, (scanned, _)) in e.per_document.iter().zip(&scans) {
         println!(
             "{}: steps {}/{} found {} cadence {} owner {}",
             d.file, d.steps_matched, d.steps_labelled, d.steps_found, d.cadence_ok, d.owner_ok
         );
+        if !d.owner_ok {
+            println!("    owner read: {:?}", scanned.draft.owner.as_ref().map(|o| &o.text));
+        }
+        d.missed.iter().for_each(|s| println!("    missed: {s}"));
+        d.extra.iter().for_each(|s| println!("    extra:  {s}"));
     }
     println!(
         "steps precision {:.2} recall {:.2} F1 {:.2}; cadence {:.2}; owner {:.2}; weaknesses {:.2}",
