@@ -77,6 +77,18 @@ pub fn tidy(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// At most `chars` characters, cut at a word with an ellipsis, so a quote or a title that
+/// runs on stays readable where it is shown.
+pub fn clip(text: &str, chars: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= chars {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(chars.saturating_sub(1)).collect();
+    let at = cut.rfind(' ').filter(|&i| i > chars / 2).unwrap_or(cut.len());
+    format!("{}…", cut[..at].trim_end())
+}
+
 /// Where each line of a text starts, so the line of any byte offset is a binary search:
 /// counting newlines from the top for every Markdown event made a 1 MB scan quadratic.
 pub struct Lines(Vec<usize>);

@@ -58,3 +58,15 @@ pub fn headings_above(blocks: &[Block]) -> Vec<Vec<(u8, String)>> {
 pub fn in_step_section(headings: &[(u8, String)]) -> bool {
     !headings.iter().any(|(_, text)| is_not_steps(text))
 }
+
+/// A few words standing for what follows rather than saying something: "General rules:",
+/// "Cook", "Before production", "Replenish for next shift". Not a sentence, and not a
+/// lone dash.
+pub fn is_label(text: &str) -> bool {
+    let name = text.trim().trim_end_matches(':').trim_end();
+    let words = name.split_whitespace().count();
+    (1..=10).contains(&words)
+        && !name.ends_with(['.', '!', '?', ';'])
+        && !name.contains(": ")
+        && name.chars().any(char::is_alphanumeric)
+}

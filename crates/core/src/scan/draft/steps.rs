@@ -1,0 +1,262 @@
+//! What to do: the steps of a draft, read from lists, step tables or action headings, in
+//! the sections that hold work.
+
+use super::DraftStep;
+use crate::scan::document::{Block, BlockKind};
+use crate::scan::proof_hint::suggest_proofs;
+use crate::scan::sections::{headings_above, in_step_section, is_label, is_not_steps};
+use crate::scan::stages::stages;
+use crate::scan::verbs::opens_with_verb;
+
+/// A run of list items with nothing else between them, and the section it sits in.
+struct List {
+    /// Indexes into the blocks.
+    items: Vec<usize>,
+    in_step_section: bool,
+    under_step_heading: bool,
+}
+
+/// Steps are the top-level items of the lists (and the rows of the step tables) in the
+/// sections that hold work. When some sections are named for steps ("Checklist",
+/// "Procedure", "Daily tasks"), only their lists count: the rest is detail. Lists whose
+/// items mostly do not open with a verb list criteria ("Dairy products"), not work. A
+/// document with neither lists nor tables has its headings as steps.
+pub(super) fn steps(blocks: &[Block]) -> Vec<DraftStep> {
+    let headings = headings_above(blocks);
+    let lists: Vec<List> = lists(blocks, &headings).into_iter().filter(|l| l.in_step_section).collect();
+    let mut chosen: Vec<Vec<DraftStep>> = lists.iter().map(|l| list_steps(blocks, &headings, l)).collect();
+    let items: Vec<Vec<usize>> = lists.iter().map(|l| l.items.clone()).collect();
+    for stage in stages(blocks, &items) {
+        for (n, &list) in stage.lists.iter().enumerate() {
+            chosen[list].clear();
+            if n == 0 {
+                let section = headings[items[list][0]].last().map(|(_, t)| t.clone());
+                let mut made = step(&stage.title, stage.line, section);
+                for hint in stage.items.iter().flat_map(|i| suggest_proofs(i)) {
+                    if !made.proofs.iter().any(|p| p.kind == hint.kind) {
+                        made.proofs.push(hint);
+                    }
+                }
+                made.items = stage.items.clone();
+                chosen[list].push(made);
+            }
+        }
+    }
+    // Sections named for steps hold the work when they list a few steps of their own.
+    let named: usize = lists.iter().zip(&chosen).filter(|(l, _)| l.under_step_heading).map(|(_, s)| s.len()).sum();
+    if named >= 3 {
+        for (list, made) in lists.iter().zip(&mut chosen) {
+            if !list.under_step_heading {
+                made.clear();
+            }
+        }
+    }
+    // Sections titled with what to do ("Review expiring certificates") are the steps
+    // themselves, their lists the details.
+    if named < 3 && action_headings(blocks, &headings) {
+        return heading_steps(blocks, &headings);
+    }
+    let mut steps: Vec<DraftStep> = chosen.into_iter().flatten().collect();
+    steps.extend(table_steps(blocks, &headings));
+    if steps.is_empty() {
+        steps = heading_steps(blocks, &headings);
+    }
+    steps
+}
+
+/// At least three headings in the working sections, most of them opening with a verb.
+fn action_headings(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> bool {
+    let candidates: Vec<&Block> = step_headings(blocks, headings).into_iter().map(|i| &blocks[i]).collect();
+    // "DO" alone heads rules, not an action.
+    let verbs = candidates.iter().filter(|b| opens_with_verb(&b.text) && b.text.split_whitespace().count() > 1).count();
+    verbs >= 3 && verbs * 2 >= candidates.len()
+}
+
+/// Indexes of the headings that could be steps: in working sections, not the title (the
+/// one heading of the largest size, when there is one).
+fn step_headings(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<usize> {
+    let top = blocks.iter().filter_map(Block::heading_level).min().unwrap_or(1);
+    let titled = blocks.iter().filter(|b| b.heading_level() == Some(top)).count() == 1;
+    blocks
+        .iter()
+        .enumerate()
+        .filter(|(i, b)| match b.heading_level() {
+            Some(level) => !(titled && level == top) && in_step_section(&headings[*i]) && !is_not_steps(&b.text),
+            None => false,
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// One list's steps: its shallowest items, or under an item that only labels a group
+/// ("General information:"), the items of that group; deeper items are checklist items.
+/// A list whose would-be steps mostly do not open with a verb gives none.
+fn list_steps(blocks: &[Block], headings: &[Vec<(u8, String)>], list: &List) -> Vec<DraftStep> {
+    let depth_of = |i: usize| blocks[i].item_depth().unwrap_or(0);
+    let base = list.items.iter().map(|&i| depth_of(i)).min().unwrap_or(0);
+    // The depth that holds steps under each label item.
+    let mut step_depth = base;
+    let mut picks: Vec<(usize, bool)> = Vec::new();
+    for &i in &list.items {
+        let depth = depth_of(i);
+        if depth == base {
+            step_depth = base;
+        }
+        if heads_a_group(&blocks[i].text) {
+            step_depth = depth + 1;
+            continue;
+        }
+        if depth < step_depth {
+            step_depth = depth;
+        }
+        picks.push((i, depth == step_depth));
+    }
+    let tops: Vec<usize> = picks.iter().filter(|(_, top)| *top).map(|(i, _)| *i).collect();
+    let verbs = tops.iter().filter(|&&i| reads_as_work(&blocks[i].text)).count();
+    if tops.len() >= 2 && verbs * 2 < tops.len() {
+        return Vec::new();
+    }
+    let mut steps: Vec<DraftStep> = Vec::new();
+    for (i, top) in picks {
+        let block = &blocks[i];
+        if top {
+            steps.push(step(&block.text, block.line, headings[i].last().map(|(_, t)| t.clone())));
+        } else if let Some(last) = steps.last_mut() {
+            last.items.push(block.text.clone());
+            if last.proofs.is_empty() {
+                last.proofs = suggest_proofs(&block.text);
+            }
+        }
+    }
+    steps
+}
+
+fn lists(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<List> {
+    let mut lists: Vec<List> = Vec::new();
+    let mut previous_item = false;
+    for (i, block) in blocks.iter().enumerate() {
+        let is_item = block.item_depth().is_some();
+        if is_item && previous_item {
+            if let Some(list) = lists.last_mut() {
+                list.items.push(i);
+            }
+        } else if is_item {
+            lists.push(List {
+                items: vec![i],
+                in_step_section: in_step_section(&headings[i]),
+                under_step_heading: headings[i].iter().any(|(_, t)| names_steps(t)),
+            });
+        }
+        previous_item = is_item;
+    }
+    lists
+}
+
+/// Headings that say their section is the work: "Checklist", "Procedure", "Daily tasks".
+fn names_steps(heading: &str) -> bool {
+    let lower = heading.to_lowercase();
+    ["checklist", "steps", "procedure", "instructions", "tasks", "actions", "routine", "workflow", "process flow"]
+        .iter()
+        .any(|w| lower.contains(w))
+        && !lower.contains("additional")
+}
+
+/// "General rules:" and "Chemical inventory (requirements by EHS):" head the items after
+/// them; "Clean the lab spaces:" is a step whose items follow. A table of contents is
+/// neither.
+fn heads_a_group(text: &str) -> bool {
+    text.trim().eq_ignore_ascii_case("table of contents")
+        || (text.ends_with(':') && is_label(text) && !opens_with_verb(text))
+}
+
+/// Opens with a verb or a condition ("If the alarm sounds, …"), or says what must be
+/// done ("All chemicals must be entered …").
+fn reads_as_work(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    opens_with_verb(text)
+        || ["if ", "when ", "once ", "after ", "before "].iter().any(|w| lower.starts_with(w))
+        || [" must ", " should ", " shall ", " needs to ", " has to "].iter().any(|w| lower.contains(w))
+}
+
+/// Rows of tables with a step column (or, lacking one, their first column) in sections
+/// that hold work.
+fn table_steps(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<DraftStep> {
+    let mut steps = Vec::new();
+    let mut step_column: Option<usize> = None;
+    for (i, block) in blocks.iter().enumerate() {
+        match block.kind {
+            BlockKind::Row { header: true } => step_column = block.cells.iter().position(|c| is_step_column(c)),
+            BlockKind::Row { header: false } if in_step_section(&headings[i]) => {
+                let column = step_column.unwrap_or(0);
+                if let Some(text) = block.cells.get(column).filter(|t| !t.trim().is_empty()) {
+                    let title = row_title(text, &block.cells, column);
+                    let mut made = step(&title, block.line, headings[i].last().map(|(_, t)| t.clone()));
+                    made.proofs = suggest_proofs(&block.cells.join(". "));
+                    steps.push(made);
+                }
+            }
+            _ => {}
+        }
+    }
+    steps
+}
+
+/// A row naming a thing ("Rods") with what to do in another cell ("Wipe with a clean
+/// paper towel. …") is titled with both: "Rods: Wipe with a clean paper towel."
+fn row_title(name: &str, cells: &[String], column: usize) -> String {
+    if opens_with_verb(name) {
+        return name.to_string();
+    }
+    let doing = cells.iter().enumerate().find(|(i, c)| *i != column && opens_with_verb(c)).map(|(_, c)| c);
+    match doing {
+        Some(doing) => {
+            let first = doing.split_inclusive(". ").next().unwrap_or(doing).trim();
+            format!("{name}: {first}")
+        }
+        None => name.to_string(),
+    }
+}
+
+fn is_step_column(cell: &str) -> bool {
+    let lower = cell.trim().to_lowercase();
+    ["step", "task", "action", "activity", "what", "procedure"].iter().any(|w| lower.starts_with(w))
+}
+
+fn step(text: &str, line: usize, section: Option<String>) -> DraftStep {
+    DraftStep { title: text.to_string(), line, section, items: Vec::new(), proofs: suggest_proofs(text) }
+}
+
+/// Headings below the title, each with the words under it read for proof and its list
+/// items kept as checklist items.
+fn heading_steps(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<DraftStep> {
+    let chosen = step_headings(blocks, headings);
+    // Headings below the steps' own level ("Is the alert a false positive?") detail them.
+    let level = chosen.iter().filter_map(|&i| blocks[i].heading_level()).min();
+    let mut is_step = vec![false; blocks.len()];
+    chosen.iter().for_each(|&i| is_step[i] = true);
+    let mut steps: Vec<DraftStep> = Vec::new();
+    for (i, block) in blocks.iter().enumerate() {
+        if is_step[i] && block.heading_level() == level {
+            steps.push(step(&block.text, block.line, headings[i].last().map(|(_, t)| t.clone())));
+            continue;
+        }
+        if is_step[i] {
+            if let Some(last) = steps.last_mut() {
+                last.items.push(block.text.clone());
+            }
+            continue;
+        }
+        if block.heading_level().is_some() || !in_step_section(&headings[i]) {
+            continue;
+        }
+        if let Some(last) = steps.last_mut() {
+            if block.item_depth().is_some() {
+                last.items.push(block.text.clone());
+            }
+            if last.proofs.is_empty() {
+                last.proofs = suggest_proofs(&block.text);
+            }
+        }
+    }
+    steps
+}
