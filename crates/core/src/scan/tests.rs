@@ -222,3 +222,32 @@ fn letters_that_change_length_in_lower_case_do_not_break_owner_reading() {
     let turkish = scan("İŞLER tarafından, led by Ayşe Yılmaz.\n\n1. Check the door.\n", Format::Markdown).unwrap();
     assert_eq!(turkish.draft.owner.map(|o| o.text), Some("Ayşe Yılmaz".to_string()));
 }
+
+fn titles(s: &Scan) -> Vec<&str> {
+    s.draft.steps.iter().map(|s| s.title.as_str()).collect()
+}
+
+#[test]
+fn numbered_steps_count_whatever_verb_opens_them() {
+    let runbook = "# Failover\n\n1. Failover DB cluster\n2. Repoint the app servers\n3. Snapshot volumes\n";
+    let s = scan(runbook, Format::Markdown).unwrap();
+    assert_eq!(titles(&s), ["Failover DB cluster", "Repoint the app servers", "Snapshot volumes"]);
+    // Bullets of nouns list criteria; but a list is never read as nothing at all.
+    let packing = "# Packing\n\n- Passport\n- Charger\n";
+    assert_eq!(titles(&scan(packing, Format::Markdown).unwrap()), ["Passport", "Charger"]);
+}
+
+#[test]
+fn an_instruction_ending_in_a_colon_is_a_step_with_its_checklist() {
+    let nested = "# Failover\n\n- Promote the replica:\n  - run pg_ctl promote\n  - check the lag\n- Update DNS\n";
+    let s = scan(nested, Format::Markdown).unwrap();
+    assert_eq!(titles(&s), ["Promote the replica", "Update DNS"]);
+    assert_eq!(s.draft.steps[0].items, ["run pg_ctl promote", "check the lag"]);
+    let lead_in = "# Opening\n\nCheck the following:\n\n- fridge\n- freezer\n";
+    let s = scan(lead_in, Format::Markdown).unwrap();
+    assert_eq!(titles(&s), ["Check the following"]);
+    assert_eq!(s.draft.steps[0].items, ["fridge", "freezer"]);
+    // A lead-in before items that are steps themselves only introduces them.
+    let intro = "# Opening\n\nDo the following:\n\n- Unlock the door\n- Check the fridge\n";
+    assert_eq!(titles(&scan(intro, Format::Markdown).unwrap()), ["Unlock the door", "Check the fridge"]);
+}

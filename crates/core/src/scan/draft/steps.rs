@@ -6,7 +6,7 @@ use crate::scan::document::{Block, BlockKind};
 use crate::scan::proof_hint::suggest_proofs;
 use crate::scan::sections::{headings_above, in_step_section, is_label, is_not_steps};
 use crate::scan::stages::stages;
-use crate::scan::verbs::opens_with_verb;
+use crate::scan::verbs::{is_instruction, opens_with_verb};
 
 /// A run of list items with nothing else between them, and the section it sits in.
 struct List {
@@ -14,6 +14,9 @@ struct List {
     items: Vec<usize>,
     in_step_section: bool,
     under_step_heading: bool,
+    /// The paragraph just before it when that is an instruction ending in a colon ("Check
+    /// the following:"): what the items may complete.
+    lead_in: Option<usize>,
 }
 
 /// Steps are the top-level items of the lists (and the rows of the step tables) in the
@@ -24,7 +27,7 @@ struct List {
 pub(super) fn steps(blocks: &[Block]) -> Vec<DraftStep> {
     let headings = headings_above(blocks);
     let lists: Vec<List> = lists(blocks, &headings).into_iter().filter(|l| l.in_step_section).collect();
-    let mut chosen: Vec<Vec<DraftStep>> = lists.iter().map(|l| list_steps(blocks, &headings, l)).collect();
+    let mut chosen: Vec<Vec<DraftStep>> = lists.iter().map(|l| list_steps(blocks, &headings, l, true)).collect();
     let items: Vec<Vec<usize>> = lists.iter().map(|l| l.items.clone()).collect();
     for stage in stages(blocks, &items) {
         for (n, &list) in stage.lists.iter().enumerate() {
@@ -61,6 +64,12 @@ pub(super) fn steps(blocks: &[Block]) -> Vec<DraftStep> {
     if steps.is_empty() {
         steps = heading_steps(blocks, &headings);
     }
+    // A document that lists anything lists its steps somewhere, even when no rule above
+    // found them there: a draft with none helps nobody correct it.
+    if steps.is_empty() {
+        let every = self::lists(blocks, &headings);
+        steps = every.iter().flat_map(|l| list_steps(blocks, &headings, l, false)).collect();
+    }
     steps
 }
 
@@ -90,8 +99,11 @@ fn step_headings(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<usize>
 
 /// One list's steps: its shallowest items, or under an item that only labels a group
 /// ("General information:"), the items of that group; deeper items are checklist items.
-/// A list whose would-be steps mostly do not open with a verb gives none.
-fn list_steps(blocks: &[Block], headings: &[Vec<(u8, String)>], list: &List) -> Vec<DraftStep> {
+/// When `judged`, a bulleted list whose would-be steps mostly do not read as work lists
+/// criteria and gives none, or completes the instruction before it ("Check the
+/// following:"), which is then the step and the items its checklist. Numbered items are
+/// steps whatever their words: numbering says they are done in order.
+fn list_steps(blocks: &[Block], headings: &[Vec<(u8, String)>], list: &List, judged: bool) -> Vec<DraftStep> {
     let depth_of = |i: usize| blocks[i].item_depth().unwrap_or(0);
     let base = list.items.iter().map(|&i| depth_of(i)).min().unwrap_or(0);
     // The depth that holds steps under each label item.
@@ -113,8 +125,24 @@ fn list_steps(blocks: &[Block], headings: &[Vec<(u8, String)>], list: &List) -> 
     }
     let tops: Vec<usize> = picks.iter().filter(|(_, top)| *top).map(|(i, _)| *i).collect();
     let verbs = tops.iter().filter(|&&i| reads_as_work(&blocks[i].text)).count();
-    if tops.len() >= 2 && verbs * 2 < tops.len() {
-        return Vec::new();
+    let not_work = verbs * 2 < tops.len();
+    if judged && not_work {
+        if let Some(lead) = list.lead_in {
+            let mut made = step(&blocks[lead].text, blocks[lead].line, headings[lead].last().map(|(_, t)| t.clone()));
+            made.items = list.items.iter().map(|&i| blocks[i].text.clone()).collect();
+            if made.proofs.is_empty() {
+                made.proofs = made
+                    .items
+                    .iter()
+                    .find_map(|i| Some(suggest_proofs(i)).filter(|p| !p.is_empty()))
+                    .unwrap_or_default();
+            }
+            return vec![made];
+        }
+        let numbered = tops.iter().all(|&i| matches!(blocks[i].kind, BlockKind::Item { ordered: true, .. }));
+        if tops.len() >= 2 && !numbered {
+            return Vec::new();
+        }
     }
     let mut steps: Vec<DraftStep> = Vec::new();
     for (i, top) in picks {
@@ -141,10 +169,15 @@ fn lists(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<List> {
                 list.items.push(i);
             }
         } else if is_item {
+            let lead_in = i.checked_sub(1).filter(|&p| {
+                let before = &blocks[p];
+                before.kind == BlockKind::Paragraph && before.text.ends_with(':') && is_instruction(&before.text)
+            });
             lists.push(List {
                 items: vec![i],
                 in_step_section: in_step_section(&headings[i]),
                 under_step_heading: headings[i].iter().any(|(_, t)| names_steps(t)),
+                lead_in,
             });
         }
         previous_item = is_item;
@@ -166,14 +199,19 @@ fn names_steps(heading: &str) -> bool {
 /// neither.
 fn heads_a_group(text: &str) -> bool {
     text.trim().eq_ignore_ascii_case("table of contents")
-        || (text.ends_with(':') && is_label(text) && !opens_with_verb(text))
+        || (text.ends_with(':') && is_label(text) && !is_instruction(text))
 }
 
-/// Opens with a verb or a condition ("If the alarm sounds, …"), or says what must be
-/// done ("All chemicals must be entered …").
+/// Opens with an instruction, maybe after an adverb ("Immediately inform …"), or a
+/// condition ("If the alarm sounds, …"), or says what must be done ("All chemicals must be
+/// entered …").
 fn reads_as_work(text: &str) -> bool {
     let lower = text.to_lowercase();
-    opens_with_verb(text)
+    let after_adverb = ["immediately ", "always ", "then ", "also ", "please ", "first ", "next ", "finally "]
+        .iter()
+        .find_map(|a| lower.strip_prefix(a))
+        .unwrap_or(&lower);
+    is_instruction(after_adverb)
         || ["if ", "when ", "once ", "after ", "before "].iter().any(|w| lower.starts_with(w))
         || [" must ", " should ", " shall ", " needs to ", " has to "].iter().any(|w| lower.contains(w))
 }
@@ -222,8 +260,10 @@ fn is_step_column(cell: &str) -> bool {
     ["step", "task", "action", "activity", "what", "procedure"].iter().any(|w| lower.starts_with(w))
 }
 
+/// A step titled with `text`; a colon that introduced its sub-steps is not part of it.
 fn step(text: &str, line: usize, section: Option<String>) -> DraftStep {
-    DraftStep { title: text.to_string(), line, section, items: Vec::new(), proofs: suggest_proofs(text) }
+    let title = text.strip_suffix(':').unwrap_or(text).trim_end();
+    DraftStep { title: title.to_string(), line, section, items: Vec::new(), proofs: suggest_proofs(title) }
 }
 
 /// Headings below the title, each with the words under it read for proof and its list
