@@ -55,7 +55,7 @@ pub fn read_markdown(source: &str) -> Document {
             Event::Start(Tag::TableCell) => out.start_cell(),
             Event::End(TagEnd::TableCell) => out.end_cell(),
             Event::Text(text) | Event::Code(text) if !is_attribute_line(&text) => out.words(&text, line),
-            Event::SoftBreak | Event::HardBreak => out.words(" ", line),
+            Event::SoftBreak | Event::HardBreak => out.line_break(),
             _ => {}
         }
     }

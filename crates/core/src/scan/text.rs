@@ -43,7 +43,7 @@ pub fn read_text(source: &str) -> Document {
         }
         match &mut paragraph {
             Some((_, text)) => {
-                text.push(' ');
+                text.push('\n');
                 text.push_str(trimmed);
             }
             None => paragraph = Some((line, trimmed.to_string())),
