@@ -251,3 +251,15 @@ fn an_instruction_ending_in_a_colon_is_a_step_with_its_checklist() {
     let intro = "# Opening\n\nDo the following:\n\n- Unlock the door\n- Check the fridge\n";
     assert_eq!(titles(&scan(intro, Format::Markdown).unwrap()), ["Unlock the door", "Check the fridge"]);
 }
+
+#[test]
+fn paragraphs_in_one_table_cell_stay_apart() {
+    let html = "<table><tr><th>Step</th><th>How</th></tr>\
+                <tr><td><p>Wipe the rods</p><p>Dry them</p></td><td>Paper towel<br>No cleaner</td></tr></table>";
+    let doc = super::html::read_html(html);
+    assert_eq!(doc.blocks[1].cells, ["Wipe the rods Dry them", "Paper towel No cleaner"]);
+    let cell = "<w:tc><w:p><w:r><w:t>Wipe the rods</w:t></w:r></w:p><w:p><w:r><w:t>Dry them</w:t></w:r></w:p></w:tc>";
+    let xml = format!("<w:document><w:body><w:tbl><w:tr>{cell}</w:tr></w:tbl></w:body></w:document>");
+    let doc = super::docx::read_docx(&docx(&xml)).unwrap();
+    assert_eq!(doc.blocks[0].cells, ["Wipe the rods Dry them"]);
+}
