@@ -263,3 +263,16 @@ fn paragraphs_in_one_table_cell_stay_apart() {
     let doc = super::docx::read_docx(&docx(&xml)).unwrap();
     assert_eq!(doc.blocks[0].cells, ["Wipe the rods Dry them"]);
 }
+
+#[test]
+fn a_list_pasted_from_word_or_a_pdf_drafts_its_steps() {
+    let pasted = "Closing checklist\n\nOwner: Shift lead\n\n\u{f0b7}\tRecord the fridge temperature\n\
+                  \u{f0b7}\tWipe the counters:\no\tfront counter\no\tcoffee station\n\
+                  \u{f0b7}\tLock the back door and take a photo of it\n";
+    let s = scan(pasted, Format::Text).unwrap();
+    assert_eq!(
+        titles(&s),
+        ["Record the fridge temperature", "Wipe the counters", "Lock the back door and take a photo of it"]
+    );
+    assert_eq!(s.draft.steps[1].items, ["front counter", "coffee station"]);
+}
