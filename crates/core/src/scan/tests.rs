@@ -276,3 +276,31 @@ fn a_list_pasted_from_word_or_a_pdf_drafts_its_steps() {
     );
     assert_eq!(s.draft.steps[1].items, ["front counter", "coffee station"]);
 }
+
+#[test]
+fn the_format_of_pasted_words_is_guessed_from_their_markup() {
+    assert_eq!(Format::guess("<!DOCTYPE html><html><body><p>Hi</p></body></html>"), Format::Html);
+    assert_eq!(Format::guess("<p>Owner: Ana</p>\n<ol><li>Mop</li></ol>"), Format::Html);
+    for markdown in ["# Closing\n\nMop.", "- Mop\n- Dry", "1. Mop", "**Owner:** Ana", "| a | b |\n|---|---|\n"] {
+        assert_eq!(Format::guess(markdown), Format::Markdown, "{markdown}");
+    }
+    for text in ["Closing\n\n1) Mop\n2) Dry", "Step 1: Mop\nStep 2: Dry", "• Mop\n• Dry", "Mop the floor."] {
+        assert_eq!(Format::guess(text), Format::Text, "{text}");
+    }
+}
+
+#[test]
+fn text_pasted_as_markdown_reads_as_plain_text_would() {
+    let pasted = "CLOSING CHECKLIST\n\nOwner: Shift lead\n\n1) Record the fridge temperature\nStep 2: Wipe the counters\n\
+                  • Take a photo of the locked back door\n";
+    let as_markdown = scan(pasted, Format::Markdown).unwrap();
+    let as_text = scan(pasted, Format::Text).unwrap();
+    assert_eq!(as_markdown.draft, as_text.draft);
+    assert_eq!(titles(&as_markdown).len(), 3, "{:?}", titles(&as_markdown));
+    // In a document that does use Markdown, such lines are still a list.
+    let mixed = "# Closing\n\nSteps:\n• Wipe the counters\n• Mop the floor\nStep 3: Lock the door\n";
+    assert_eq!(
+        titles(&scan(mixed, Format::Markdown).unwrap()),
+        ["Wipe the counters", "Mop the floor", "Lock the door"]
+    );
+}
