@@ -304,3 +304,13 @@ fn text_pasted_as_markdown_reads_as_plain_text_would() {
         ["Wipe the counters", "Mop the floor", "Lock the door"]
     );
 }
+
+#[test]
+fn tables_of_facts_and_raci_tables_are_no_steps_and_steps_keep_their_order() {
+    let sop = "# Closing\n\n| Owner | Shift lead |\n|---|---|\n| Frequency | Daily |\n\n\
+               | Task | Cook | Manager |\n|---|---|---|\n| Count the till | A | R |\n\n\
+               | Step | Check |\n|---|---|\n| Wipe the counters | clean and dry |\n\n1. Lock the door\n";
+    let s = scan(sop, Format::Markdown).unwrap();
+    assert_eq!(titles(&s), ["Wipe the counters", "Lock the door"]);
+    assert_eq!(s.draft.owner.map(|o| o.text).as_deref(), Some("Shift lead"));
+}

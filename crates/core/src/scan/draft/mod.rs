@@ -104,3 +104,9 @@ fn implied_trigger(title: &str) -> Option<&'static str> {
     let lower = title.to_lowercase();
     IMPLIED.iter().find(|(words, _)| words.iter().any(|w| lower.contains(w))).map(|(_, trigger)| *trigger)
 }
+
+/// The letters of a RACI cell ("R", "R/A", "A, C"), or None when it holds anything else.
+fn raci_letters(cell: &str) -> Option<Vec<&str>> {
+    let letters: Vec<&str> = cell.split(['/', ',', ' ']).filter(|l| !l.is_empty()).collect();
+    (!letters.is_empty() && letters.iter().all(|l| matches!(*l, "R" | "A" | "C" | "I"))).then_some(letters)
+}

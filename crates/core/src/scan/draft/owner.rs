@@ -3,7 +3,7 @@
 //! rota, or, failing all that, a role the SOP addresses by name ("Buddy: introduce
 //! yourself").
 
-use super::Quote;
+use super::{Quote, raci_letters};
 use crate::scan::document::{Block, BlockKind, clip};
 
 /// The longest owner quoted: a role, not the sentence around it.
@@ -238,7 +238,12 @@ fn raci_owner(blocks: &[Block]) -> Option<Quote> {
                 if let Some(value) = column.and_then(|c| block.cells.get(c)).filter(|v| !v.trim().is_empty()) {
                     return Some(Quote { text: clip(value, OWNER_CHARS), line: block.line });
                 }
-                let marked = block.cells.iter().skip(1).position(|c| is_raci_r(c)).map(|c| c + 1);
+                let marked = block
+                    .cells
+                    .iter()
+                    .skip(1)
+                    .position(|c| raci_letters(c).is_some_and(|l| l.contains(&"R")))
+                    .map(|c| c + 1);
                 if let Some(role) = marked.and_then(|c| header?.cells.get(c)).filter(|r| !r.trim().is_empty()) {
                     return Some(Quote { text: clip(role, OWNER_CHARS), line: block.line });
                 }
@@ -247,12 +252,6 @@ fn raci_owner(blocks: &[Block]) -> Option<Quote> {
         }
     }
     None
-}
-
-/// "R", "R/A", "A, R": a RACI cell that marks who does the work.
-fn is_raci_r(cell: &str) -> bool {
-    let letters: Vec<&str> = cell.split(['/', ',', ' ']).filter(|l| !l.is_empty()).collect();
-    !letters.is_empty() && letters.iter().all(|l| matches!(*l, "R" | "A" | "C" | "I")) && letters.contains(&"R")
 }
 
 /// A role the SOP speaks to by name: "Buddy: introduce yourself …", "Offboardee: (handle

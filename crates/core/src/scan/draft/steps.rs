@@ -1,7 +1,7 @@
 //! What to do: the steps of a draft, read from lists, step tables or action headings, in
 //! the sections that hold work.
 
-use super::DraftStep;
+use super::{DraftStep, raci_letters};
 use crate::scan::document::{Block, BlockKind};
 use crate::scan::proof_hint::suggest_proofs;
 use crate::scan::sections::{headings_above, in_step_section, is_label, is_not_steps};
@@ -70,6 +70,8 @@ pub(super) fn steps(blocks: &[Block]) -> Vec<DraftStep> {
         let every = self::lists(blocks, &headings);
         steps = every.iter().flat_map(|l| list_steps(blocks, &headings, l, false)).collect();
     }
+    // Lists and tables are gathered apart; the steps are done in the order written.
+    steps.sort_by_key(|s| s.line);
     steps
 }
 
@@ -216,27 +218,94 @@ fn reads_as_work(text: &str) -> bool {
         || [" must ", " should ", " shall ", " needs to ", " has to "].iter().any(|w| lower.contains(w))
 }
 
+/// Names of fields a table of facts about the SOP holds ("Owner | Shift lead").
+const FIELDS: [&str; 28] = [
+    "accountable",
+    "applies to",
+    "approved by",
+    "author",
+    "cadence",
+    "date",
+    "department",
+    "document",
+    "duration",
+    "effective date",
+    "frequency",
+    "how often",
+    "id",
+    "last reviewed",
+    "location",
+    "owner",
+    "performed by",
+    "prepared by",
+    "process owner",
+    "purpose",
+    "responsible",
+    "review date",
+    "revision",
+    "role",
+    "schedule",
+    "scope",
+    "status",
+    "version",
+];
+
 /// Rows of tables with a step column (or, lacking one, their first column) in sections
-/// that hold work.
+/// that hold work. Tables of facts ("Owner | Shift lead") and RACI tables say who and
+/// when, not what to do.
 fn table_steps(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<DraftStep> {
     let mut steps = Vec::new();
-    let mut step_column: Option<usize> = None;
-    for (i, block) in blocks.iter().enumerate() {
-        match block.kind {
-            BlockKind::Row { header: true } => step_column = block.cells.iter().position(|c| is_step_column(c)),
-            BlockKind::Row { header: false } if in_step_section(&headings[i]) => {
-                let column = step_column.unwrap_or(0);
-                if let Some(text) = block.cells.get(column).filter(|t| !t.trim().is_empty()) {
-                    let title = row_title(text, &block.cells, column);
-                    let mut made = step(&title, block.line, headings[i].last().map(|(_, t)| t.clone()));
-                    made.proofs = suggest_proofs(&block.cells.join(". "));
+    let mut start = 0;
+    while start < blocks.len() {
+        if !matches!(blocks[start].kind, BlockKind::Row { .. }) {
+            start += 1;
+            continue;
+        }
+        // A table: a run of rows, a header row starting a new one.
+        let end = (start + 1..blocks.len())
+            .find(|&i| !matches!(blocks[i].kind, BlockKind::Row { header: false }))
+            .unwrap_or(blocks.len());
+        let table = &blocks[start..end];
+        if !is_fact_table(table) && !is_raci_table(table) {
+            let header = table.first().filter(|r| r.kind == (BlockKind::Row { header: true }));
+            let column = header.and_then(|h| h.cells.iter().position(|c| is_step_column(c))).unwrap_or(0);
+            for (i, row) in (start..end).zip(table) {
+                if row.kind != (BlockKind::Row { header: false }) || !in_step_section(&headings[i]) {
+                    continue;
+                }
+                if let Some(text) = row.cells.get(column).filter(|t| !t.trim().is_empty()) {
+                    let title = row_title(text, &row.cells, column);
+                    let mut made = step(&title, row.line, headings[i].last().map(|(_, t)| t.clone()));
+                    made.proofs = suggest_proofs(&row.cells.join(". "));
                     steps.push(made);
                 }
             }
-            _ => {}
         }
+        start = end;
     }
     steps
+}
+
+/// Two columns, most first cells naming a field: "Owner | Shift lead", "Frequency | Daily".
+fn is_fact_table(rows: &[Block]) -> bool {
+    let field = |row: &&Block| {
+        let name = row.cells.first().map(|c| c.trim().trim_end_matches(':').to_lowercase()).unwrap_or_default();
+        FIELDS.contains(&name.as_str())
+    };
+    rows.iter().all(|r| r.cells.len() == 2) && rows.iter().filter(field).count() * 2 >= rows.len()
+}
+
+/// Columns headed Responsible, Accountable, Consulted, Informed, or cells of R, A, C, I.
+fn is_raci_table(rows: &[Block]) -> bool {
+    let raci = |c: &String| {
+        let c = c.trim().to_lowercase();
+        matches!(c.as_str(), "r" | "a" | "c" | "i" | "responsible" | "accountable" | "consulted" | "informed")
+    };
+    let header = rows.first().filter(|r| r.kind == (BlockKind::Row { header: true }));
+    let named = header.is_some_and(|h| h.cells.iter().filter(|c| raci(c)).count() >= 2);
+    let cells: Vec<&String> = rows.iter().filter(|r| Some(*r) != header).flat_map(|r| r.cells.iter().skip(1)).collect();
+    let marked = cells.iter().filter(|c| raci_letters(c).is_some()).count();
+    named || (marked > 0 && marked * 2 >= cells.iter().filter(|c| !c.trim().is_empty()).count())
 }
 
 /// A row naming a thing ("Rods") with what to do in another cell ("Wipe with a clean
