@@ -3,7 +3,7 @@
 
 use super::document::Document;
 use super::draft::{Draft, DraftStep};
-use super::proof_hint::HintKind;
+use super::proof_hint::{HintKind, ProofHint, requirement};
 use crate::process::MAX_STEPS;
 use serde::Serialize;
 
@@ -132,17 +132,25 @@ fn step_findings(step: &DraftStep, out: &mut Vec<ScanFinding>) {
     if let Some(vague) = VAGUE.iter().find(|w| contains_words(&lower, w)) {
         out.push(at(FindingKind::VagueStep, step, format!("\"{vague}\" leaves the doer to guess what done means.")));
     }
-    if step.proofs.is_empty() {
-        out.push(at(
-            FindingKind::UnverifiableStep,
-            step,
-            "Nothing here can be checked afterwards: ask for a photo, a reading or a file.".to_string(),
-        ));
+    if !step.proofs.iter().any(drafted) {
+        let message = if step.proofs.iter().any(|p| p.kind == HintKind::Approval) {
+            "Only a sign-off is named, and a process cannot require an approval yet: ask for a photo, a reading, a \
+             file or a signature."
+        } else {
+            "Nothing here can be checked afterwards: ask for a photo, a reading or a file."
+        };
+        out.push(at(FindingKind::UnverifiableStep, step, message.to_string()));
     }
     let sentences = step.title.split(". ").filter(|s| s.split_whitespace().count() >= 3).count();
     if sentences >= 2 || lower.contains(" then ") || lower.contains("; ") {
         out.push(at(FindingKind::CompoundStep, step, "This is several steps in one: split it.".to_string()));
     }
+}
+
+/// Whether a hint becomes proof in the drafted process (see `apply`), so the score counts
+/// what a person will actually be asked for.
+fn drafted(hint: &ProofHint) -> bool {
+    requirement(hint, "").is_some()
 }
 
 /// Whole words: "etc" but not "etched".
@@ -193,7 +201,7 @@ pub fn score(draft: &Draft, findings: &[ScanFinding]) -> Vec<ScorePart> {
         let good = steps.saturating_sub(bad) as f64 / steps as f64;
         (good * f64::from(possible)).round() as u32
     };
-    let strong = draft.steps.iter().filter(|s| s.proofs.iter().any(|p| p.kind != HintKind::Text)).count();
+    let strong = draft.steps.iter().filter(|s| s.proofs.iter().any(|p| p.kind != HintKind::Text && drafted(p))).count();
     vec![
         part("owner", draft.owner.is_some(), 20, "an owner or role is named", "no owner or role is named"),
         part("cadence", !draft.cadences.is_empty(), 20, "it says when it runs", "nothing says when it runs"),

@@ -314,3 +314,27 @@ fn tables_of_facts_and_raci_tables_are_no_steps_and_steps_keep_their_order() {
     assert_eq!(titles(&s), ["Wipe the counters", "Lock the door"]);
     assert_eq!(s.draft.owner.map(|o| o.text).as_deref(), Some("Shift lead"));
 }
+
+#[test]
+fn a_step_only_signed_off_counts_as_unchecked_as_it_is_drafted() {
+    use super::apply::{DraftFor, definition};
+    use super::findings::FindingKind;
+    use super::proof_hint::HintKind;
+    use crate::PersonId;
+    use crate::process::Assignee;
+
+    let s = scan("# Count\n\n1. Manager signs off the count\n", Format::Markdown).unwrap();
+    assert_eq!(s.draft.steps[0].proofs.first().map(|p| p.kind), Some(HintKind::Approval));
+    let target = DraftFor {
+        owner: PersonId(1),
+        assignee: Assignee::Person(PersonId(1)),
+        zone: "UTC".into(),
+        starts: jiff::civil::date(2026, 1, 1),
+    };
+    let drafted = definition(&s, &target);
+    assert_eq!(drafted.steps[0].proof.iter().map(|p| p.rule.kind()).collect::<Vec<_>>(), ["text"]);
+    let unchecked = s.findings.iter().find(|f| f.kind == FindingKind::UnverifiableStep);
+    assert!(unchecked.is_some_and(|f| f.message.contains("sign-off")), "{:?}", s.findings);
+    let proof = s.score_parts.iter().find(|p| p.part == "proof").unwrap();
+    assert_eq!(proof.earned, 0, "{proof:?}");
+}
