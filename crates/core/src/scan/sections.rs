@@ -4,7 +4,7 @@
 use super::document::{Block, BlockKind};
 
 /// Heading words of sections that are not steps.
-const NOT_STEPS: [&str; 24] = [
+const NOT_STEPS: [&str; 29] = [
     "purpose",
     "scope",
     "definition",
@@ -29,6 +29,11 @@ const NOT_STEPS: [&str; 24] = [
     "further reading",
     "links",
     "prerequisite",
+    "page information",
+    "document information",
+    "document control",
+    "change log",
+    "optional",
 ];
 
 pub fn is_not_steps(heading: &str) -> bool {

@@ -338,3 +338,14 @@ fn a_step_only_signed_off_counts_as_unchecked_as_it_is_drafted() {
     let proof = s.score_parts.iter().find(|p| p.part == "proof").unwrap();
     assert_eq!(proof.earned, 0, "{proof:?}");
 }
+
+#[test]
+fn headings_that_only_name_the_steps_optional_lists_and_page_details_are_no_steps() {
+    let runbook = "# Maintenance\n\n## Daily maintenance checklist\n\nThese run every day.\n\n## Review the alerts\n\nIn Grafana.\n\n\
+                   ## Renew expiring certificates\n\nSee the dashboard.\n\n## Patch the servers\n\nOne at a time.\n\n\
+                   ## Page information\n\n- Last modified on 2024-01-02\n";
+    let s = scan(runbook, Format::Markdown).unwrap();
+    assert_eq!(titles(&s), ["Review the alerts", "Renew expiring certificates", "Patch the servers"]);
+    let shift = "# Shift\n\n- Check the pager works\n- Read the handover notes\n\nOptional:\n\n- Add the rota to your calendar\n";
+    assert_eq!(titles(&scan(shift, Format::Markdown).unwrap()), ["Check the pager works", "Read the handover notes"]);
+}

@@ -84,7 +84,8 @@ fn action_headings(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> bool {
 }
 
 /// Indexes of the headings that could be steps: in working sections, not the title (the
-/// one heading of the largest size, when there is one).
+/// one heading of the largest size, when there is one), and not a heading that only names
+/// the steps under it ("Daily maintenance checklist").
 fn step_headings(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<usize> {
     let top = blocks.iter().filter_map(Block::heading_level).min().unwrap_or(1);
     let titled = blocks.iter().filter(|b| b.heading_level() == Some(top)).count() == 1;
@@ -92,7 +93,12 @@ fn step_headings(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<usize>
         .iter()
         .enumerate()
         .filter(|(i, b)| match b.heading_level() {
-            Some(level) => !(titled && level == top) && in_step_section(&headings[*i]) && !is_not_steps(&b.text),
+            Some(level) => {
+                !(titled && level == top)
+                    && in_step_section(&headings[*i])
+                    && !is_not_steps(&b.text)
+                    && (!names_steps(&b.text) || is_instruction(&b.text))
+            }
             None => false,
         })
         .map(|(i, _)| i)
@@ -175,9 +181,13 @@ fn lists(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<List> {
                 let before = &blocks[p];
                 before.kind == BlockKind::Paragraph && before.text.ends_with(':') && is_instruction(&before.text)
             });
+            // "Optional:" before a list: what may be done is not a step that must be.
+            let optional = i.checked_sub(1).is_some_and(|p| {
+                blocks[p].item_depth().is_none() && blocks[p].text.to_lowercase().starts_with("optional")
+            });
             lists.push(List {
                 items: vec![i],
-                in_step_section: in_step_section(&headings[i]),
+                in_step_section: in_step_section(&headings[i]) && !optional,
                 under_step_heading: headings[i].iter().any(|(_, t)| names_steps(t)),
                 lead_in,
             });
