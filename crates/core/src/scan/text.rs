@@ -60,8 +60,11 @@ pub fn read_text(source: &str) -> Document {
     // The (indentation, glyph rank) of each open list level, to turn them into depths.
     let mut levels: Vec<(usize, u8)> = Vec::new();
     let mut open: Option<Open> = None;
-    // The depth of an instruction ending in a colon whose following lines are its sub-items.
+    // The depth of an item whose following lines are its sub-items: an instruction ending
+    // in a colon, or a short title with its details under it ("Step 1 – Prepare").
     let mut leading: Option<u8> = None;
+    // The last step number seen alone on its line ("1", "2"), so only the next one is.
+    let mut counted = 0;
     let mut index = 0;
     while index < lines.len() {
         let raw = lines[index];
@@ -74,7 +77,16 @@ pub fn read_text(source: &str) -> Document {
             continue;
         }
         let indent = width(raw);
-        if let Some(marker) = list_marker(trimmed) {
+        let next = lines.get(index).map(|n| n.trim()).unwrap_or("");
+        // Step numbers alone on their line, as some tools export them: "1", then the step.
+        let number = trimmed.parse::<u32>().ok().filter(|&n| trimmed.len() <= 3 && (n == 1 || n == counted + 1));
+        let numbered = number.filter(|_| !next.is_empty() && list_marker(next).is_none());
+        if let Some(n) = numbered {
+            counted = n;
+        }
+        if let Some(marker) =
+            numbered.map(|_| Marker { ordered: true, rank: 0, rest: "" }).or_else(|| list_marker(trimmed))
+        {
             flush(&mut document, &mut open);
             let mut rest = marker.rest.to_string();
             // "Step 3" alone on its line: the instruction is on the next.
@@ -94,7 +106,6 @@ pub fn read_text(source: &str) -> Document {
             open = Some(Open { kind, line, text: words.to_string() });
             continue;
         }
-        let next = lines.get(index).map(|n| n.trim()).unwrap_or("");
         if let Some(depth) = leading {
             // Under "Promote the replica:", each line is a thing to do for it.
             flush(&mut document, &mut open);
@@ -105,8 +116,18 @@ pub fn read_text(source: &str) -> Document {
         if let Some(item) = open.as_mut().filter(|o| o.depth().is_some())
             && !stands_apart(trimmed, next)
         {
-            item.text.push('\n');
-            item.text.push_str(trimmed);
+            let last = item.text.rsplit('\n').next().unwrap_or("");
+            if wraps(last, trimmed) {
+                item.text.push('\n');
+                item.text.push_str(trimmed);
+                continue;
+            }
+            // A new sentence under a short or finished item details it.
+            let depth = item.depth().unwrap_or(0);
+            flush(&mut document, &mut open);
+            leading = Some(depth);
+            let kind = BlockKind::Item { depth: depth.saturating_add(1), ordered: false, task: false };
+            document.push(Block::new(kind, trimmed, line));
             continue;
         }
         if leads(trimmed) && !next.is_empty() && (list_marker(next).is_none() || width(lines[index]) > indent) {
@@ -119,8 +140,9 @@ pub fn read_text(source: &str) -> Document {
             continue;
         }
         let alone = open.is_none();
+        let first = document.blocks.is_empty() && open.is_none();
         if !leads(trimmed)
-            && let Some(level) = heading_level(trimmed, alone, next)
+            && let Some(level) = heading_level(trimmed, alone, next, first)
         {
             flush(&mut document, &mut open);
             levels.clear();
@@ -167,6 +189,13 @@ fn depth(levels: &mut Vec<(usize, u8)>, level: (usize, u8)) -> u8 {
 /// "Promote the replica:": an instruction whose details follow.
 fn leads(text: &str) -> bool {
     text.ends_with(':') && text.split_whitespace().count() > 1 && is_instruction(text)
+}
+
+/// Whether `line` carries on `last`, a line the source wrapped: it opens in lower case, or
+/// `last` is a long line that stops mid-sentence.
+fn wraps(last: &str, line: &str) -> bool {
+    let lower = line.chars().next().is_some_and(|c| !c.is_uppercase());
+    lower || (!last.ends_with(['.', '!', '?', ':', ';']) && last.split_whitespace().count() >= 5)
 }
 
 /// A line right after an item that is not part of it: a heading in capitals, a label
@@ -234,8 +263,9 @@ pub fn task_box(text: &str) -> (bool, &str) {
 }
 
 /// An underlined line, or a short line standing alone (in capitals, ending in a colon, or
-/// followed by a blank line or a list) reads as a heading.
-fn heading_level(line: &str, alone: bool, next: &str) -> Option<u8> {
+/// followed by a blank line or a list) reads as a heading; the `first` line of the text,
+/// when short and no sentence, is its title.
+fn heading_level(line: &str, alone: bool, next: &str, first: bool) -> Option<u8> {
     if is_underline(next) {
         return Some(if next.starts_with('=') { 1 } else { 2 });
     }
@@ -243,6 +273,9 @@ fn heading_level(line: &str, alone: bool, next: &str) -> Option<u8> {
     // "Owner: Shift lead" is a field, not a heading.
     if !alone || words > 8 || line.ends_with(['.', ',', ';']) || line.contains(": ") {
         return None;
+    }
+    if first && !line.ends_with(':') {
+        return Some(1);
     }
     let letters: Vec<char> = line.chars().filter(|c| c.is_alphabetic()).collect();
     let capitals = letters.len() >= 3 && letters.iter().all(|c| c.is_uppercase());
@@ -275,7 +308,7 @@ mod tests {
         assert_eq!(
             kinds,
             [
-                (BlockKind::Heading { level: 2 }, "OPENING CHECKLIST", 1),
+                (BlockKind::Heading { level: 1 }, "OPENING CHECKLIST", 1),
                 (BlockKind::Paragraph, "Owner: Shift lead", 3),
                 (item(0, true), "Unlock the back door", 5),
                 (item(0, true), "Check the fridge", 6),
@@ -332,13 +365,32 @@ mod tests {
     }
 
     #[test]
+    fn numbers_alone_and_short_titles_take_the_lines_that_follow() {
+        let exported = "Reset a password\nOwner: Support lead\n\n1\nClick on \"Admin\".\n2\nClick \"Reset\".\n\n\
+                        STEP 3 – Finish\nEmpty the bucket.\nLog the time.\n\nPage 12\n12\nThe end.\n";
+        assert_eq!(
+            outline(exported),
+            [
+                (BlockKind::Heading { level: 1 }, "Reset a password".into(), 1),
+                (BlockKind::Paragraph, "Owner: Support lead".into(), 2),
+                (item(0, true), "Click on \"Admin\".".into(), 4),
+                (item(0, true), "Click \"Reset\".".into(), 6),
+                (item(0, true), "Finish".into(), 9),
+                (item(1, false), "Empty the bucket.".into(), 10),
+                (item(1, false), "Log the time.".into(), 11),
+                (BlockKind::Paragraph, "Page 12 12 The end.".into(), 13),
+            ]
+        );
+    }
+
+    #[test]
     fn lines_under_an_instruction_ending_in_a_colon_are_its_sub_items() {
         let pasted = "Failover\n\n1. Promote the replica:\n   pg_ctl promote\n   check the lag\n2. Update DNS\n\n\
                       Drain the queue:\n  stop the workers\n";
         assert_eq!(
             outline(pasted),
             [
-                (BlockKind::Heading { level: 2 }, "Failover".into(), 1),
+                (BlockKind::Heading { level: 1 }, "Failover".into(), 1),
                 (item(0, true), "Promote the replica:".into(), 3),
                 (item(1, false), "pg_ctl promote".into(), 4),
                 (item(1, false), "check the lag".into(), 5),
