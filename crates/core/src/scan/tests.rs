@@ -349,3 +349,20 @@ fn headings_that_only_name_the_steps_optional_lists_and_page_details_are_no_step
     let shift = "# Shift\n\n- Check the pager works\n- Read the handover notes\n\nOptional:\n\n- Add the rota to your calendar\n";
     assert_eq!(titles(&scan(shift, Format::Markdown).unwrap()), ["Check the pager works", "Read the handover notes"]);
 }
+
+#[test]
+fn step_numbers_written_into_titles_or_tables_are_left_to_the_order() {
+    let headed = "# New supplier\n\n## Step 1: Collect the supplier details\n\nTax form.\n\n\
+                  ## Step 2: Enter the supplier in the ERP\n\nVendors screen.\n\n## Step 3: Pay the first invoice\n\nBy transfer.\n";
+    let s = scan(headed, Format::Markdown).unwrap();
+    assert_eq!(titles(&s), ["Collect the supplier details", "Enter the supplier in the ERP", "Pay the first invoice"]);
+    let table = "<h1>Deploy</h1><table><tr><th>Step</th><th>Action</th><th>Expected result</th></tr>\
+                 <tr><td>1</td><td>Merge the release branch</td><td>CI is green</td></tr>\
+                 <tr><td>2</td><td>Smoke test the site</td><td>Home page loads</td></tr></table>";
+    assert_eq!(titles(&scan(table, Format::Html).unwrap()), ["Merge the release branch", "Smoke test the site"]);
+    let lettered = "Bar closing\n\nA. Clean the taps\nB. Restock the fridges\n\nTask 3 - Count the till\n";
+    assert_eq!(
+        titles(&scan(lettered, Format::Text).unwrap()),
+        ["Clean the taps", "Restock the fridges", "Count the till"]
+    );
+}

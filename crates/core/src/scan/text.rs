@@ -221,11 +221,12 @@ pub fn list_marker(line: &str) -> Option<Marker<'_>> {
         return None;
     }
     let lower = line.to_ascii_lowercase();
-    if let Some(rest) = lower.strip_prefix("step") {
+    for word in ["step", "task"] {
+        let Some(rest) = lower.strip_prefix(word) else { continue };
         let spaces = rest.len() - rest.trim_start().len();
         let digits = rest[spaces..].chars().take_while(char::is_ascii_digit).count();
         if spaces > 0 && digits > 0 {
-            let after = &line["step".len() + spaces + digits..];
+            let after = &line[word.len() + spaces + digits..];
             if after.is_empty() || after.starts_with([':', '.', ')', ' ', '\t', '-', '–']) {
                 let rest = after.trim_start_matches([':', '.', ')', '-', '–']).trim_start();
                 let rest = rest.trim_start_matches([':', '-', '–']).trim_start();
@@ -235,21 +236,20 @@ pub fn list_marker(line: &str) -> Option<Marker<'_>> {
     }
     let inner = line.strip_prefix('(').unwrap_or(line);
     let digits = inner.chars().take_while(char::is_ascii_digit).count();
-    let letter = digits == 0 && inner.chars().next().is_some_and(|c| c.is_ascii_lowercase());
-    let width = if letter { 1 } else { digits };
+    let first = inner.chars().next().filter(|c| c.is_ascii_alphabetic() && digits == 0);
+    let width = if first.is_some() { 1 } else { digits };
     if width == 0 || width > 3 {
         return None;
     }
     let rest = inner[width..].strip_prefix(['.', ')'])?;
-    if rest.is_empty() && !letter {
+    if rest.is_empty() && first.is_none() {
         // "3." alone on its line, its words on the next.
         return Some(Marker { ordered: true, rank: 0, rest });
     }
-    (rest.starts_with(char::is_whitespace) && !rest.trim().is_empty()).then(|| Marker {
-        ordered: true,
-        rank: 0,
-        rest: rest.trim_start(),
-    })
+    let rest = rest.strip_prefix(char::is_whitespace).map(str::trim_start).filter(|r| !r.is_empty())?;
+    // "A. Clean the taps" is lettered; "J. Smith will call" is a name.
+    let lettered = first.is_none_or(|c| c.is_ascii_lowercase() || is_instruction(rest));
+    lettered.then_some(Marker { ordered: true, rank: 0, rest })
 }
 
 /// "[ ] Do" and "[x] Do" in task lists; "☐ Do" as a Word checklist pastes.
@@ -329,6 +329,9 @@ mod tests {
         assert_eq!(list_marker("a) first").map(|m| m.rest), Some("first"));
         assert_eq!(list_marker("1.\tfirst").map(|m| m.rest), Some("first"));
         assert_eq!(list_marker("(2)   second").map(|m| m.rest), Some("second"));
+        assert_eq!(list_marker("B. Restock the fridges").map(|m| m.rest), Some("Restock the fridges"));
+        assert_eq!(list_marker("Task 2 - Collect the laptop").map(|m| m.rest), Some("Collect the laptop"));
+        assert_eq!(list_marker("J. Smith will call"), None);
     }
 
     #[test]

@@ -6,6 +6,7 @@ use crate::scan::document::{Block, BlockKind};
 use crate::scan::proof_hint::suggest_proofs;
 use crate::scan::sections::{headings_above, in_step_section, is_label, is_not_steps};
 use crate::scan::stages::stages;
+use crate::scan::text::list_marker;
 use crate::scan::verbs::{is_instruction, opens_with_verb};
 
 /// A run of list items with nothing else between them, and the section it sits in.
@@ -75,11 +76,20 @@ pub(super) fn steps(blocks: &[Block]) -> Vec<DraftStep> {
     steps
 }
 
+/// "Step 2: Enter the supplier" without its number.
+fn unnumbered(text: &str) -> &str {
+    list_marker(text).filter(|m| m.ordered && !m.rest.is_empty()).map_or(text, |m| m.rest)
+}
+
 /// At least three headings in the working sections, most of them opening with a verb.
 fn action_headings(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> bool {
     let candidates: Vec<&Block> = step_headings(blocks, headings).into_iter().map(|i| &blocks[i]).collect();
     // "DO" alone heads rules, not an action.
-    let verbs = candidates.iter().filter(|b| opens_with_verb(&b.text) && b.text.split_whitespace().count() > 1).count();
+    let verbs = candidates
+        .iter()
+        .map(|b| unnumbered(&b.text))
+        .filter(|t| opens_with_verb(t) && t.split_whitespace().count() > 1)
+        .count();
     verbs >= 3 && verbs * 2 >= candidates.len()
 }
 
@@ -278,7 +288,13 @@ fn table_steps(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<DraftSte
         let table = &blocks[start..end];
         if !is_fact_table(table) && !is_raci_table(table) {
             let header = table.first().filter(|r| r.kind == (BlockKind::Row { header: true }));
-            let column = header.and_then(|h| h.cells.iter().position(|c| is_step_column(c))).unwrap_or(0);
+            let named = header.and_then(|h| h.cells.iter().position(|c| is_step_column(c))).unwrap_or(0);
+            // A "Step" column of bare numbers counts the steps; the words are further on.
+            let numbers = |c: usize| {
+                table.iter().filter(|r| Some(*r) != header).all(|r| r.cells.get(c).is_none_or(|t| is_number(t)))
+            };
+            let width = table.iter().map(|r| r.cells.len()).max().unwrap_or(0);
+            let column = (named..width).find(|&c| !numbers(c)).unwrap_or(named);
             for (i, row) in (start..end).zip(table) {
                 if row.kind != (BlockKind::Row { header: false }) || !in_step_section(&headings[i]) {
                     continue;
@@ -334,14 +350,23 @@ fn row_title(name: &str, cells: &[String], column: usize) -> String {
     }
 }
 
+/// "3", "3." or "Step 3": a step's number without its words.
+fn is_number(cell: &str) -> bool {
+    let cell = cell.trim().trim_end_matches(['.', ')', ':']);
+    let digits = cell.strip_prefix("Step ").or_else(|| cell.strip_prefix("step ")).unwrap_or(cell);
+    digits.chars().all(|c| c.is_ascii_digit())
+}
+
 fn is_step_column(cell: &str) -> bool {
     let lower = cell.trim().to_lowercase();
     ["step", "task", "action", "activity", "what", "procedure"].iter().any(|w| lower.starts_with(w))
 }
 
-/// A step titled with `text`; a colon that introduced its sub-steps is not part of it.
+/// A step titled with `text`; a colon that introduced its sub-steps is not part of it, nor
+/// is a number the draft's order already gives ("Step 2: Enter the supplier").
 fn step(text: &str, line: usize, section: Option<String>) -> DraftStep {
-    let title = text.strip_suffix(':').unwrap_or(text).trim_end();
+    let title = unnumbered(text);
+    let title = title.strip_suffix(':').unwrap_or(title).trim_end();
     DraftStep { title: title.to_string(), line, section, items: Vec::new(), proofs: suggest_proofs(title) }
 }
 
