@@ -1,9 +1,10 @@
 //! From blocks to a draft process: its title, owner, cadence and steps, each step with the
 //! proof its words suggest and its sub-steps as checklist items. Who owns it is read in
-//! `owner`, what to do in `steps`.
+//! `owner`, what to do in `steps` and `tables`.
 
 mod owner;
 mod steps;
+mod tables;
 
 use super::cadence::{GuessedCadence, find_cadences};
 use super::document::{Block, Document};
