@@ -366,3 +366,9 @@ fn step_numbers_written_into_titles_or_tables_are_left_to_the_order() {
         ["Clean the taps", "Restock the fridges", "Count the till"]
     );
 }
+
+#[test]
+fn a_document_without_headings_is_titled_by_its_first_line() {
+    let s = scan("Close the bar, every night\nOwner: Bar manager\n\n- Clean the taps\n", Format::Markdown).unwrap();
+    assert_eq!(s.draft.title, "Close the bar, every night");
+}

@@ -7,7 +7,7 @@ mod steps;
 mod tables;
 
 use super::cadence::{GuessedCadence, find_cadences};
-use super::document::{Block, Document};
+use super::document::{Block, Document, clip};
 use super::proof_hint::ProofHint;
 use super::sections::is_not_steps;
 use serde::Serialize;
@@ -49,6 +49,9 @@ pub struct Draft {
     pub steps: Vec<DraftStep>,
 }
 
+/// The longest title read from the first words of a document without headings.
+const TITLE_CHARS: usize = 60;
+
 pub fn draft(document: &Document) -> Draft {
     let blocks = &document.blocks;
     let title = title(document);
@@ -65,7 +68,7 @@ fn title(document: &Document) -> String {
             let named = |b: &&Block| b.heading_level().is_some() && !is_not_steps(&b.text);
             document.blocks.iter().find(named).map(|b| b.text.clone())
         })
-        .or_else(|| document.blocks.first().map(|b| b.text.split_whitespace().take(8).collect::<Vec<_>>().join(" ")))
+        .or_else(|| document.blocks.first().and_then(|b| b.lines().next()).map(|l| clip(l, TITLE_CHARS)))
         .unwrap_or_else(|| "Untitled SOP".to_string())
 }
 
