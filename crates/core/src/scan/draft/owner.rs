@@ -262,10 +262,14 @@ fn addressed_role(line: &str) -> Option<String> {
     let words: Vec<String> = label.split_whitespace().map(str::to_lowercase).collect();
     let connector = |w: &str| matches!(w, "and" | "or" | "&" | "/");
     let person = |w: &str| {
-        let w = w.trim_end_matches('s');
-        // -ee names the one a thing is done to or for: trainee, assignee, employee.
-        PEOPLE.iter().any(|p| w == *p || (w.len() > p.len() + 2 && w.ends_with(p)))
-            || (w.ends_with("ee") && !w.ends_with("ffee"))
+        let w = w.strip_suffix('s').filter(|w| !w.ends_with('s')).unwrap_or(w);
+        // Run together ("NewPerson"), only words no machine part ends with: not "head"
+        // ("Printhead").
+        let compound = ["person", "manager", "member", "worker", "officer"].iter().any(|p| w.ends_with(p));
+        // -ee names the one a thing is done to or for: trainee, assignee, employee; not
+        // "coffee" or "degree".
+        let done_to = w.len() >= 6 && w.ends_with("ee") && !w.ends_with("ffee") && !w.ends_with("ree");
+        PEOPLE.contains(&w) || compound || done_to
     };
     let named = (1..=4).contains(&words.len())
         && words.iter().all(|w| connector(w) || w.chars().all(|c| c.is_alphabetic() || c == '-'))
@@ -320,7 +324,8 @@ mod tests {
         assert_eq!(owner(told, Format::Markdown).as_deref(), Some("Buddy"));
         let addressed = "Trainee: read the handbook first.\n\n- Say hello\n";
         assert_eq!(owner(addressed, Format::Markdown).as_deref(), Some("Trainee"));
-        let device = "Fryer: empty the oil.\n\n- Wipe the hood\n";
-        assert_eq!(owner(device, Format::Markdown), None);
+        for device in ["Fryer: empty the oil.", "Printhead: wipe it clean.", "Coffee: refill the beans."] {
+            assert_eq!(owner(&format!("{device}\n\n- Wipe the hood\n"), Format::Markdown), None, "{device}");
+        }
     }
 }
