@@ -372,3 +372,14 @@ fn a_document_without_headings_is_titled_by_its_first_line() {
     let s = scan("Close the bar, every night\nOwner: Bar manager\n\n- Clean the taps\n", Format::Markdown).unwrap();
     assert_eq!(s.draft.title, "Close the bar, every night");
 }
+
+#[test]
+fn steps_are_found_in_numbered_headings_and_in_text_with_no_list_at_all() {
+    let exported = "<h1>Open the store</h1><h3>Step 1</h3><p>Turn on the lights. Then the music.</p>\
+                    <h3>Step 2</h3><p>Count the float in the till.</p>";
+    assert_eq!(titles(&scan(exported, Format::Html).unwrap()), ["Turn on the lights.", "Count the float in the till."]);
+    let email = "Cleaning rota\n\nMonday: mop the floors\nTuesday: clean the windows\nThe kettle is new.\n";
+    let s = scan(email, Format::Text).unwrap();
+    assert_eq!(titles(&s), ["Monday: mop the floors", "Tuesday: clean the windows"]);
+    assert_eq!(s.draft.steps[1].line, 4);
+}

@@ -2,7 +2,7 @@
 //! the sections that hold work.
 
 use super::DraftStep;
-use super::tables::table_steps;
+use super::tables::{is_number, table_steps};
 use crate::scan::document::{Block, BlockKind};
 use crate::scan::proof_hint::suggest_proofs;
 use crate::scan::sections::{headings_above, in_step_section, is_label, is_not_steps};
@@ -72,9 +72,35 @@ pub(super) fn steps(blocks: &[Block]) -> Vec<DraftStep> {
         let every = self::lists(blocks, &headings);
         steps = every.iter().flat_map(|l| list_steps(blocks, &headings, l, false)).collect();
     }
+    if steps.is_empty() {
+        steps = instruction_lines(blocks, &headings);
+    }
     // Lists and tables are gathered apart; the steps are done in the order written.
     steps.sort_by_key(|s| s.line);
     steps
+}
+
+/// Text pasted without any list: its lines that give an instruction ("Turn on the ovens.",
+/// "Monday: mop the floors") are the steps.
+fn instruction_lines(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<DraftStep> {
+    let mut steps = Vec::new();
+    for (i, block) in blocks.iter().enumerate() {
+        if block.kind != BlockKind::Paragraph || !in_step_section(&headings[i]) {
+            continue;
+        }
+        for (n, line) in block.lines().enumerate() {
+            let said = line.split_once(": ").filter(|(label, _)| label.split_whitespace().count() <= 3);
+            if is_instruction(said.map_or(line, |(_, rest)| rest)) {
+                steps.push(step(line, block.line + n, headings[i].last().map(|(_, t)| t.clone())));
+            }
+        }
+    }
+    steps
+}
+
+/// Up to the end of its first sentence.
+fn first_sentence(text: &str) -> &str {
+    text.find(". ").map_or(text, |end| &text[..=end])
 }
 
 /// "Step 2: Enter the supplier" without its number.
@@ -258,7 +284,10 @@ fn heading_steps(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<DraftS
     let mut steps: Vec<DraftStep> = Vec::new();
     for (i, block) in blocks.iter().enumerate() {
         if is_step[i] && block.heading_level() == level {
-            steps.push(step(&block.text, block.line, headings[i].last().map(|(_, t)| t.clone())));
+            // "Step 1" says only where it is: its first sentence says what to do.
+            let words = blocks.get(i + 1).filter(|b| is_number(&block.text) && b.heading_level().is_none());
+            let title = words.map_or(block.text.as_str(), |b| first_sentence(&b.text));
+            steps.push(step(title, block.line, headings[i].last().map(|(_, t)| t.clone())));
             continue;
         }
         if is_step[i] {

@@ -122,7 +122,7 @@ fn row_title(name: &str, cells: &[String], column: usize) -> String {
 }
 
 /// "3", "3." or "Step 3": a step's number without its words.
-fn is_number(cell: &str) -> bool {
+pub(super) fn is_number(cell: &str) -> bool {
     let cell = cell.trim().trim_end_matches(['.', ')', ':']);
     let digits = cell.strip_prefix("Step ").or_else(|| cell.strip_prefix("step ")).unwrap_or(cell);
     digits.chars().all(|c| c.is_ascii_digit())
