@@ -518,7 +518,7 @@ pub fn is_instruction(text: &str) -> bool {
         || (first.ends_with('s') && !first.ends_with("ss") && !first.ends_with("us"));
     first.chars().all(char::is_alphabetic)
         && !describes
-        && !NOT_VERBS.contains(&first.as_str())
+        && NOT_VERBS.binary_search(&first.as_str()).is_err()
         && ARTICLES.contains(&second.as_str())
 }
 

@@ -220,7 +220,8 @@ fn lists(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<List> {
             });
             // "Optional:" before a list: what may be done is not a step that must be.
             let optional = i.checked_sub(1).is_some_and(|p| {
-                blocks[p].item_depth().is_none() && blocks[p].text.to_lowercase().starts_with("optional")
+                blocks[p].item_depth().is_none()
+                    && blocks[p].text.get(..8).is_some_and(|w| w.eq_ignore_ascii_case("optional"))
             });
             lists.push(List {
                 items: vec![i],
