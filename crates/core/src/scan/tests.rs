@@ -35,11 +35,11 @@ fn the_labelled_sops_read_back_their_steps_cadence_and_owner() {
         e.step_precision, e.step_recall, e.step_f1, e.cadence_accuracy, e.owner_accuracy, e.weakness_agreement
     );
     assert_eq!(e.documents, labels.len());
-    // Floors a little under what the scan reaches today (see the closing notes of the SOP
-    // scan issue), so a change that makes it read worse fails here.
-    assert!(e.step_f1 >= 0.85, "step F1 {:.2}", e.step_f1);
+    // Floors a little under what the scan reaches today (step F1 0.91, cadence 0.92, owner
+    // 1.00), so a change that makes it read worse fails here.
+    assert!(e.step_f1 >= 0.89, "step F1 {:.2}", e.step_f1);
     assert!(e.cadence_accuracy >= 0.8, "cadence accuracy {:.2}", e.cadence_accuracy);
-    assert!(e.owner_accuracy >= 0.6, "owner accuracy {:.2}", e.owner_accuracy);
+    assert!(e.owner_accuracy >= 0.9, "owner accuracy {:.2}", e.owner_accuracy);
 }
 
 #[test]
