@@ -82,7 +82,11 @@ const PEOPLE: [&str; 52] = [
 pub(super) fn owner(blocks: &[Block]) -> Option<Quote> {
     let quote = |b: &Block, text: String| Quote { text, line: b.line };
     let first = |read: &dyn Fn(&Block) -> Option<String>| blocks.iter().find_map(|b| read(b).map(|t| quote(b, t)));
-    first(&|b| b.lines().find_map(labelled_owner).or_else(|| row_owner(b)).or_else(|| responsible_sentence(&b.text)))
+    let labelled = |b: &Block| match b.kind {
+        BlockKind::Row { .. } => row_owner(b),
+        _ => b.lines().find_map(labelled_owner),
+    };
+    first(&|b| labelled(b).or_else(|| responsible_sentence(&b.text)))
         .or_else(|| raci_owner(blocks))
         .or_else(|| first(&|b| leader_sentence(&b.text).or_else(|| rota_sentence(&b.text))))
         .or_else(|| first(&|b| b.lines().find_map(addressed_role)))
@@ -145,9 +149,6 @@ fn field_value(value: &str) -> &str {
 
 /// A key/value row ("Owner | Shift lead"), or a cell that is a labelled field.
 fn row_owner(block: &Block) -> Option<String> {
-    if !matches!(block.kind, BlockKind::Row { .. }) {
-        return None;
-    }
     if let [key, value, ..] = block.cells.as_slice() {
         let key = key.trim().trim_end_matches(':').to_lowercase();
         let value = value.trim();
@@ -307,6 +308,8 @@ mod tests {
     fn tables_name_the_owner_as_fields_or_raci() {
         let fields = "| Owner | Shift lead |\n|---|---|\n| Frequency | Daily |\n\n1. Unlock the door\n";
         assert_eq!(owner(fields, Format::Markdown).as_deref(), Some("Shift lead"));
+        let cells = "| Owner: Shift lead | Frequency: daily |\n|---|---|\n\n1. Unlock the door\n";
+        assert_eq!(owner(cells, Format::Markdown).as_deref(), Some("Shift lead"));
         let raci = "| Task | Cook | Manager |\n|---|---|---|\n| Count the till | A | R |\n\n1. Unlock the door\n";
         assert_eq!(owner(raci, Format::Markdown).as_deref(), Some("Manager"));
         let column = "| Step | Responsible |\n|---|---|\n| Count the till | Night porter |\n\n1. Unlock the door\n";

@@ -23,9 +23,10 @@ struct List {
 
 /// Steps are the top-level items of the lists (and the rows of the step tables) in the
 /// sections that hold work. When some sections are named for steps ("Checklist",
-/// "Procedure", "Daily tasks"), only their lists count: the rest is detail. Lists whose
-/// items mostly do not open with a verb list criteria ("Dairy products"), not work. A
-/// document with neither lists nor tables has its headings as steps.
+/// "Procedure", "Daily tasks"), only their lists count: the rest is detail. Bulleted lists
+/// whose items mostly do not open with a verb list criteria ("Dairy products"), not work. A
+/// document with neither lists nor tables has its headings as steps; failing those, any
+/// list's items, and failing any list, the lines that give an instruction.
 pub(super) fn steps(blocks: &[Block]) -> Vec<DraftStep> {
     let headings = headings_above(blocks);
     let lists: Vec<List> = lists(blocks, &headings).into_iter().filter(|l| l.in_step_section).collect();
@@ -176,11 +177,7 @@ fn list_steps(blocks: &[Block], headings: &[Vec<(u8, String)>], list: &List, jud
             let mut made = step(&blocks[lead].text, blocks[lead].line, headings[lead].last().map(|(_, t)| t.clone()));
             made.items = list.items.iter().map(|&i| blocks[i].text.clone()).collect();
             if made.proofs.is_empty() {
-                made.proofs = made
-                    .items
-                    .iter()
-                    .find_map(|i| Some(suggest_proofs(i)).filter(|p| !p.is_empty()))
-                    .unwrap_or_default();
+                made.proofs = made.items.iter().map(|i| suggest_proofs(i)).find(|p| !p.is_empty()).unwrap_or_default();
             }
             return vec![made];
         }
