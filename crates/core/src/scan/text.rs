@@ -79,7 +79,8 @@ pub fn read_text(source: &str) -> Document {
         let indent = width(raw);
         let next = lines.get(index).map(|n| n.trim()).unwrap_or("");
         // Step numbers alone on their line, as some tools export them: "1", then the step.
-        let number = trimmed.parse::<u32>().ok().filter(|&n| trimmed.len() <= 3 && (n == 1 || n == counted + 1));
+        let digits = trimmed.len() <= 3 && trimmed.chars().all(|c| c.is_ascii_digit());
+        let number = trimmed.parse::<u32>().ok().filter(|&n| digits && (n == 1 || n == counted + 1));
         let numbered = number.filter(|_| !next.is_empty() && list_marker(next).is_none());
         if let Some(n) = numbered {
             counted = n;
@@ -106,7 +107,7 @@ pub fn read_text(source: &str) -> Document {
             open = Some(Open { kind, line, text: words.to_string() });
             continue;
         }
-        if let Some(depth) = leading {
+        if let Some(depth) = leading.filter(|_| !stands_apart(trimmed, next)) {
             // Under "Promote the replica:", each line is a thing to do for it.
             flush(&mut document, &mut open);
             let kind = BlockKind::Item { depth: depth.saturating_add(1), ordered: false, task: false };
@@ -138,6 +139,11 @@ pub fn read_text(source: &str) -> Document {
             open =
                 Some(Open { kind: BlockKind::Item { depth, ordered: false, task: false }, line, text: trimmed.into() });
             continue;
+        }
+        leading = None;
+        // A line set apart from the item above it starts afresh.
+        if open.as_ref().is_some_and(|o| o.depth().is_some()) {
+            flush(&mut document, &mut open);
         }
         let alone = open.is_none();
         let first = document.blocks.is_empty() && open.is_none();
@@ -365,6 +371,8 @@ mod tests {
                 (BlockKind::Paragraph, "Notes follow here.".into(), 9),
             ]
         );
+        let headed = "1. Unlock the door\nWEEKLY\n- Descale the kettle\n";
+        assert_eq!(outline(headed)[1], (BlockKind::Heading { level: 2 }, "WEEKLY".into(), 2));
     }
 
     #[test]
