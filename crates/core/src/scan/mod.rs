@@ -97,9 +97,12 @@ fn has_markdown(text: &str) -> bool {
         let digits = line.chars().take_while(char::is_ascii_digit).count();
         let numbered = (1..=3).contains(&digits) && line[digits..].starts_with(". ");
         let rule = line.starts_with('|') && line.contains("---");
-        let emphasis = ["**", "__", "](", "```"].iter().any(|m| line.contains(m));
+        // "**bold**" but not a form's blank to fill in ("Signature: ______").
+        let emphasis =
+            ["**", "__"].iter().any(|m| line.split(m).nth(1).is_some_and(|w| w.starts_with(char::is_alphanumeric)));
+        let link_or_fence = line.contains("](") || line.starts_with("```");
         let front_matter = n == 0 && line.trim_end() == "---";
-        if heading || bullet || numbered || (previous_row && rule) || emphasis || front_matter {
+        if heading || bullet || numbered || (previous_row && rule) || emphasis || link_or_fence || front_matter {
             return true;
         }
         previous_row = line.starts_with('|');

@@ -284,7 +284,8 @@ fn the_format_of_pasted_words_is_guessed_from_their_markup() {
     for markdown in ["# Closing\n\nMop.", "- Mop\n- Dry", "1. Mop", "**Owner:** Ana", "| a | b |\n|---|---|\n"] {
         assert_eq!(Format::guess(markdown), Format::Markdown, "{markdown}");
     }
-    for text in ["Closing\n\n1) Mop\n2) Dry", "Step 1: Mop\nStep 2: Dry", "• Mop\n• Dry", "Mop the floor."] {
+    for text in ["Closing\n\n1) Mop\n2) Dry", "Step 1: Mop\nStep 2: Dry", "• Mop\n• Dry", "Signed: ______ Date: ______"]
+    {
         assert_eq!(Format::guess(text), Format::Text, "{text}");
     }
 }
