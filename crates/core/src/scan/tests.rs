@@ -235,6 +235,8 @@ fn numbered_steps_count_whatever_verb_opens_them() {
     // Bullets of nouns list criteria; but a list is never read as nothing at all.
     let packing = "# Packing\n\n- Passport\n- Charger\n";
     assert_eq!(titles(&scan(packing, Format::Markdown).unwrap()), ["Passport", "Charger"]);
+    let labels = "# Purpose\n\n- Safety:\n- Hygiene:\n";
+    assert_eq!(titles(&scan(labels, Format::Markdown).unwrap()), ["Safety", "Hygiene"]);
 }
 
 #[test]

@@ -76,6 +76,11 @@ pub(super) fn steps(blocks: &[Block]) -> Vec<DraftStep> {
     if steps.is_empty() {
         steps = instruction_lines(blocks, &headings);
     }
+    if steps.is_empty() {
+        // Items that only label groups ("Notes:") are still all the list there is.
+        let items = blocks.iter().enumerate().filter(|(_, b)| b.item_depth().is_some());
+        steps = items.map(|(i, b)| step(&b.text, b.line, headings[i].last().map(|(_, t)| t.clone()))).collect();
+    }
     // Lists and tables are gathered apart; the steps are done in the order written.
     steps.sort_by_key(|s| s.line);
     steps
