@@ -30,6 +30,11 @@ pub struct Block {
     pub kind: BlockKind,
     /// The block's own words on one line (a list item without its nested items).
     pub text: String,
+    /// Where in `text` each line after the first begins, when the source broke the block
+    /// over lines: "Owner: Shift lead" and "Every morning…" joined in one paragraph are
+    /// still two lines, so a field's value ends where its line does.
+    #[serde(skip)]
+    pub breaks: Vec<usize>,
     /// A table row's cells.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cells: Vec<String>,
@@ -38,8 +43,25 @@ pub struct Block {
 }
 
 impl Block {
+    /// A block of `text`, whose line breaks ('\n') are kept as `breaks`.
     pub fn new(kind: BlockKind, text: &str, line: usize) -> Block {
-        Block { kind, text: tidy(text), cells: Vec::new(), line }
+        let mut joined = String::new();
+        let mut breaks = Vec::new();
+        for part in text.split('\n').map(tidy).filter(|p| !p.is_empty()) {
+            if !joined.is_empty() {
+                joined.push(' ');
+                breaks.push(joined.len());
+            }
+            joined.push_str(&part);
+        }
+        Block { kind, text: joined, breaks, cells: Vec::new(), line }
+    }
+
+    /// The block's words line by line, as the source broke them.
+    pub fn lines(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.breaks.iter().copied());
+        let ends = self.breaks.iter().map(|b| b - 1).chain(std::iter::once(self.text.len()));
+        starts.zip(ends).map(|(start, end)| &self.text[start..end])
     }
 
     pub fn heading_level(&self) -> Option<u8> {
@@ -75,6 +97,18 @@ impl Document {
 /// Collapses runs of whitespace and trims, so words compare as written.
 pub fn tidy(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// At most `chars` characters, cut at a word with an ellipsis, so a quote or a title that
+/// runs on stays readable where it is shown.
+pub fn clip(text: &str, chars: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= chars {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(chars.saturating_sub(1)).collect();
+    let at = cut.rfind(' ').filter(|&i| i > chars / 2).unwrap_or(cut.len());
+    format!("{}…", cut[..at].trim_end())
 }
 
 /// Where each line of a text starts, so the line of any byte offset is a binary search:
@@ -117,11 +151,25 @@ impl Builder {
         }
     }
 
-    /// Ends the current block when it is a paragraph; inside an item, separates words.
+    /// Where the source breaks a line inside a block (a soft break, `<br>`).
+    pub fn line_break(&mut self) {
+        match (&mut self.cell, &mut self.current) {
+            (Some(cell), _) => cell.push(' '),
+            (None, Some((_, text, _))) if self.row.is_none() => text.push('\n'),
+            _ => {}
+        }
+    }
+
+    /// Ends the current block when it is a paragraph; inside an item, or in a table cell
+    /// that holds several paragraphs, separates words.
     pub fn end_paragraph(&mut self) {
+        if let Some(cell) = &mut self.cell {
+            cell.push(' ');
+            return;
+        }
         match &mut self.current {
             Some((BlockKind::Paragraph, ..)) => self.finish(),
-            Some((_, text, _)) => text.push(' '),
+            Some((_, text, _)) => text.push('\n'),
             None => {}
         }
     }
@@ -138,8 +186,10 @@ impl Builder {
         }
     }
 
-    /// Words, to the open cell or block; words outside any block start a paragraph.
+    /// Words, to the open cell or block; words outside any block start a paragraph. Line
+    /// breaks in them are spaces: only `line_break` says the source broke a line.
     pub fn words(&mut self, text: &str, line: usize) {
+        let text = &text.replace(['\n', '\r'], " ");
         if let Some(cell) = &mut self.cell {
             cell.push_str(text);
             return;
@@ -217,14 +267,16 @@ impl Document {
                     out.push_str(&block.text);
                 }
                 BlockKind::Item { depth, ordered, task } => {
-                    out.push_str(&"   ".repeat(usize::from(depth.min(8))));
+                    let indent = "   ".repeat(usize::from(depth.min(8)));
+                    out.push_str(&indent);
                     out.push_str(if ordered { "1. " } else { "- " });
                     if task {
                         out.push_str("[ ] ");
                     }
-                    out.push_str(&block.text);
+                    // Continuation lines are indented past the marker to stay in the item.
+                    out.push_str(&block.lines().collect::<Vec<_>>().join(&format!("\n{indent}   ")));
                 }
-                BlockKind::Paragraph => out.push_str(&block.text),
+                BlockKind::Paragraph => out.push_str(&block.lines().collect::<Vec<_>>().join("\n")),
                 BlockKind::Row { header } => {
                     out.push_str("| ");
                     out.push_str(&block.cells.iter().map(|c| c.replace('|', "/")).collect::<Vec<_>>().join(" | "));
@@ -240,5 +292,19 @@ impl Document {
             previous = Some(block.kind);
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_block_keeps_the_lines_its_source_broke_it_into() {
+        let block = Block::new(BlockKind::Paragraph, "Owner:  Shift lead\n\n Every morning \n", 3);
+        assert_eq!(block.text, "Owner: Shift lead Every morning");
+        assert_eq!(block.lines().collect::<Vec<_>>(), ["Owner: Shift lead", "Every morning"]);
+        let doc = Document { title: None, blocks: vec![block] };
+        assert_eq!(doc.to_markdown(), "Owner: Shift lead\nEvery morning\n", "shown again, it reads the same");
     }
 }

@@ -79,7 +79,7 @@ fn read_body(xml: &str) -> Result<Document, String> {
                 "w:t" => in_text = true,
                 "w:tab" | "w:br" | "w:cr" => {
                     if let Some(p) = &mut paragraph {
-                        p.words.push(' ');
+                        p.words.push(if name(&e) == "w:tab" { ' ' } else { '\n' });
                     }
                 }
                 "w:tbl" => first_row = true,
@@ -170,11 +170,14 @@ fn emit(out: &mut Builder, p: Paragraph, line: usize) {
     };
     if kind == BlockKind::Paragraph {
         out.start_paragraph(line);
-        out.words(&p.words, line);
-        out.end_paragraph();
     } else {
         out.start(kind, line);
-        out.words(&p.words, line);
-        out.finish();
     }
+    for (n, part) in p.words.split('\n').enumerate() {
+        if n > 0 {
+            out.line_break();
+        }
+        out.words(part, line);
+    }
+    out.finish();
 }

@@ -52,6 +52,10 @@ pub struct DocumentScore {
     pub steps_matched: usize,
     pub cadence_ok: bool,
     pub owner_ok: bool,
+    /// Labelled steps no found step matched, and found steps that match no label: what to
+    /// look at when the figures drop.
+    pub missed: Vec<String>,
+    pub extra: Vec<String>,
 }
 
 pub fn evaluate(cases: &[(&Scan, &Label)]) -> Evaluation {
@@ -59,7 +63,8 @@ pub fn evaluate(cases: &[(&Scan, &Label)]) -> Evaluation {
     let (mut cadence_ok, mut owner_ok, mut agree, mut judged) = (0, 0, 0, 0);
     for (scan, label) in cases {
         let found: Vec<&str> = scan.draft.steps.iter().map(|s| s.title.as_str()).collect();
-        let matched = match_steps(&label.steps, &found);
+        let pairs = pair_steps(&label.steps, &found);
+        let matched = pairs.len();
         let cadence = cadence_found(scan, label);
         let owner = owner_found(scan, label);
         e.steps_labelled += label.steps.len();
@@ -82,6 +87,14 @@ pub fn evaluate(cases: &[(&Scan, &Label)]) -> Evaluation {
             steps_matched: matched,
             cadence_ok: cadence,
             owner_ok: owner,
+            missed: (0..label.steps.len())
+                .filter(|i| !pairs.iter().any(|(l, _)| l == i))
+                .map(|i| label.steps[i].clone())
+                .collect(),
+            extra: (0..found.len())
+                .filter(|j| !pairs.iter().any(|(_, f)| f == j))
+                .map(|j| found[j].to_string())
+                .collect(),
         });
     }
     let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
@@ -103,8 +116,9 @@ const WEAKNESSES: [(FindingKind, &str); 5] = [
     (FindingKind::ScopeTooBig, "scope_too_big"),
 ];
 
-/// Labelled steps matched one to one with found steps, best overlap of words first.
-pub fn match_steps(labelled: &[String], found: &[&str]) -> usize {
+/// Labelled steps matched one to one with found steps, best overlap of words first: pairs
+/// of (labelled, found) indexes.
+pub fn pair_steps(labelled: &[String], found: &[&str]) -> Vec<(usize, usize)> {
     // A label may open with its section ("Daily: wash …") or with its own name ("Simple
     // calibration: record …"): it is read both whole and without that opening.
     let labelled: Vec<[Vec<String>; 2]> = labelled.iter().map(|l| [words(l), words(strip_section(l))]).collect();
@@ -123,11 +137,11 @@ pub fn match_steps(labelled: &[String], found: &[&str]) -> usize {
     }
     pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
     let (mut used_l, mut used_f) = (vec![false; labelled.len()], vec![false; found.len()]);
-    let mut matched = 0;
+    let mut matched = Vec::new();
     for (_, i, j) in pairs {
         if !used_l[i] && !used_f[j] {
             (used_l[i], used_f[j]) = (true, true);
-            matched += 1;
+            matched.push((i, j));
         }
     }
     matched

@@ -3,7 +3,7 @@
 
 use super::document::Document;
 use super::draft::{Draft, DraftStep};
-use super::proof_hint::HintKind;
+use super::proof_hint::{HintKind, ProofHint, requirement};
 use crate::process::MAX_STEPS;
 use serde::Serialize;
 
@@ -65,19 +65,35 @@ const VAGUE: [&str; 14] = [
     "regularly",
 ];
 
-/// Words that say what happens when the work is not done.
-const ESCALATION: [&str; 10] = [
-    "escalat",
-    "if not done",
-    "if it is not",
-    "notify",
-    "inform the",
-    "report to",
-    "contact the",
-    "call the",
-    "alert the",
-    "page the",
+/// Verbs that hand a matter to someone.
+const HAND_OVER: [&str; 14] = [
+    "alert", "ask", "call", "contact", "email", "inform", "message", "notify", "page", "phone", "report", "ring",
+    "tell", "text",
 ];
+
+/// People a matter goes up to.
+const IN_CHARGE: [&str; 16] = [
+    "boss",
+    "chief",
+    "commander",
+    "coordinator",
+    "director",
+    "duty",
+    "foreman",
+    "head",
+    "lead",
+    "leader",
+    "management",
+    "manager",
+    "officer",
+    "on-call",
+    "owner",
+    "supervisor",
+];
+
+/// Words that say the work could not be done.
+const FAILING: [&str; 11] =
+    ["cannot", "can't", "couldn't", "fail", "failed", "fails", "missed", "not", "unable", "unsure", "wrong"];
 
 pub fn findings(document: &Document, draft: &Draft) -> Vec<ScanFinding> {
     let mut out = Vec::new();
@@ -109,14 +125,40 @@ pub fn findings(document: &Document, draft: &Draft) -> Vec<ScanFinding> {
             ),
         ));
     }
-    let all_words = document.blocks.iter().map(|b| b.text.to_lowercase()).collect::<Vec<_>>().join(" ");
-    if !draft.steps.is_empty() && !ESCALATION.iter().any(|w| all_words.contains(w)) {
+    if !draft.steps.is_empty() && !document.blocks.iter().any(|b| names_escalation(&b.text)) {
         out.push(whole(
             FindingKind::NoEscalation,
             "Nothing says who takes over when a step is missed: name the next person in the chain.",
         ));
     }
     out
+}
+
+/// Whether the words say who takes over: "escalate", a call to someone in charge ("notify
+/// the shift lead", "page the on-call engineer"), or whom to tell when the work cannot be
+/// done ("If the fridge cannot be fixed, contact the supplier"). Telling someone is not
+/// enough ("Inform the supplier of the order"): it must go up, or follow a failure.
+fn names_escalation(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    lower.split_inclusive(['.', ';', '!', '?']).any(|sentence| {
+        let words: Vec<&str> = sentence
+            .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let escalates = words.iter().any(|w| w.starts_with("escalat"));
+        let up = words.iter().enumerate().any(|(i, w)| {
+            HAND_OVER.contains(w)
+                && words[i + 1..]
+                    .iter()
+                    .take(6)
+                    .enumerate()
+                    .any(|(j, n)| IN_CHARGE.contains(n) || (*n == "on" && words.get(i + 2 + j) == Some(&"call")))
+        });
+        let conditional = words.first().is_some_and(|w| matches!(*w, "if" | "when" | "unless" | "should"));
+        let failed = words.iter().any(|w| FAILING.contains(w));
+        let tells = words.iter().any(|w| HAND_OVER.contains(w));
+        escalates || up || (conditional && failed && tells)
+    })
 }
 
 fn whole(kind: FindingKind, message: &str) -> ScanFinding {
@@ -132,17 +174,25 @@ fn step_findings(step: &DraftStep, out: &mut Vec<ScanFinding>) {
     if let Some(vague) = VAGUE.iter().find(|w| contains_words(&lower, w)) {
         out.push(at(FindingKind::VagueStep, step, format!("\"{vague}\" leaves the doer to guess what done means.")));
     }
-    if step.proofs.is_empty() {
-        out.push(at(
-            FindingKind::UnverifiableStep,
-            step,
-            "Nothing here can be checked afterwards: ask for a photo, a reading or a file.".to_string(),
-        ));
+    if !step.proofs.iter().any(drafted) {
+        let message = if step.proofs.iter().any(|p| p.kind == HintKind::Approval) {
+            "Only a sign-off is named, and a process cannot require an approval yet: ask for a photo, a reading, a \
+             file or a signature."
+        } else {
+            "Nothing here can be checked afterwards: ask for a photo, a reading or a file."
+        };
+        out.push(at(FindingKind::UnverifiableStep, step, message.to_string()));
     }
     let sentences = step.title.split(". ").filter(|s| s.split_whitespace().count() >= 3).count();
     if sentences >= 2 || lower.contains(" then ") || lower.contains("; ") {
         out.push(at(FindingKind::CompoundStep, step, "This is several steps in one: split it.".to_string()));
     }
+}
+
+/// Whether a hint becomes proof in the drafted process (see `apply`), so the score counts
+/// what a person will actually be asked for.
+fn drafted(hint: &ProofHint) -> bool {
+    requirement(hint, "").is_some()
 }
 
 /// Whole words: "etc" but not "etched".
@@ -193,7 +243,7 @@ pub fn score(draft: &Draft, findings: &[ScanFinding]) -> Vec<ScorePart> {
         let good = steps.saturating_sub(bad) as f64 / steps as f64;
         (good * f64::from(possible)).round() as u32
     };
-    let strong = draft.steps.iter().filter(|s| s.proofs.iter().any(|p| p.kind != HintKind::Text)).count();
+    let strong = draft.steps.iter().filter(|s| s.proofs.iter().any(|p| p.kind != HintKind::Text && drafted(p))).count();
     vec![
         part("owner", draft.owner.is_some(), 20, "an owner or role is named", "no owner or role is named"),
         part("cadence", !draft.cadences.is_empty(), 20, "it says when it runs", "nothing says when it runs"),
@@ -233,5 +283,27 @@ fn part(name: &'static str, ok: bool, possible: u32, yes: &str, no: &str) -> Sco
         earned: if ok { possible } else { 0 },
         possible,
         why: (if ok { yes } else { no }).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_escalation;
+
+    #[test]
+    fn escalation_is_read_from_who_takes_over_not_from_anyone_told() {
+        for says in [
+            "Escalate to the next person in PagerDuty.",
+            "Notify the shift lead when the fridge is above 5 °C.",
+            "Call the on-call engineer.",
+            "Page whoever is on call.",
+            "If the fridge cannot be fixed, contact the supplier.",
+            "Tell your manager.",
+        ] {
+            assert!(names_escalation(says), "{says}");
+        }
+        for not in ["Inform the supplier of the order.", "Report the temperature.", "Call the customer back.", ""] {
+            assert!(!names_escalation(not), "{not}");
+        }
     }
 }

@@ -65,7 +65,7 @@ pub fn read_html(source: &str) -> Document {
                             out.start_row(header, order);
                         }
                         "td" | "th" => out.start_cell(),
-                        "br" => out.words(" ", order),
+                        "br" => out.line_break(),
                         _ if PARAGRAPHS.contains(&name) => {
                             out.end_paragraph();
                             out.start_paragraph(order);

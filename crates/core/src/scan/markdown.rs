@@ -1,8 +1,11 @@
 //! Markdown read into blocks with pulldown-cmark: headings (setext too), nested and task
 //! lists, tables; YAML front matter gives the title; code, HTML and kramdown attribute
-//! lines (`{:toc}`) are not words a person follows.
+//! lines (`{:toc}`) are not words a person follows. Lines Markdown leaves in a paragraph
+//! but a person meant as a list ("• Do", "Step 2: Do") are read as the plain text reader
+//! reads them.
 
 use super::document::{BlockKind, Builder, Document, Lines, tidy};
+use super::text::{list_marker, read_text};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 pub fn read_markdown(source: &str) -> Document {
@@ -55,11 +58,36 @@ pub fn read_markdown(source: &str) -> Document {
             Event::Start(Tag::TableCell) => out.start_cell(),
             Event::End(TagEnd::TableCell) => out.end_cell(),
             Event::Text(text) | Event::Code(text) if !is_attribute_line(&text) => out.words(&text, line),
-            Event::SoftBreak | Event::HardBreak => out.words(" ", line),
+            Event::SoftBreak | Event::HardBreak => out.line_break(),
             _ => {}
         }
     }
-    out.build()
+    pasted_lists(out.build())
+}
+
+/// Paragraphs whose lines are list items to a person ("• Wipe", "Step 2: Mop") become
+/// those items; a paragraph with one such line in the middle of prose stays as it is.
+fn pasted_lists(document: Document) -> Document {
+    let mut blocks = Vec::with_capacity(document.blocks.len());
+    for block in document.blocks {
+        let lines: Vec<&str> = block.lines().collect();
+        let marked = lines.iter().filter(|l| list_marker(l).is_some()).count();
+        let listed = block.kind == BlockKind::Paragraph
+            && (marked >= 2 || lines.first().is_some_and(|l| list_marker(l).is_some()));
+        if !listed {
+            blocks.push(block);
+            continue;
+        }
+        for mut read in read_text(&lines.join("\n")).blocks {
+            read.line += block.line - 1;
+            // Sections are Markdown's to make: a short line here is a paragraph.
+            if read.heading_level().is_some() {
+                read.kind = BlockKind::Paragraph;
+            }
+            blocks.push(read);
+        }
+    }
+    Document { blocks, ..document }
 }
 
 /// `title: …` in YAML front matter, unquoted.

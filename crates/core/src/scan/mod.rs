@@ -75,6 +75,25 @@ impl Format {
         }
     }
 
+    /// What pasted words look like: HTML when they are markup, Markdown when they use
+    /// its headings, lists, tables, emphasis, links or fences, else plain text.
+    pub fn guess(text: &str) -> Format {
+        let start: String = text.trim_start_matches('\u{feff}').trim_start().chars().take(16).collect();
+        let start = start.to_ascii_lowercase();
+        if start.starts_with("<!doctype html") || start.starts_with("<html") {
+            return Format::Html;
+        }
+        if has_markdown(text) {
+            return Format::Markdown;
+        }
+        let lower = text.to_ascii_lowercase();
+        let tags = ["<p>", "<p ", "<li>", "<li ", "<ul", "<ol", "<div", "<table", "<h1", "<h2", "<h3", "<br", "<body"];
+        if lower.contains("</") && tags.iter().any(|t| lower.contains(t)) {
+            return Format::Html;
+        }
+        Format::Text
+    }
+
     /// From a file name's extension; Markdown when unsure, since plain lists read the same.
     pub fn from_name(name: &str) -> Format {
         let lower = name.to_lowercase();
@@ -90,6 +109,31 @@ impl Format {
             Format::Markdown
         }
     }
+}
+
+/// Whether any line uses Markdown: "# Heading", "- item", "1. item", "| a | b |" over
+/// "|---|", "**bold**", "[link](…)", a ``` fence or YAML front matter.
+fn has_markdown(text: &str) -> bool {
+    let mut previous_row = false;
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim_start();
+        let hashes = line.chars().take_while(|&c| c == '#').count();
+        let heading = (1..=6).contains(&hashes) && line[hashes..].starts_with([' ', '\t']);
+        let bullet = line.len() > 2 && line.starts_with(['-', '*', '+']) && line[1..].starts_with([' ', '\t']);
+        let digits = line.chars().take_while(char::is_ascii_digit).count();
+        let numbered = (1..=3).contains(&digits) && line[digits..].starts_with(". ");
+        let rule = line.starts_with('|') && line.contains("---");
+        // "**bold**" but not a form's blank to fill in ("Signature: ______").
+        let emphasis =
+            ["**", "__"].iter().any(|m| line.split(m).nth(1).is_some_and(|w| w.starts_with(char::is_alphanumeric)));
+        let link_or_fence = line.contains("](") || line.starts_with("```");
+        let front_matter = n == 0 && line.trim_end() == "---";
+        if heading || bullet || numbered || (previous_row && rule) || emphasis || link_or_fence || front_matter {
+            return true;
+        }
+        previous_row = line.starts_with('|');
+    }
+    false
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -162,7 +206,13 @@ pub fn scan(source: &str, format: Format) -> Result<Scan, ScanError> {
         return Err(ScanError::Binary);
     }
     let document = match format {
-        Format::Markdown => markdown::read_markdown(source),
+        // Text pasted as Markdown that uses none of it reads as what it is: "1) Do x",
+        // "Step 2: …" and "• …" lines are a list in plain text, a paragraph in Markdown.
+        Format::Markdown => match Format::guess(source) {
+            Format::Html => html::read_html(source),
+            Format::Text => text::read_text(source),
+            _ => markdown::read_markdown(source),
+        },
         Format::Text => text::read_text(source),
         Format::Html => html::read_html(source),
         Format::Docx | Format::Pdf => return scan_bytes(source.as_bytes(), format),

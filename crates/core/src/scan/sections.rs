@@ -4,7 +4,7 @@
 use super::document::{Block, BlockKind};
 
 /// Heading words of sections that are not steps.
-const NOT_STEPS: [&str; 24] = [
+const NOT_STEPS: [&str; 29] = [
     "purpose",
     "scope",
     "definition",
@@ -29,6 +29,11 @@ const NOT_STEPS: [&str; 24] = [
     "further reading",
     "links",
     "prerequisite",
+    "page information",
+    "document information",
+    "document control",
+    "change log",
+    "optional",
 ];
 
 pub fn is_not_steps(heading: &str) -> bool {
@@ -57,4 +62,16 @@ pub fn headings_above(blocks: &[Block]) -> Vec<Vec<(u8, String)>> {
 /// Whether a block lies in a section of steps.
 pub fn in_step_section(headings: &[(u8, String)]) -> bool {
     !headings.iter().any(|(_, text)| is_not_steps(text))
+}
+
+/// A few words standing for what follows rather than saying something: "General rules:",
+/// "Cook", "Before production", "Replenish for next shift". Not a sentence, and not a
+/// lone dash.
+pub fn is_label(text: &str) -> bool {
+    let name = text.trim().trim_end_matches(':').trim_end();
+    let words = name.split_whitespace().count();
+    (1..=10).contains(&words)
+        && !name.ends_with(['.', '!', '?', ';'])
+        && !name.contains(": ")
+        && name.chars().any(char::is_alphanumeric)
 }

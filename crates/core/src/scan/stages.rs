@@ -4,6 +4,7 @@
 //! roles' items are its checklist, each with its role.
 
 use super::document::{Block, BlockKind};
+use super::sections::is_label;
 use std::collections::HashMap;
 
 /// How far above a role's label its stage is looked for, in blocks: a stage holds a few
@@ -21,12 +22,9 @@ pub struct Stage {
     pub lists: Vec<usize>,
 }
 
-/// A short line standing alone, as a title or a role name is: a few words, no sentence.
-fn is_label(block: &Block) -> bool {
-    block.kind == BlockKind::Paragraph
-        && block.text.split_whitespace().count() <= 6
-        && !block.text.ends_with(['.', '!', '?', ';'])
-        && !block.text.contains(": ")
+/// A short line standing alone, as a title or a role name is.
+fn stands_alone(block: &Block) -> bool {
+    block.kind == BlockKind::Paragraph && is_label(&block.text)
 }
 
 /// `lists` holds each list's item indexes into `blocks`. Nothing is found unless at least
@@ -35,7 +33,7 @@ pub fn stages(blocks: &[Block], lists: &[Vec<usize>]) -> Vec<Stage> {
     let label_of = |list: &Vec<usize>| {
         let first = *list.first()?;
         let before = blocks.get(first.checked_sub(1)?)?;
-        is_label(before).then_some(first - 1)
+        stands_alone(before).then_some(first - 1)
     };
     let labels: Vec<Option<usize>> = lists.iter().map(label_of).collect();
     let mut counts: HashMap<&str, usize> = HashMap::new();
@@ -49,10 +47,10 @@ pub fn stages(blocks: &[Block], lists: &[Vec<usize>]) -> Vec<Stage> {
     }
     // A stage's name is said once; a line that recurs ("No app used") is a note.
     let mut said: HashMap<&str, usize> = HashMap::new();
-    for block in blocks.iter().filter(|b| is_label(b)) {
+    for block in blocks.iter().filter(|b| stands_alone(b)) {
         *said.entry(block.text.as_str()).or_default() += 1;
     }
-    let names_a_stage = |b: &Block| is_label(b) && said.get(b.text.as_str()) == Some(&1) && !is_number(&b.text);
+    let names_a_stage = |b: &Block| stands_alone(b) && said.get(b.text.as_str()) == Some(&1) && !is_number(&b.text);
     let mut found: Vec<Stage> = Vec::new();
     for (index, (list, label)) in lists.iter().zip(&labels).enumerate() {
         let Some(label) = label.filter(|&i| roles.contains(&blocks[i].text.as_str())) else { continue };

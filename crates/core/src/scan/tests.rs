@@ -19,22 +19,27 @@ fn the_labelled_sops_read_back_their_steps_cadence_and_owner() {
     }
     let cases: Vec<(&Scan, &Label)> = scans.iter().map(|(s, l)| (s, *l)).collect();
     let e = evaluate(&cases);
-    for d in &e.per_document {
+    for (d, (scanned, _)) in e.per_document.iter().zip(&scans) {
         println!(
             "{}: steps {}/{} found {} cadence {} owner {}",
             d.file, d.steps_matched, d.steps_labelled, d.steps_found, d.cadence_ok, d.owner_ok
         );
+        if !d.owner_ok {
+            println!("    owner read: {:?}", scanned.draft.owner.as_ref().map(|o| &o.text));
+        }
+        d.missed.iter().for_each(|s| println!("    missed: {s}"));
+        d.extra.iter().for_each(|s| println!("    extra:  {s}"));
     }
     println!(
         "steps precision {:.2} recall {:.2} F1 {:.2}; cadence {:.2}; owner {:.2}; weaknesses {:.2}",
         e.step_precision, e.step_recall, e.step_f1, e.cadence_accuracy, e.owner_accuracy, e.weakness_agreement
     );
     assert_eq!(e.documents, labels.len());
-    // Floors a little under what the scan reaches today (see the closing notes of the SOP
-    // scan issue), so a change that makes it read worse fails here.
-    assert!(e.step_f1 >= 0.85, "step F1 {:.2}", e.step_f1);
+    // Floors a little under what the scan reaches today (step F1 0.91, cadence 0.92, owner
+    // 1.00), so a change that makes it read worse fails here.
+    assert!(e.step_f1 >= 0.89, "step F1 {:.2}", e.step_f1);
     assert!(e.cadence_accuracy >= 0.8, "cadence accuracy {:.2}", e.cadence_accuracy);
-    assert!(e.owner_accuracy >= 0.6, "owner accuracy {:.2}", e.owner_accuracy);
+    assert!(e.owner_accuracy >= 0.9, "owner accuracy {:.2}", e.owner_accuracy);
 }
 
 #[test]
@@ -216,4 +221,168 @@ fn letters_that_change_length_in_lower_case_do_not_break_owner_reading() {
     }
     let turkish = scan("İŞLER tarafından, led by Ayşe Yılmaz.\n\n1. Check the door.\n", Format::Markdown).unwrap();
     assert_eq!(turkish.draft.owner.map(|o| o.text), Some("Ayşe Yılmaz".to_string()));
+}
+
+fn titles(s: &Scan) -> Vec<&str> {
+    s.draft.steps.iter().map(|s| s.title.as_str()).collect()
+}
+
+#[test]
+fn numbered_steps_count_whatever_verb_opens_them() {
+    let runbook = "# Failover\n\n1. Failover DB cluster\n2. Repoint the app servers\n3. Snapshot volumes\n";
+    let s = scan(runbook, Format::Markdown).unwrap();
+    assert_eq!(titles(&s), ["Failover DB cluster", "Repoint the app servers", "Snapshot volumes"]);
+    // Bullets of nouns list criteria; but a list is never read as nothing at all.
+    let packing = "# Packing\n\n- Passport\n- Charger\n";
+    assert_eq!(titles(&scan(packing, Format::Markdown).unwrap()), ["Passport", "Charger"]);
+    let labels = "# Purpose\n\n- Safety:\n- Hygiene:\n";
+    assert_eq!(titles(&scan(labels, Format::Markdown).unwrap()), ["Safety", "Hygiene"]);
+}
+
+#[test]
+fn an_instruction_ending_in_a_colon_is_a_step_with_its_checklist() {
+    let nested = "# Failover\n\n- Promote the replica:\n  - run pg_ctl promote\n  - check the lag\n- Update DNS\n";
+    let s = scan(nested, Format::Markdown).unwrap();
+    assert_eq!(titles(&s), ["Promote the replica", "Update DNS"]);
+    assert_eq!(s.draft.steps[0].items, ["run pg_ctl promote", "check the lag"]);
+    let lead_in = "# Opening\n\nCheck the following:\n\n- fridge\n- freezer\n";
+    let s = scan(lead_in, Format::Markdown).unwrap();
+    assert_eq!(titles(&s), ["Check the following"]);
+    assert_eq!(s.draft.steps[0].items, ["fridge", "freezer"]);
+    // A lead-in before items that are steps themselves only introduces them.
+    let intro = "# Opening\n\nDo the following:\n\n- Unlock the door\n- Check the fridge\n";
+    assert_eq!(titles(&scan(intro, Format::Markdown).unwrap()), ["Unlock the door", "Check the fridge"]);
+}
+
+#[test]
+fn paragraphs_in_one_table_cell_stay_apart() {
+    let html = "<table><tr><th>Step</th><th>How</th></tr>\
+                <tr><td><p>Wipe the rods</p><p>Dry them</p></td><td>Paper towel<br>No cleaner</td></tr></table>";
+    let doc = super::html::read_html(html);
+    assert_eq!(doc.blocks[1].cells, ["Wipe the rods Dry them", "Paper towel No cleaner"]);
+    let cell = "<w:tc><w:p><w:r><w:t>Wipe the rods</w:t></w:r></w:p><w:p><w:r><w:t>Dry them</w:t></w:r></w:p></w:tc>";
+    let xml = format!("<w:document><w:body><w:tbl><w:tr>{cell}</w:tr></w:tbl></w:body></w:document>");
+    let doc = super::docx::read_docx(&docx(&xml)).unwrap();
+    assert_eq!(doc.blocks[0].cells, ["Wipe the rods Dry them"]);
+}
+
+#[test]
+fn a_list_pasted_from_word_or_a_pdf_drafts_its_steps() {
+    let pasted = "Closing checklist\n\nOwner: Shift lead\n\n\u{f0b7}\tRecord the fridge temperature\n\
+                  \u{f0b7}\tWipe the counters:\no\tfront counter\no\tcoffee station\n\
+                  \u{f0b7}\tLock the back door and take a photo of it\n";
+    let s = scan(pasted, Format::Text).unwrap();
+    assert_eq!(
+        titles(&s),
+        ["Record the fridge temperature", "Wipe the counters", "Lock the back door and take a photo of it"]
+    );
+    assert_eq!(s.draft.steps[1].items, ["front counter", "coffee station"]);
+}
+
+#[test]
+fn the_format_of_pasted_words_is_guessed_from_their_markup() {
+    assert_eq!(Format::guess("<!DOCTYPE html><html><body><p>Hi</p></body></html>"), Format::Html);
+    assert_eq!(Format::guess("<p>Owner: Ana</p>\n<ol><li>Mop</li></ol>"), Format::Html);
+    for markdown in ["# Closing\n\nMop.", "- Mop\n- Dry", "1. Mop", "**Owner:** Ana", "| a | b |\n|---|---|\n"] {
+        assert_eq!(Format::guess(markdown), Format::Markdown, "{markdown}");
+    }
+    for text in ["Closing\n\n1) Mop\n2) Dry", "Step 1: Mop\nStep 2: Dry", "• Mop\n• Dry", "Signed: ______ Date: ______"]
+    {
+        assert_eq!(Format::guess(text), Format::Text, "{text}");
+    }
+}
+
+#[test]
+fn text_pasted_as_markdown_reads_as_plain_text_would() {
+    let pasted = "CLOSING CHECKLIST\n\nOwner: Shift lead\n\n1) Record the fridge temperature\nStep 2: Wipe the counters\n\
+                  • Take a photo of the locked back door\n";
+    let as_markdown = scan(pasted, Format::Markdown).unwrap();
+    let as_text = scan(pasted, Format::Text).unwrap();
+    assert_eq!(as_markdown.draft, as_text.draft);
+    assert_eq!(titles(&as_markdown).len(), 3, "{:?}", titles(&as_markdown));
+    // In a document that does use Markdown, such lines are still a list.
+    let mixed = "# Closing\n\nSteps:\n• Wipe the counters\n• Mop the floor\nStep 3: Lock the door\n";
+    assert_eq!(
+        titles(&scan(mixed, Format::Markdown).unwrap()),
+        ["Wipe the counters", "Mop the floor", "Lock the door"]
+    );
+}
+
+#[test]
+fn tables_of_facts_and_raci_tables_are_no_steps_and_steps_keep_their_order() {
+    let sop = "# Closing\n\n| Owner | Shift lead |\n|---|---|\n| Frequency | Daily |\n\n\
+               | Task | Cook | Manager |\n|---|---|---|\n| Count the till | A | R |\n\n\
+               | Step | Check |\n|---|---|\n| Wipe the counters | clean and dry |\n\n1. Lock the door\n";
+    let s = scan(sop, Format::Markdown).unwrap();
+    assert_eq!(titles(&s), ["Wipe the counters", "Lock the door"]);
+    assert_eq!(s.draft.owner.map(|o| o.text).as_deref(), Some("Shift lead"));
+}
+
+#[test]
+fn a_step_only_signed_off_counts_as_unchecked_as_it_is_drafted() {
+    use super::apply::{DraftFor, definition};
+    use super::findings::FindingKind;
+    use super::proof_hint::HintKind;
+    use crate::PersonId;
+    use crate::process::Assignee;
+
+    let s = scan("# Count\n\n1. Manager signs off the count\n", Format::Markdown).unwrap();
+    assert_eq!(s.draft.steps[0].proofs.first().map(|p| p.kind), Some(HintKind::Approval));
+    let target = DraftFor {
+        owner: PersonId(1),
+        assignee: Assignee::Person(PersonId(1)),
+        zone: "UTC".into(),
+        starts: jiff::civil::date(2026, 1, 1),
+    };
+    let drafted = definition(&s, &target);
+    assert_eq!(drafted.steps[0].proof.iter().map(|p| p.rule.kind()).collect::<Vec<_>>(), ["text"]);
+    let unchecked = s.findings.iter().find(|f| f.kind == FindingKind::UnverifiableStep);
+    assert!(unchecked.is_some_and(|f| f.message.contains("sign-off")), "{:?}", s.findings);
+    let proof = s.score_parts.iter().find(|p| p.part == "proof").unwrap();
+    assert_eq!(proof.earned, 0, "{proof:?}");
+}
+
+#[test]
+fn headings_that_only_name_the_steps_optional_lists_and_page_details_are_no_steps() {
+    let runbook = "# Maintenance\n\n## Daily maintenance checklist\n\nThese run every day.\n\n## Review the alerts\n\nIn Grafana.\n\n\
+                   ## Renew expiring certificates\n\nSee the dashboard.\n\n## Patch the servers\n\nOne at a time.\n\n\
+                   ## Page information\n\n- Last modified on 2024-01-02\n";
+    let s = scan(runbook, Format::Markdown).unwrap();
+    assert_eq!(titles(&s), ["Review the alerts", "Renew expiring certificates", "Patch the servers"]);
+    let shift = "# Shift\n\n- Check the pager works\n- Read the handover notes\n\nOptional:\n\n- Add the rota to your calendar\n";
+    assert_eq!(titles(&scan(shift, Format::Markdown).unwrap()), ["Check the pager works", "Read the handover notes"]);
+}
+
+#[test]
+fn step_numbers_written_into_titles_or_tables_are_left_to_the_order() {
+    let headed = "# New supplier\n\n## Step 1: Collect the supplier details\n\nTax form.\n\n\
+                  ## Step 2: Enter the supplier in the ERP\n\nVendors screen.\n\n## Step 3: Pay the first invoice\n\nBy transfer.\n";
+    let s = scan(headed, Format::Markdown).unwrap();
+    assert_eq!(titles(&s), ["Collect the supplier details", "Enter the supplier in the ERP", "Pay the first invoice"]);
+    let table = "<h1>Deploy</h1><table><tr><th>Step</th><th>Action</th><th>Expected result</th></tr>\
+                 <tr><td>1</td><td>Merge the release branch</td><td>CI is green</td></tr>\
+                 <tr><td>2</td><td>Smoke test the site</td><td>Home page loads</td></tr></table>";
+    assert_eq!(titles(&scan(table, Format::Html).unwrap()), ["Merge the release branch", "Smoke test the site"]);
+    let lettered = "Bar closing\n\nA. Clean the taps\nB. Restock the fridges\n\nTask 3 - Count the till\n";
+    assert_eq!(
+        titles(&scan(lettered, Format::Text).unwrap()),
+        ["Clean the taps", "Restock the fridges", "Count the till"]
+    );
+}
+
+#[test]
+fn a_document_without_headings_is_titled_by_its_first_line() {
+    let s = scan("Close the bar, every night\nOwner: Bar manager\n\n- Clean the taps\n", Format::Markdown).unwrap();
+    assert_eq!(s.draft.title, "Close the bar, every night");
+}
+
+#[test]
+fn steps_are_found_in_numbered_headings_and_in_text_with_no_list_at_all() {
+    let exported = "<h1>Open the store</h1><h3>Step 1</h3><p>Turn on the lights. Then the music.</p>\
+                    <h3>Step 2</h3><p>Count the float in the till.</p>";
+    assert_eq!(titles(&scan(exported, Format::Html).unwrap()), ["Turn on the lights.", "Count the float in the till."]);
+    let email = "Cleaning rota\n\nMonday: mop the floors\nTuesday: clean the windows\nThe kettle is new.\n";
+    let s = scan(email, Format::Text).unwrap();
+    assert_eq!(titles(&s), ["Monday: mop the floors", "Tuesday: clean the windows"]);
+    assert_eq!(s.draft.steps[1].line, 4);
 }
