@@ -13,7 +13,7 @@ mod layout;
 
 use super::ScanError;
 use fonts::Font;
-use layout::{Matrix, PageText};
+use layout::{Matrix, PageText, write_pages};
 use lopdf::content::Content;
 use lopdf::{DecompressError, Document, Error as PdfError, LoadOptions, Object};
 use std::cell::Cell;
@@ -60,7 +60,7 @@ pub fn pdf_text(bytes: &[u8]) -> Result<String, ScanError> {
     }
     let mut fonts: HashMap<usize, Font> = HashMap::new();
     let mut content_budget = MAX_CONTENT_BYTES;
-    let mut out = String::new();
+    let mut text = Vec::new();
     for page in pages.into_values() {
         let page_fonts = document.get_page_fonts(page).unwrap_or_default();
         let mut names = HashMap::with_capacity(page_fonts.len());
@@ -88,8 +88,9 @@ pub fn pdf_text(bytes: &[u8]) -> Result<String, ScanError> {
         let Ok(content) = Content::decode(&content) else { continue };
         let mut page_text = PageText::default();
         show_page(&content, &names, &fonts, &mut page_text);
-        page_text.write_to(&mut out);
+        text.push(page_text.lines());
     }
+    let out = write_pages(text);
     if out.trim().is_empty() {
         return Err(if document.is_encrypted() {
             ScanError::Unreadable("this PDF is locked with a password: save a copy without one and upload that".into())
@@ -281,7 +282,7 @@ fn show(state: &mut TextState, fonts: &HashMap<usize, Font>, operand: Option<&Ob
     }
     state.matrix = Matrix::translate(advance, 0.0).then(&state.matrix);
     let (end, _) = state.matrix.then(&state.ctm).apply(0.0, 0.0);
-    page.add(&font.decode(bytes), x, y, end, height);
+    page.add(&font.decode(bytes), x, y, end, height, font.bold);
 }
 
 #[cfg(test)]

@@ -76,6 +76,15 @@ pub fn read_text(source: &str) -> Document {
             leading = None;
             continue;
         }
+        // "## Daily": Markdown's heading marks, common enough in pasted text, and how a
+        // PDF's text marks lines set large or bold.
+        if let Some((level, heading)) = marked_heading(trimmed) {
+            flush(&mut document, &mut open);
+            levels.clear();
+            leading = None;
+            document.push(Block::new(BlockKind::Heading { level }, heading, line));
+            continue;
+        }
         let indent = width(raw);
         let next = lines.get(index).map(|n| n.trim()).unwrap_or("");
         // Step numbers alone on their line, as some tools export them: "1", then the step.
@@ -168,6 +177,12 @@ pub fn read_text(source: &str) -> Document {
     }
     flush(&mut document, &mut open);
     document
+}
+
+fn marked_heading(line: &str) -> Option<(u8, &str)> {
+    let hashes = line.chars().take_while(|&c| c == '#').count();
+    let rest = line[hashes..].strip_prefix(' ')?.trim();
+    ((1..=6).contains(&hashes) && !rest.is_empty()).then(|| (hashes as u8, rest.trim_end_matches(':')))
 }
 
 fn flush(document: &mut Document, open: &mut Option<Open>) {
@@ -322,6 +337,15 @@ mod tests {
                 (item(0, true), "Count the till", 8),
             ]
         );
+    }
+
+    #[test]
+    fn hash_marked_lines_are_headings_at_their_level() {
+        let doc = read_text("# Cleaning\n\n## Daily\n\n- Sweep the floor\n\n#1 priority is safety, so wear gloves.\n");
+        let kinds: Vec<_> = doc.blocks.iter().map(|b| (b.kind, b.text.as_str())).collect();
+        assert_eq!(kinds[0], (BlockKind::Heading { level: 1 }, "Cleaning"));
+        assert_eq!(kinds[1], (BlockKind::Heading { level: 2 }, "Daily"));
+        assert_eq!(kinds[3], (BlockKind::Paragraph, "#1 priority is safety, so wear gloves."));
     }
 
     #[test]

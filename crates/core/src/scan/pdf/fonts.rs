@@ -5,6 +5,8 @@
 use lopdf::{DecompressError, Dictionary, Document, Encoding, Error as PdfError, Object};
 
 pub(super) struct Font<'a> {
+    /// From the font's name: producers name the bold cut of a face "…-Bold" or "…,Bold".
+    pub(super) bold: bool,
     encoding: Option<Encoding<'a>>,
     /// Composite (Type0) fonts take two bytes per glyph in the usual Identity encodings.
     two_byte: bool,
@@ -31,8 +33,18 @@ impl<'a> Font<'a> {
         let get = |dictionary: &'a Dictionary, key: &[u8]| dictionary.get(key).ok().and_then(deref);
         let number = |object: Option<&Object>| object.and_then(|o| o.as_float().ok()).filter(|v| v.is_finite());
         let two_byte = font.has(b"Subtype") && get(font, b"Subtype").and_then(|o| o.as_name().ok()) == Some(b"Type0");
-        let mut result =
-            Font { encoding, two_byte, first_char: 0, widths: Vec::new(), ranges: Vec::new(), default_width: 500.0 };
+        let name = get(font, b"BaseFont").and_then(|o| o.as_name().ok()).unwrap_or_default();
+        let name = String::from_utf8_lossy(name).to_ascii_lowercase();
+        let bold = ["bold", "black", "heavy", "semibold", "demi"].iter().any(|w| name.contains(w));
+        let mut result = Font {
+            bold,
+            encoding,
+            two_byte,
+            first_char: 0,
+            widths: Vec::new(),
+            ranges: Vec::new(),
+            default_width: 500.0,
+        };
         if two_byte {
             let descendant = get(font, b"DescendantFonts")
                 .and_then(|o| o.as_array().ok())

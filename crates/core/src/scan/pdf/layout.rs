@@ -57,14 +57,16 @@ struct Run {
     y: f32,
     end: f32,
     height: f32,
+    bold: bool,
     text: String,
 }
 
 #[derive(Debug)]
-struct Line {
+pub(super) struct Line {
     x: f32,
     y: f32,
     height: f32,
+    bold: bool,
     text: String,
 }
 
@@ -75,7 +77,7 @@ pub(super) struct PageText {
 }
 
 impl PageText {
-    pub(super) fn add(&mut self, text: &str, x: f32, y: f32, end: f32, height: f32) {
+    pub(super) fn add(&mut self, text: &str, x: f32, y: f32, end: f32, height: f32, bold: bool) {
         if ![x, y, end, height].iter().all(|v| v.is_finite()) {
             return;
         }
@@ -84,13 +86,13 @@ impl PageText {
             return;
         }
         let height = if height > 0.0 { height } else { 10.0 };
-        self.runs.push(Run { x, y, end: end.max(x), height, text });
+        self.runs.push(Run { x, y, end: end.max(x), height, bold, text });
     }
 
     /// Runs grouped into lines by baseline, top of the page first, and each line's runs
     /// left to right. Position, not drawing order, decides: tools draw a list's bullets
     /// or a table's cells in an order of their own.
-    fn lines(mut self) -> Vec<Line> {
+    pub(super) fn lines(mut self) -> Vec<Line> {
         // Stable, so runs on one baseline keep their drawing order until sorted by x.
         self.runs.sort_by(|a, b| b.y.total_cmp(&a.y));
         let mut lines = Vec::new();
@@ -108,23 +110,47 @@ impl PageText {
         }
         lines
     }
+}
 
-    /// The page's lines, indented by their distance from its leftmost text and ended by a
-    /// blank line.
-    pub(super) fn write_to(self, out: &mut String) {
-        let mut lines = self.lines();
+/// The document's pages as text: each line indented by its distance from its page's
+/// leftmost text, headings marked "#" to "######" by how large they are set, and a blank
+/// line after each page.
+pub(super) fn write_pages(mut pages: Vec<Vec<Line>>) -> String {
+    for lines in &mut pages {
         lines.retain(|line| !is_page_number(line.text.trim()));
+    }
+    let body = body_size(pages.iter().flatten());
+    let mut larger: Vec<f32> = pages
+        .iter()
+        .flatten()
+        .filter(|line| is_heading(line, body))
+        .map(|line| rounded(line.height))
+        .filter(|&size| size > body * 1.12)
+        .collect();
+    larger.sort_by(|a, b| b.total_cmp(a));
+    larger.dedup();
+    let level = |line: &Line| 1 + larger.iter().take_while(|&&size| size > rounded(line.height)).count();
+    let mut out = String::new();
+    for lines in &pages {
         let left = lines.iter().map(|l| l.x).fold(f32::INFINITY, f32::min);
         let mut previous: Option<&Line> = None;
-        for line in &lines {
+        let mut after_heading = false;
+        for line in lines {
+            let heading = is_heading(line, body);
             if let Some(previous) = previous {
                 // Lines of a paragraph sit about 1.2 sizes apart; more is a paragraph break.
-                if previous.y - line.y > 1.45 * previous.height.max(line.height) {
+                if previous.y - line.y > 1.45 * previous.height.max(line.height) || heading || after_heading {
                     out.push('\n');
                 }
             }
-            let indent = ((line.x - left) / (0.5 * line.height)).round().clamp(0.0, 24.0) as usize;
-            out.extend(std::iter::repeat_n(' ', indent));
+            after_heading = heading;
+            if heading {
+                out.push_str(&"#".repeat(level(line).min(6)));
+                out.push(' ');
+            } else {
+                let indent = ((line.x - left) / (0.5 * line.height)).round().clamp(0.0, 24.0) as usize;
+                out.extend(std::iter::repeat_n(' ', indent));
+            }
             out.push_str(line.text.trim());
             out.push('\n');
             previous = Some(line);
@@ -133,13 +159,44 @@ impl PageText {
             out.push('\n');
         }
     }
+    out
+}
+
+fn rounded(size: f32) -> f32 {
+    (size * 2.0).round() / 2.0
+}
+
+/// The size most of the document's letters are set in.
+fn body_size<'a>(lines: impl Iterator<Item = &'a Line>) -> f32 {
+    let mut sizes: Vec<(f32, usize)> = Vec::new();
+    for line in lines {
+        let size = rounded(line.height);
+        match sizes.iter_mut().find(|(s, _)| *s == size) {
+            Some((_, count)) => *count += line.text.len(),
+            None => sizes.push((size, line.text.len())),
+        }
+        // Pages set in hundreds of sizes are not documents to read headings from.
+        if sizes.len() > 64 {
+            break;
+        }
+    }
+    sizes.iter().max_by_key(|(_, count)| *count).map_or(0.0, |(size, _)| *size)
+}
+
+/// A short line set larger than the body, or all in bold, that does not start a list item.
+fn is_heading(line: &Line, body: f32) -> bool {
+    let text = line.text.trim();
+    let words = text.split_whitespace().count();
+    let marker = text.starts_with(['•', '-', '*', '◦', '▪', 'o']) && text.chars().nth(1) == Some(' ')
+        || text.chars().next().is_some_and(|c| c.is_ascii_digit());
+    (line.height > body * 1.12 || line.bold) && (1..=10).contains(&words) && !marker && !text.ends_with(['.', ','])
 }
 
 /// One baseline's runs, left to right, with a space where the gap is wider than letters
 /// sit apart; a run drawn twice over itself (a shadow, a bold imitation) counts once.
 fn join(runs: &[Run]) -> Line {
     let first = &runs[0];
-    let mut line = Line { x: first.x, y: first.y, height: first.height, text: String::new() };
+    let mut line = Line { x: first.x, y: first.y, height: first.height, bold: true, text: String::new() };
     let mut end = f32::NEG_INFINITY;
     let mut previous: Option<&Run> = None;
     for run in runs {
@@ -151,6 +208,7 @@ fn join(runs: &[Run]) -> Line {
             line.text.push(' ');
         }
         line.text.push_str(&run.text);
+        line.bold &= run.bold;
         line.height = size;
         end = end.max(run.end);
         previous = Some(run);
@@ -199,29 +257,27 @@ mod tests {
     #[test]
     fn runs_on_one_baseline_join_and_a_wide_gap_is_a_space() {
         let mut page = PageText::default();
-        page.add("Record the", 72.0, 700.0, 120.0, 11.0);
-        page.add("temp", 124.0, 700.0, 140.0, 11.0);
-        page.add("erature", 140.0, 700.2, 170.0, 11.0);
-        page.add("twice", 174.0, 700.0, 200.0, 11.0);
-        page.add("Next line", 72.0, 686.8, 120.0, 11.0);
-        page.add("New paragraph", 72.0, 660.0, 140.0, 11.0);
+        page.add("Record the", 72.0, 700.0, 120.0, 11.0, false);
+        page.add("temp", 124.0, 700.0, 140.0, 11.0, false);
+        page.add("erature", 140.0, 700.2, 170.0, 11.0, false);
+        page.add("twice", 174.0, 700.0, 200.0, 11.0, false);
+        page.add("Next line", 72.0, 686.8, 120.0, 11.0, false);
+        page.add("New paragraph", 72.0, 660.0, 140.0, 11.0, false);
         // Drawn after its text, as browsers draw list markers.
-        page.add("nested", 97.0, 646.0, 140.0, 11.0);
-        page.add("•", 90.0, 646.2, 94.0, 11.0);
-        let mut out = String::new();
-        page.write_to(&mut out);
+        page.add("nested", 97.0, 646.0, 140.0, 11.0, false);
+        page.add("•", 90.0, 646.2, 94.0, 11.0, false);
+        let out = write_pages(vec![page.lines()]);
         assert_eq!(out, "Record the temperature twice\nNext line\n\nNew paragraph\n   • nested\n\n");
     }
 
     #[test]
     fn position_not_drawing_order_makes_the_lines() {
         let mut page = PageText::default();
-        page.add("Second", 72.0, 686.0, 110.0, 11.0);
-        page.add("First", 72.0, 700.0, 100.0, 11.0);
-        page.add("First", 72.2, 700.0, 100.0, 11.0);
-        page.add("cell", 300.0, 700.0, 320.0, 11.0);
-        let mut out = String::new();
-        page.write_to(&mut out);
+        page.add("Second", 72.0, 686.0, 110.0, 11.0, false);
+        page.add("First", 72.0, 700.0, 100.0, 11.0, false);
+        page.add("First", 72.2, 700.0, 100.0, 11.0, false);
+        page.add("cell", 300.0, 700.0, 320.0, 11.0, false);
+        let out = write_pages(vec![page.lines()]);
         assert_eq!(out, "First cell\nSecond\n\n");
     }
 

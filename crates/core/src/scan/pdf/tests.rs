@@ -47,7 +47,7 @@ fn a_simple_pdf_reads_as_lines_with_its_list() {
     let text = pdf_text(&pdf(helvetica(), &[OPENING])).unwrap();
     assert_eq!(
         text,
-        "Fridge opening check\n\nOwner: Shift lead\nEvery weekday at 7am.\n\n\
+        "# Fridge opening check\n\nOwner: Shift lead\nEvery weekday at 7am.\n\n\
          1. Unlock the back door and switch on the lights.\n\
          2. Record the fridge temperature (must be below 5 °C).\n\
          3. Take a photo of the clean counter.\n\n"
@@ -216,4 +216,23 @@ fn a_browser_printed_sop_yields_the_work_its_html_does() {
         from_pdf.draft.owner.as_ref().map(|o| o.text.as_str()),
         from_html.draft.owner.as_ref().map(|o| o.text.as_str())
     );
+}
+
+/// A Word-style PDF: the labelled kitchen-cleaning SOP, as LibreOffice Writer exports it
+/// (subset TrueType fonts, headings set large and bold, bullets from a symbol font). Its
+/// steps must be the ones its Markdown source gives.
+#[test]
+fn a_word_processor_pdf_yields_the_steps_of_its_source() {
+    let pdf = include_bytes!("testdata/kitchen-cleaning-libreoffice.pdf");
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures/sops/02-community-kitchen-cleaning.md");
+    let from_pdf = scan_bytes(pdf, Format::Pdf).unwrap();
+    let titles = |s: &crate::scan::Scan| s.draft.steps.iter().map(|s| s.title.clone()).collect::<Vec<_>>();
+    assert_eq!(from_pdf.draft.steps.len(), 34, "{:#?}", titles(&from_pdf));
+    assert_eq!(from_pdf.draft.owner.as_ref().map(|o| o.text.as_str()), Some("Cooks"));
+    let Ok(markdown) = std::fs::read(&source) else {
+        eprintln!("skipped the comparison with {}: not found", source.display());
+        return;
+    };
+    assert_eq!(titles(&from_pdf), titles(&scan_bytes(&markdown, Format::Markdown).unwrap()));
 }
