@@ -406,3 +406,20 @@ fn hints_serialize_with_snake_case_kinds() {
     ]);
     assert_eq!(json, expected);
 }
+
+#[test]
+fn a_long_run_of_glued_file_names_reads_in_linear_time() {
+    // Each extension walked its whole run back to find where the name starts: 100 KB of
+    // "pdf.pdf.…" took 10 s in release.
+    let glued = format!("Send {}", "pdf.".repeat(2_000));
+    let words = Words::new(&glued);
+    let found = Found { w: &words, hits: Vec::new(), used: vec![false; words.len()] };
+    for i in 0..words.len() {
+        if let Some((name, _)) = evidence::file(&found, i) {
+            assert!(i - name <= 64, "the name of the extension at {i} reaches back to {name}");
+        }
+    }
+    assert_eq!(kinds(&glued), [File]);
+    let named = suggest_proofs("Send Inventory_2024-05-01_final_v2.xlsx");
+    assert_eq!(named[0].phrase, "Inventory_2024-05-01_final_v2.xlsx");
+}
