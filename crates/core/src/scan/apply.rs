@@ -3,6 +3,7 @@
 
 use super::Scan;
 use super::cadence::GuessedCadence;
+use super::document::clip;
 use super::draft::DraftStep;
 use super::proof_hint::requirement;
 use crate::PersonId;
@@ -111,14 +112,4 @@ fn step(found: &DraftStep, assignee: Assignee) -> Step {
         depends_on: Vec::new(),
         proof,
     }
-}
-
-/// At most `chars` characters, cut at a word with an ellipsis.
-fn clip(text: &str, chars: usize) -> String {
-    if text.chars().count() <= chars {
-        return text.to_string();
-    }
-    let cut: String = text.chars().take(chars.saturating_sub(1)).collect();
-    let at = cut.rfind(' ').filter(|&i| i > chars / 2).unwrap_or(cut.len());
-    format!("{}…", cut[..at].trim_end())
 }

@@ -77,6 +77,17 @@ pub fn tidy(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// At most `chars` characters, cut at a word with an ellipsis. Only the first `chars` are
+/// looked at, so clipping a long text costs no more than clipping a short one.
+pub fn clip(text: &str, chars: usize) -> String {
+    if text.chars().nth(chars).is_none() {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(chars.saturating_sub(1)).collect();
+    let at = cut.rfind(' ').filter(|&i| i > chars / 2).unwrap_or(cut.len());
+    format!("{}…", cut[..at].trim_end())
+}
+
 /// Where each line of a text starts, so the line of any byte offset is a binary search:
 /// counting newlines from the top for every Markdown event made a 1 MB scan quadratic.
 pub struct Lines(Vec<usize>);

@@ -4,7 +4,7 @@
 use super::cadence::{GuessedCadence, find_cadences};
 use super::document::{Block, BlockKind, Document};
 use super::proof_hint::{ProofHint, suggest_proofs};
-use super::sections::{headings_above, in_step_section, is_not_steps};
+use super::sections::{Sections, is_not_steps};
 use super::stages::stages;
 use super::verbs::opens_with_verb;
 use serde::Serialize;
@@ -226,15 +226,15 @@ struct List {
 /// items mostly do not open with a verb list criteria ("Dairy products"), not work. A
 /// document with neither lists nor tables has its headings as steps.
 fn steps(blocks: &[Block]) -> Vec<DraftStep> {
-    let headings = headings_above(blocks);
-    let lists: Vec<List> = lists(blocks, &headings).into_iter().filter(|l| l.in_step_section).collect();
-    let mut chosen: Vec<Vec<DraftStep>> = lists.iter().map(|l| list_steps(blocks, &headings, l)).collect();
+    let sections = Sections::of(blocks);
+    let lists: Vec<List> = lists(blocks, &sections).into_iter().filter(|l| l.in_step_section).collect();
+    let mut chosen: Vec<Vec<DraftStep>> = lists.iter().map(|l| list_steps(blocks, &sections, l)).collect();
     let items: Vec<Vec<usize>> = lists.iter().map(|l| l.items.clone()).collect();
     for stage in stages(blocks, &items) {
         for (n, &list) in stage.lists.iter().enumerate() {
             chosen[list].clear();
             if n == 0 {
-                let section = headings[items[list][0]].last().map(|(_, t)| t.clone());
+                let section = sections.name(blocks, items[list][0]);
                 let mut made = step(&stage.title, stage.line, section);
                 for hint in stage.items.iter().flat_map(|i| suggest_proofs(i)) {
                     if !made.proofs.iter().any(|p| p.kind == hint.kind) {
@@ -257,20 +257,20 @@ fn steps(blocks: &[Block]) -> Vec<DraftStep> {
     }
     // Sections titled with what to do ("Review expiring certificates") are the steps
     // themselves, their lists the details.
-    if named < 3 && action_headings(blocks, &headings) {
-        return heading_steps(blocks, &headings);
+    if named < 3 && action_headings(blocks, &sections) {
+        return heading_steps(blocks, &sections);
     }
     let mut steps: Vec<DraftStep> = chosen.into_iter().flatten().collect();
-    steps.extend(table_steps(blocks, &headings));
+    steps.extend(table_steps(blocks, &sections));
     if steps.is_empty() {
-        steps = heading_steps(blocks, &headings);
+        steps = heading_steps(blocks, &sections);
     }
     steps
 }
 
 /// At least three headings in the working sections, most of them opening with a verb.
-fn action_headings(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> bool {
-    let candidates: Vec<&Block> = step_headings(blocks, headings).into_iter().map(|i| &blocks[i]).collect();
+fn action_headings(blocks: &[Block], sections: &Sections) -> bool {
+    let candidates: Vec<&Block> = step_headings(blocks, sections).into_iter().map(|i| &blocks[i]).collect();
     // "DO" alone heads rules, not an action.
     let verbs = candidates.iter().filter(|b| opens_with_verb(&b.text) && b.text.split_whitespace().count() > 1).count();
     verbs >= 3 && verbs * 2 >= candidates.len()
@@ -278,14 +278,14 @@ fn action_headings(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> bool {
 
 /// Indexes of the headings that could be steps: in working sections, not the title (the
 /// one heading of the largest size, when there is one).
-fn step_headings(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<usize> {
+fn step_headings(blocks: &[Block], sections: &Sections) -> Vec<usize> {
     let top = blocks.iter().filter_map(Block::heading_level).min().unwrap_or(1);
     let titled = blocks.iter().filter(|b| b.heading_level() == Some(top)).count() == 1;
     blocks
         .iter()
         .enumerate()
         .filter(|(i, b)| match b.heading_level() {
-            Some(level) => !(titled && level == top) && in_step_section(&headings[*i]) && !is_not_steps(&b.text),
+            Some(level) => !(titled && level == top) && sections.in_step_section(*i) && !is_not_steps(&b.text),
             None => false,
         })
         .map(|(i, _)| i)
@@ -295,7 +295,7 @@ fn step_headings(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<usize>
 /// One list's steps: its shallowest items, or under an item that only labels a group
 /// ("General information:"), the items of that group; deeper items are checklist items.
 /// A list whose would-be steps mostly do not open with a verb gives none.
-fn list_steps(blocks: &[Block], headings: &[Vec<(u8, String)>], list: &List) -> Vec<DraftStep> {
+fn list_steps(blocks: &[Block], sections: &Sections, list: &List) -> Vec<DraftStep> {
     let depth_of = |i: usize| blocks[i].item_depth().unwrap_or(0);
     let base = list.items.iter().map(|&i| depth_of(i)).min().unwrap_or(0);
     // The depth that holds steps under each label item.
@@ -324,7 +324,7 @@ fn list_steps(blocks: &[Block], headings: &[Vec<(u8, String)>], list: &List) -> 
     for (i, top) in picks {
         let block = &blocks[i];
         if top {
-            steps.push(step(&block.text, block.line, headings[i].last().map(|(_, t)| t.clone())));
+            steps.push(step(&block.text, block.line, sections.name(blocks, i)));
         } else if let Some(last) = steps.last_mut() {
             last.items.push(block.text.clone());
             if last.proofs.is_empty() {
@@ -335,7 +335,8 @@ fn list_steps(blocks: &[Block], headings: &[Vec<(u8, String)>], list: &List) -> 
     steps
 }
 
-fn lists(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<List> {
+fn lists(blocks: &[Block], sections: &Sections) -> Vec<List> {
+    let names_steps: Vec<bool> = blocks.iter().map(|b| b.heading_level().is_some() && names_steps(&b.text)).collect();
     let mut lists: Vec<List> = Vec::new();
     let mut previous_item = false;
     for (i, block) in blocks.iter().enumerate() {
@@ -347,8 +348,8 @@ fn lists(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<List> {
         } else if is_item {
             lists.push(List {
                 items: vec![i],
-                in_step_section: in_step_section(&headings[i]),
-                under_step_heading: headings[i].iter().any(|(_, t)| names_steps(t)),
+                in_step_section: sections.in_step_section(i),
+                under_step_heading: sections.above(i).any(|heading| names_steps[heading]),
             });
         }
         previous_item = is_item;
@@ -384,17 +385,17 @@ fn reads_as_work(text: &str) -> bool {
 
 /// Rows of tables with a step column (or, lacking one, their first column) in sections
 /// that hold work.
-fn table_steps(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<DraftStep> {
+fn table_steps(blocks: &[Block], sections: &Sections) -> Vec<DraftStep> {
     let mut steps = Vec::new();
     let mut step_column: Option<usize> = None;
     for (i, block) in blocks.iter().enumerate() {
         match block.kind {
             BlockKind::Row { header: true } => step_column = block.cells.iter().position(|c| is_step_column(c)),
-            BlockKind::Row { header: false } if in_step_section(&headings[i]) => {
+            BlockKind::Row { header: false } if sections.in_step_section(i) => {
                 let column = step_column.unwrap_or(0);
                 if let Some(text) = block.cells.get(column).filter(|t| !t.trim().is_empty()) {
                     let title = row_title(text, &block.cells, column);
-                    let mut made = step(&title, block.line, headings[i].last().map(|(_, t)| t.clone()));
+                    let mut made = step(&title, block.line, sections.name(blocks, i));
                     made.proofs = suggest_proofs(&block.cells.join(". "));
                     steps.push(made);
                 }
@@ -432,8 +433,8 @@ fn step(text: &str, line: usize, section: Option<String>) -> DraftStep {
 
 /// Headings below the title, each with the words under it read for proof and its list
 /// items kept as checklist items.
-fn heading_steps(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<DraftStep> {
-    let chosen = step_headings(blocks, headings);
+fn heading_steps(blocks: &[Block], sections: &Sections) -> Vec<DraftStep> {
+    let chosen = step_headings(blocks, sections);
     // Headings below the steps' own level ("Is the alert a false positive?") detail them.
     let level = chosen.iter().filter_map(|&i| blocks[i].heading_level()).min();
     let mut is_step = vec![false; blocks.len()];
@@ -441,7 +442,7 @@ fn heading_steps(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<DraftS
     let mut steps: Vec<DraftStep> = Vec::new();
     for (i, block) in blocks.iter().enumerate() {
         if is_step[i] && block.heading_level() == level {
-            steps.push(step(&block.text, block.line, headings[i].last().map(|(_, t)| t.clone())));
+            steps.push(step(&block.text, block.line, sections.name(blocks, i)));
             continue;
         }
         if is_step[i] {
@@ -450,7 +451,7 @@ fn heading_steps(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<DraftS
             }
             continue;
         }
-        if block.heading_level().is_some() || !in_step_section(&headings[i]) {
+        if block.heading_level().is_some() || !sections.in_step_section(i) {
             continue;
         }
         if let Some(last) = steps.last_mut() {

@@ -217,3 +217,21 @@ fn letters_that_change_length_in_lower_case_do_not_break_owner_reading() {
     let turkish = scan("İŞLER tarafından, led by Ayşe Yılmaz.\n\n1. Check the door.\n", Format::Markdown).unwrap();
     assert_eq!(turkish.draft.owner.map(|o| o.text), Some("Ayşe Yılmaz".to_string()));
 }
+
+#[test]
+fn a_long_heading_is_read_once_not_copied_into_every_step() {
+    // The headings above each block were copied for every block, lowercased again for every
+    // list, and given whole to every step as its section: this SOP took 32 s in a debug
+    // build, and memory square in the heading's length.
+    let heading = format!("## Daily {}\n\n", "wipe down ".repeat(6_000));
+    let sop = format!("# Closing\n\n{heading}{}", "- Check the door\n\nNote.\n\n".repeat(3_000));
+    let started = std::time::Instant::now();
+    let scanned = scan(&sop, Format::Markdown).unwrap();
+    assert!(started.elapsed().as_secs() < 5, "took {:?}", started.elapsed());
+    assert_eq!(scanned.draft.steps.len(), 3_000);
+    let section = scanned.draft.steps[0].section.as_deref().unwrap_or_default();
+    assert!(section.starts_with("Daily wipe down wipe down") && section.ends_with('…'), "{section}");
+    assert!(section.chars().count() <= 120, "{}", section.chars().count());
+    let short = scan("# Closing\n\n## Daily tasks\n\n- Check the door\n", Format::Markdown).unwrap();
+    assert_eq!(short.draft.steps[0].section.as_deref(), Some("Daily tasks"));
+}
