@@ -2,7 +2,7 @@
 //! ranges near it, joined into Number hints with a label and unit.
 
 use super::range::{Range, ranges};
-use super::words::{DETERMINERS, Words};
+use super::words::{DETERMINERS, REACH, Words};
 use super::{Found, HintKind};
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -125,9 +125,11 @@ pub(super) fn numbers(f: &mut Found) {
     readings(f, &ranges, &cues, &named);
 }
 
-/// Each range a reading, measured by the first cue before it in its sentence that is free
-/// and may measure it, labelled with the quantity named nearest; then each cue left over
-/// that adds a label, a reading of its own. `ranges`, `cues` and `named` are in order.
+/// Each range a reading, measured by the first cue before it in its sentence, and within
+/// reach, that is free and may measure it, labelled with the quantity named nearest; then
+/// each cue left over that adds a label, a reading of its own. `ranges`, `cues` and
+/// `named` are in order. The reach bounds a reading's phrase: a cue could take a range any
+/// distance away, so a long sentence of cues then ranges quoted most of itself for each.
 fn readings(f: &mut Found, ranges: &[Range], cues: &[Cue], named: &[(usize, String)]) {
     let w = f.w;
     // A bound without a unit ("below 5") is only a reading where something is measured.
@@ -149,13 +151,20 @@ fn readings(f: &mut Found, ranges: &[Range], cues: &[Cue], named: &[(usize, Stri
         let label = named_as.map(str::to_string);
         let clause = w.toks[range.from].clause;
         // A cue with no label may take any range; one with a label, the ranges it names.
-        let front = |key| waiting.get(&key).and_then(|q: &VecDeque<usize>| q.front().copied());
-        let cue = [Some((clause, None)), named_as.map(|label| (clause, Some(label)))]
-            .into_iter()
-            .flatten()
-            .filter_map(|key| front(key).filter(|&c| cues[c].to <= range.from).map(|c| (c, key)))
-            .min()
-            .and_then(|(_, key)| waiting.get_mut(&key)?.pop_front());
+        let mut cue: Option<(usize, (usize, Option<&str>))> = None;
+        for key in [Some((clause, None)), named_as.map(|label| (clause, Some(label)))].into_iter().flatten() {
+            let Some(queue) = waiting.get_mut(&key) else { continue };
+            // A cue further back than a reading reaches is as far from every later range.
+            while queue.front().is_some_and(|&c| cues[c].to + REACH < range.from) {
+                queue.pop_front();
+            }
+            if let Some(&c) = queue.front().filter(|&&c| cues[c].to <= range.from)
+                && cue.is_none_or(|(first, _)| c < first)
+            {
+                cue = Some((c, key));
+            }
+        }
+        let cue = cue.and_then(|(_, key)| waiting.get_mut(&key)?.pop_front());
         let from = cue.map_or(range.from, |c| {
             attached[c] = true;
             cues[c].from
