@@ -181,6 +181,24 @@ fn hostile_word_files_end_in_a_plain_error() {
 }
 
 #[test]
+fn a_word_file_holding_more_text_than_may_be_pasted_is_refused() {
+    use super::docx::read_docx;
+    use super::{MAX_TEXT_BYTES, scan_bytes};
+    // Its body may unpack to 16 MB, and its words were read whatever their length: 15 MB
+    // of text in small paragraphs went on to the scan, which pasted text may not do.
+    let words = |bytes: usize| {
+        let para = paragraph(None, None, &"Wipe the counter. ".repeat(50));
+        let body = para.repeat(bytes / 900 + 1);
+        docx(&format!("<w:document><w:body>{body}</w:body></w:document>"))
+    };
+    match scan_bytes(&words(MAX_TEXT_BYTES + 10_000), Format::Docx) {
+        Err(ScanError::TooLarge { bytes, limit }) => assert!(bytes > limit && limit == MAX_TEXT_BYTES, "{bytes}"),
+        other => panic!("expected TooLarge, got {:?}", other.map(|s| s.draft.steps.len())),
+    }
+    assert!(read_docx(&words(MAX_TEXT_BYTES - 10_000)).is_ok());
+}
+
+#[test]
 fn what_an_sop_implies_when_it_does_not_say_it() {
     use super::cadence::GuessedCadence;
     let onboarding = "# Onboarding checklist\n\nThe checklist is led by the office manager.\n\n1. Create the email account.\n2. Hand over the keys.\n";
