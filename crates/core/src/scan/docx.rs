@@ -3,8 +3,8 @@
 //! archive; only `word/document.xml` is read, and only up to a size, so a zip bomb ends
 //! in a plain error rather than a full disk or memory.
 
-use super::ScanError;
 use super::document::{BlockKind, Builder, Document};
+use super::{MAX_TEXT_BYTES, ScanError};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 use std::io::{Cursor, Read};
@@ -30,7 +30,14 @@ pub fn read_docx(bytes: &[u8]) -> Result<Document, ScanError> {
             MAX_BODY_BYTES >> 20
         )));
     }
-    read_body(&xml).map_err(|e| unreadable(&e))
+    let document = read_body(&xml).map_err(|e| unreadable(&e))?;
+    // Markup aside, a body of 16 MB can still hold far more words than may be pasted;
+    // they are held to the same limit, since every later step of the scan reads them.
+    let bytes: usize = document.blocks.iter().map(|b| b.text.len()).sum();
+    if bytes > MAX_TEXT_BYTES {
+        return Err(ScanError::TooLarge { bytes, limit: MAX_TEXT_BYTES });
+    }
+    Ok(document)
 }
 
 /// What the paragraph being read is, from its properties.

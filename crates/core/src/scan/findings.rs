@@ -6,6 +6,7 @@ use super::draft::{Draft, DraftStep};
 use super::proof_hint::{HintKind, ProofHint, requirement};
 use crate::process::MAX_STEPS;
 use serde::Serialize;
+use std::collections::HashSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -204,14 +205,15 @@ fn contains_words(text: &str, words: &str) -> bool {
     })
 }
 
+/// How many sections a finding names before it only counts the rest.
+const NAMED_SECTIONS: usize = 8;
+
 fn scope(draft: &Draft, out: &mut Vec<ScanFinding>) {
-    let mut sections: Vec<&str> = Vec::new();
-    for step in &draft.steps {
-        let name = step.section.as_deref().unwrap_or("");
-        if !sections.contains(&name) {
-            sections.push(name);
-        }
-    }
+    // In the order they come; a set keeps a draft of thousands of steps from comparing each
+    // step's section with every one seen before.
+    let mut seen: HashSet<&str> = HashSet::new();
+    let sections: Vec<&str> =
+        draft.steps.iter().map(|step| step.section.as_deref().unwrap_or("")).filter(|name| seen.insert(name)).collect();
     let several_cadences = draft.cadences.len() > 1;
     if draft.steps.len() > MAX_SOP_STEPS || several_cadences {
         let why = if several_cadences {
@@ -220,10 +222,12 @@ fn scope(draft: &Draft, out: &mut Vec<ScanFinding>) {
             format!("{} steps are more than one sitting", draft.steps.len())
         };
         let split = if sections.len() > 1 {
-            format!(
-                " Split it by section: {}.",
-                sections.iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join("; ")
-            )
+            let named: Vec<&str> = sections.iter().filter(|s| !s.is_empty()).copied().collect();
+            let mut list = named.iter().take(NAMED_SECTIONS).copied().collect::<Vec<_>>().join("; ");
+            if named.len() > NAMED_SECTIONS {
+                list.push_str(&format!("; and {} more", named.len() - NAMED_SECTIONS));
+            }
+            format!(" Split it by section: {list}.")
         } else {
             String::new()
         };
@@ -288,7 +292,51 @@ fn part(name: &'static str, ok: bool, possible: u32, yes: &str, no: &str) -> Sco
 
 #[cfg(test)]
 mod tests {
-    use super::names_escalation;
+    use super::*;
+    use crate::scan::draft::Draft;
+
+    fn step(title: &str, section: Option<&str>) -> DraftStep {
+        DraftStep {
+            title: title.to_string(),
+            line: 1,
+            section: section.map(str::to_string),
+            items: vec![],
+            proofs: vec![],
+        }
+    }
+
+    fn draft(steps: Vec<DraftStep>) -> Draft {
+        Draft { title: "T".to_string(), owner: None, cadences: vec![], steps }
+    }
+
+    fn scope_message(draft: &Draft) -> String {
+        let found = findings(&Document::default(), draft);
+        found.into_iter().find(|f| f.kind == FindingKind::ScopeTooBig).map(|f| f.message).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_process_of_many_sections_names_a_few_and_counts_the_rest() {
+        // Each step's section was looked up among all seen so far, and the finding listed
+        // every one: 20,000 sections made a message of 20,000 names.
+        let names: Vec<String> = (0..20_000).map(|i| format!("Section {i}")).collect();
+        let steps = names.iter().flat_map(|n| [step("Wipe", Some(n)), step("Mop", Some(n))]).collect();
+        let message = scope_message(&draft(steps));
+        assert_eq!(
+            message,
+            "This is a process rather than one SOP: 40000 steps are more than one sitting. Split it by section: \
+             Section 0; Section 1; Section 2; Section 3; Section 4; Section 5; Section 6; Section 7; and 19992 more."
+        );
+    }
+
+    #[test]
+    fn a_process_of_a_few_sections_names_them_all_once() {
+        let mut steps: Vec<DraftStep> =
+            (0..20).map(|i| step("Wipe", Some(if i < 10 { "Daily" } else { "Weekly" }))).collect();
+        steps.push(step("Mop", None));
+        let message = scope_message(&draft(steps));
+        assert!(message.ends_with("Split it by section: Daily; Weekly."), "{message}");
+        assert!(!scope_message(&draft((0..20).map(|_| step("Wipe", Some("Daily"))).collect())).contains("Split"));
+    }
 
     #[test]
     fn escalation_is_read_from_who_takes_over_not_from_anyone_told() {

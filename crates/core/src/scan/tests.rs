@@ -186,6 +186,24 @@ fn hostile_word_files_end_in_a_plain_error() {
 }
 
 #[test]
+fn a_word_file_holding_more_text_than_may_be_pasted_is_refused() {
+    use super::docx::read_docx;
+    use super::{MAX_TEXT_BYTES, scan_bytes};
+    // Its body may unpack to 16 MB, and its words were read whatever their length: 15 MB
+    // of text in small paragraphs went on to the scan, which pasted text may not do.
+    let words = |bytes: usize| {
+        let para = paragraph(None, None, &"Wipe the counter. ".repeat(50));
+        let body = para.repeat(bytes / 900 + 1);
+        docx(&format!("<w:document><w:body>{body}</w:body></w:document>"))
+    };
+    match scan_bytes(&words(MAX_TEXT_BYTES + 10_000), Format::Docx) {
+        Err(ScanError::TooLarge { bytes, limit }) => assert!(bytes > limit && limit == MAX_TEXT_BYTES, "{bytes}"),
+        other => panic!("expected TooLarge, got {:?}", other.map(|s| s.draft.steps.len())),
+    }
+    assert!(read_docx(&words(MAX_TEXT_BYTES - 10_000)).is_ok());
+}
+
+#[test]
 fn what_an_sop_implies_when_it_does_not_say_it() {
     use super::cadence::GuessedCadence;
     let onboarding = "# Onboarding checklist\n\nThe checklist is led by the office manager.\n\n1. Create the email account.\n2. Hand over the keys.\n";
@@ -385,4 +403,22 @@ fn steps_are_found_in_numbered_headings_and_in_text_with_no_list_at_all() {
     let s = scan(email, Format::Text).unwrap();
     assert_eq!(titles(&s), ["Monday: mop the floors", "Tuesday: clean the windows"]);
     assert_eq!(s.draft.steps[1].line, 4);
+}
+
+#[test]
+fn a_long_heading_is_read_once_not_copied_into_every_step() {
+    // The headings above each block were copied for every block, lowercased again for every
+    // list, and given whole to every step as its section: this SOP took 32 s in a debug
+    // build, and memory square in the heading's length.
+    let heading = format!("## Daily {}\n\n", "wipe down ".repeat(6_000));
+    let sop = format!("# Closing\n\n{heading}{}", "- Check the door\n\nNote.\n\n".repeat(3_000));
+    let started = std::time::Instant::now();
+    let scanned = scan(&sop, Format::Markdown).unwrap();
+    assert!(started.elapsed().as_secs() < 5, "took {:?}", started.elapsed());
+    assert_eq!(scanned.draft.steps.len(), 3_000);
+    let section = scanned.draft.steps[0].section.as_deref().unwrap_or_default();
+    assert!(section.starts_with("Daily wipe down wipe down") && section.ends_with('…'), "{section}");
+    assert!(section.chars().count() <= 120, "{}", section.chars().count());
+    let short = scan("# Closing\n\n## Daily tasks\n\n- Check the door\n", Format::Markdown).unwrap();
+    assert_eq!(short.draft.steps[0].section.as_deref(), Some("Daily tasks"));
 }

@@ -24,7 +24,7 @@ pub struct CadenceGuess {
     pub cadence: GuessedCadence,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum GuessedCadence {
     /// An RRULE body without DTSTART, parts in this order when present:

@@ -11,6 +11,7 @@ pub(super) struct Tok {
 
 pub(super) fn tokens(text: &str) -> Vec<Tok> {
     let mut t = Vec::new();
+    let mut ends = EndTags::default();
     let mut i = 0;
     while let Some(c) = text[i..].chars().next() {
         let rest = &text[i..];
@@ -24,7 +25,7 @@ pub(super) fn tokens(text: &str) -> Vec<Tok> {
             Some(rest[..len].to_lowercase())
         } else if c == '<'
             && rest[1..].starts_with(|n: char| n.is_ascii_alphabetic() || n == '/' || n == '!')
-            && let Some(n) = tag_len(rest)
+            && let Some(n) = tag_len(text, i, &mut ends)
         {
             len = n;
             Some(".".to_string())
@@ -60,14 +61,42 @@ fn word_len(s: &str) -> usize {
 
 /// An HTML tag's length, or a whole `<style>`/`<script>` element's, whose text is not prose.
 /// `None` when no tag closes before the next "<", so plain text with a "<" in it is kept.
-fn tag_len(rest: &str) -> Option<usize> {
+fn tag_len(text: &str, at: usize, ends: &mut EndTags) -> Option<usize> {
+    let rest = &text[at..];
     let name: String = rest[1..].chars().take_while(char::is_ascii_alphabetic).collect::<String>().to_lowercase();
-    let from = match name.as_str() {
-        "style" | "script" => rest.to_ascii_lowercase().find(&format!("</{name}"))?,
-        _ => 0,
-    };
-    let close = rest[from + 1..].find(['<', '>']).filter(|&n| rest[from + 1 + n..].starts_with('>'))?;
-    Some(from + close + 2)
+    if let Some(raw) = ["style", "script"].into_iter().find(|&raw| raw == name) {
+        return ends.next(text, at, raw).map(|end| end - at);
+    }
+    let close = rest[1..].find(['<', '>']).filter(|&n| rest[1 + n..].starts_with('>'))?;
+    Some(close + 2)
+}
+
+/// The next `</style …>` or `</script …>` found for each, kept while it lies ahead: each
+/// `<script` searching the rest of the text afresh made text full of them take time square
+/// in its length (1 MB took 77 s).
+#[derive(Default)]
+struct EndTags(Vec<(&'static str, usize, Option<usize>)>);
+
+impl EndTags {
+    /// Where the element `name` opened at `at` ends: past the `>` of its end tag; `None`
+    /// when it has none, or another "<" comes before that tag's `>`.
+    fn next(&mut self, text: &str, at: usize, name: &'static str) -> Option<usize> {
+        if let Some(&(.., end)) = self.0.iter().find(|(known, start, _)| *known == name && *start > at) {
+            return end;
+        }
+        let rest = &text[at..];
+        let start = rest.match_indices("</").map(|(n, _)| at + n).find(|&n| {
+            text.as_bytes()[n + 2..].get(..name.len()).is_some_and(|tag| tag.eq_ignore_ascii_case(name.as_bytes()))
+        });
+        // With no end tag ahead, none is ahead of any later start tag either.
+        let end = start.and_then(|start| {
+            let close = text[start + 1..].find(['<', '>']).filter(|&n| text[start + 1 + n..].starts_with('>'))?;
+            Some(start + close + 2)
+        });
+        self.0.retain(|(known, ..)| *known != name);
+        self.0.push((name, start.unwrap_or(usize::MAX), end));
+        end
+    }
 }
 
 fn mark(c: char, after: &str) -> Option<String> {

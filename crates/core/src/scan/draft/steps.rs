@@ -5,7 +5,7 @@ use super::DraftStep;
 use super::tables::{is_number, table_steps};
 use crate::scan::document::{Block, BlockKind};
 use crate::scan::proof_hint::suggest_proofs;
-use crate::scan::sections::{headings_above, in_step_section, is_label, is_not_steps};
+use crate::scan::sections::{Sections, is_label, is_not_steps};
 use crate::scan::stages::stages;
 use crate::scan::text::list_marker;
 use crate::scan::verbs::{is_instruction, opens_with_verb};
@@ -28,15 +28,15 @@ struct List {
 /// document with neither lists nor tables has its headings as steps; failing those, any
 /// list's items, and failing any list, the lines that give an instruction.
 pub(super) fn steps(blocks: &[Block]) -> Vec<DraftStep> {
-    let headings = headings_above(blocks);
-    let lists: Vec<List> = lists(blocks, &headings).into_iter().filter(|l| l.in_step_section).collect();
-    let mut chosen: Vec<Vec<DraftStep>> = lists.iter().map(|l| list_steps(blocks, &headings, l, true)).collect();
+    let sections = Sections::of(blocks);
+    let lists: Vec<List> = lists(blocks, &sections).into_iter().filter(|l| l.in_step_section).collect();
+    let mut chosen: Vec<Vec<DraftStep>> = lists.iter().map(|l| list_steps(blocks, &sections, l, true)).collect();
     let items: Vec<Vec<usize>> = lists.iter().map(|l| l.items.clone()).collect();
     for stage in stages(blocks, &items) {
         for (n, &list) in stage.lists.iter().enumerate() {
             chosen[list].clear();
             if n == 0 {
-                let section = headings[items[list][0]].last().map(|(_, t)| t.clone());
+                let section = sections.name(blocks, items[list][0]);
                 let mut made = step(&stage.title, stage.line, section);
                 for hint in stage.items.iter().flat_map(|i| suggest_proofs(i)) {
                     if !made.proofs.iter().any(|p| p.kind == hint.kind) {
@@ -59,27 +59,27 @@ pub(super) fn steps(blocks: &[Block]) -> Vec<DraftStep> {
     }
     // Sections titled with what to do ("Review expiring certificates") are the steps
     // themselves, their lists the details.
-    if named < 3 && action_headings(blocks, &headings) {
-        return heading_steps(blocks, &headings);
+    if named < 3 && action_headings(blocks, &sections) {
+        return heading_steps(blocks, &sections);
     }
     let mut steps: Vec<DraftStep> = chosen.into_iter().flatten().collect();
-    steps.extend(table_steps(blocks, &headings));
+    steps.extend(table_steps(blocks, &sections));
     if steps.is_empty() {
-        steps = heading_steps(blocks, &headings);
+        steps = heading_steps(blocks, &sections);
     }
     // A document that lists anything lists its steps somewhere, even when no rule above
     // found them there: a draft with none helps nobody correct it.
     if steps.is_empty() {
-        let every = self::lists(blocks, &headings);
-        steps = every.iter().flat_map(|l| list_steps(blocks, &headings, l, false)).collect();
+        let every = self::lists(blocks, &sections);
+        steps = every.iter().flat_map(|l| list_steps(blocks, &sections, l, false)).collect();
     }
     if steps.is_empty() {
-        steps = instruction_lines(blocks, &headings);
+        steps = instruction_lines(blocks, &sections);
     }
     if steps.is_empty() {
         // Items that only label groups ("Notes:") are still all the list there is.
         let items = blocks.iter().enumerate().filter(|(_, b)| b.item_depth().is_some());
-        steps = items.map(|(i, b)| step(&b.text, b.line, headings[i].last().map(|(_, t)| t.clone()))).collect();
+        steps = items.map(|(i, b)| step(&b.text, b.line, sections.name(blocks, i))).collect();
     }
     // Lists and tables are gathered apart; the steps are done in the order written.
     steps.sort_by_key(|s| s.line);
@@ -88,16 +88,16 @@ pub(super) fn steps(blocks: &[Block]) -> Vec<DraftStep> {
 
 /// Text pasted without any list: its lines that give an instruction ("Turn on the ovens.",
 /// "Monday: mop the floors") are the steps.
-fn instruction_lines(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<DraftStep> {
+fn instruction_lines(blocks: &[Block], sections: &Sections) -> Vec<DraftStep> {
     let mut steps = Vec::new();
     for (i, block) in blocks.iter().enumerate() {
-        if block.kind != BlockKind::Paragraph || !in_step_section(&headings[i]) {
+        if block.kind != BlockKind::Paragraph || !sections.in_step_section(i) {
             continue;
         }
         for (n, line) in block.lines().enumerate() {
             let said = line.split_once(": ").filter(|(label, _)| label.split_whitespace().count() <= 3);
             if is_instruction(said.map_or(line, |(_, rest)| rest)) {
-                steps.push(step(line, block.line + n, headings[i].last().map(|(_, t)| t.clone())));
+                steps.push(step(line, block.line + n, sections.name(blocks, i)));
             }
         }
     }
@@ -115,8 +115,8 @@ fn unnumbered(text: &str) -> &str {
 }
 
 /// At least three headings in the working sections, most of them opening with a verb.
-fn action_headings(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> bool {
-    let candidates: Vec<&Block> = step_headings(blocks, headings).into_iter().map(|i| &blocks[i]).collect();
+fn action_headings(blocks: &[Block], sections: &Sections) -> bool {
+    let candidates: Vec<&Block> = step_headings(blocks, sections).into_iter().map(|i| &blocks[i]).collect();
     // "DO" alone heads rules, not an action.
     let verbs = candidates
         .iter()
@@ -129,7 +129,7 @@ fn action_headings(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> bool {
 /// Indexes of the headings that could be steps: in working sections, not the title (the
 /// one heading of the largest size, when there is one), and not a heading that only names
 /// the steps under it ("Daily maintenance checklist").
-fn step_headings(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<usize> {
+fn step_headings(blocks: &[Block], sections: &Sections) -> Vec<usize> {
     let top = blocks.iter().filter_map(Block::heading_level).min().unwrap_or(1);
     let titled = blocks.iter().filter(|b| b.heading_level() == Some(top)).count() == 1;
     blocks
@@ -138,7 +138,7 @@ fn step_headings(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<usize>
         .filter(|(i, b)| match b.heading_level() {
             Some(level) => {
                 !(titled && level == top)
-                    && in_step_section(&headings[*i])
+                    && sections.in_step_section(*i)
                     && !is_not_steps(&b.text)
                     && (!names_steps(&b.text) || is_instruction(&b.text))
             }
@@ -154,7 +154,7 @@ fn step_headings(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<usize>
 /// criteria and gives none, or completes the instruction before it ("Check the
 /// following:"), which is then the step and the items its checklist. Numbered items are
 /// steps whatever their words: numbering says they are done in order.
-fn list_steps(blocks: &[Block], headings: &[Vec<(u8, String)>], list: &List, judged: bool) -> Vec<DraftStep> {
+fn list_steps(blocks: &[Block], sections: &Sections, list: &List, judged: bool) -> Vec<DraftStep> {
     let depth_of = |i: usize| blocks[i].item_depth().unwrap_or(0);
     let base = list.items.iter().map(|&i| depth_of(i)).min().unwrap_or(0);
     // The depth that holds steps under each label item.
@@ -179,7 +179,7 @@ fn list_steps(blocks: &[Block], headings: &[Vec<(u8, String)>], list: &List, jud
     let not_work = verbs * 2 < tops.len();
     if judged && not_work {
         if let Some(lead) = list.lead_in {
-            let mut made = step(&blocks[lead].text, blocks[lead].line, headings[lead].last().map(|(_, t)| t.clone()));
+            let mut made = step(&blocks[lead].text, blocks[lead].line, sections.name(blocks, lead));
             made.items = list.items.iter().map(|&i| blocks[i].text.clone()).collect();
             if made.proofs.is_empty() {
                 made.proofs = made.items.iter().map(|i| suggest_proofs(i)).find(|p| !p.is_empty()).unwrap_or_default();
@@ -195,7 +195,7 @@ fn list_steps(blocks: &[Block], headings: &[Vec<(u8, String)>], list: &List, jud
     for (i, top) in picks {
         let block = &blocks[i];
         if top {
-            steps.push(step(&block.text, block.line, headings[i].last().map(|(_, t)| t.clone())));
+            steps.push(step(&block.text, block.line, sections.name(blocks, i)));
         } else if let Some(last) = steps.last_mut() {
             last.items.push(block.text.clone());
             if last.proofs.is_empty() {
@@ -206,7 +206,10 @@ fn list_steps(blocks: &[Block], headings: &[Vec<(u8, String)>], list: &List, jud
     steps
 }
 
-fn lists(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<List> {
+fn lists(blocks: &[Block], sections: &Sections) -> Vec<List> {
+    // Read once per heading: a long heading read again for each of thousands of lists
+    // costs time square in the document's length.
+    let names: Vec<bool> = blocks.iter().map(|b| b.heading_level().is_some() && names_steps(&b.text)).collect();
     let mut lists: Vec<List> = Vec::new();
     let mut previous_item = false;
     for (i, block) in blocks.iter().enumerate() {
@@ -227,8 +230,8 @@ fn lists(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<List> {
             });
             lists.push(List {
                 items: vec![i],
-                in_step_section: in_step_section(&headings[i]) && !optional,
-                under_step_heading: headings[i].iter().any(|(_, t)| names_steps(t)),
+                in_step_section: sections.in_step_section(i) && !optional,
+                under_step_heading: sections.above(i).any(|h| names[h]),
                 lead_in,
             });
         }
@@ -278,8 +281,8 @@ pub(super) fn step(text: &str, line: usize, section: Option<String>) -> DraftSte
 
 /// Headings below the title, each with the words under it read for proof and its list
 /// items kept as checklist items.
-fn heading_steps(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<DraftStep> {
-    let chosen = step_headings(blocks, headings);
+fn heading_steps(blocks: &[Block], sections: &Sections) -> Vec<DraftStep> {
+    let chosen = step_headings(blocks, sections);
     // Headings below the steps' own level ("Is the alert a false positive?") detail them.
     let level = chosen.iter().filter_map(|&i| blocks[i].heading_level()).min();
     let mut is_step = vec![false; blocks.len()];
@@ -290,7 +293,7 @@ fn heading_steps(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<DraftS
             // "Step 1" says only where it is: its first sentence says what to do.
             let words = blocks.get(i + 1).filter(|b| is_number(&block.text) && b.heading_level().is_none());
             let title = words.map_or(block.text.as_str(), |b| first_sentence(&b.text));
-            steps.push(step(title, block.line, headings[i].last().map(|(_, t)| t.clone())));
+            steps.push(step(title, block.line, sections.name(blocks, i)));
             continue;
         }
         if is_step[i] {
@@ -299,7 +302,7 @@ fn heading_steps(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<DraftS
             }
             continue;
         }
-        if block.heading_level().is_some() || !in_step_section(&headings[i]) {
+        if block.heading_level().is_some() || !sections.in_step_section(i) {
             continue;
         }
         if let Some(last) = steps.last_mut() {

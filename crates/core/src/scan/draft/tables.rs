@@ -6,7 +6,7 @@ use super::raci_letters;
 use super::steps::step;
 use crate::scan::document::{Block, BlockKind};
 use crate::scan::proof_hint::suggest_proofs;
-use crate::scan::sections::in_step_section;
+use crate::scan::sections::Sections;
 use crate::scan::verbs::opens_with_verb;
 
 /// Names of fields a table of facts about the SOP holds ("Owner | Shift lead").
@@ -44,7 +44,7 @@ const FIELDS: [&str; 28] = [
 /// Rows of tables with a step column (or, lacking one, their first column) in sections
 /// that hold work. Tables of facts ("Owner | Shift lead") and RACI tables say who and
 /// when, not what to do.
-pub(super) fn table_steps(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> Vec<DraftStep> {
+pub(super) fn table_steps(blocks: &[Block], sections: &Sections) -> Vec<DraftStep> {
     let mut steps = Vec::new();
     let mut start = 0;
     while start < blocks.len() {
@@ -67,12 +67,12 @@ pub(super) fn table_steps(blocks: &[Block], headings: &[Vec<(u8, String)>]) -> V
             let width = table.iter().map(|r| r.cells.len()).max().unwrap_or(0);
             let column = (named..width).find(|&c| !numbers(c)).unwrap_or(named);
             for (i, row) in (start..end).zip(table) {
-                if row.kind != (BlockKind::Row { header: false }) || !in_step_section(&headings[i]) {
+                if row.kind != (BlockKind::Row { header: false }) || !sections.in_step_section(i) {
                     continue;
                 }
                 if let Some(text) = row.cells.get(column).filter(|t| !t.trim().is_empty()) {
                     let title = row_title(text, &row.cells, column);
-                    let mut made = step(&title, row.line, headings[i].last().map(|(_, t)| t.clone()));
+                    let mut made = step(&title, row.line, sections.name(blocks, i));
                     made.proofs = suggest_proofs(&row.cells.join(". "));
                     steps.push(made);
                 }

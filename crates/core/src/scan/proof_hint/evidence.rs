@@ -35,6 +35,11 @@ const FILE_VERBS: &str = "send sends submit submits attach upload create creates
 const FILED: &str = "created sent submitted attached uploaded completed generated produced filed exported prepared \
                      written shared";
 
+/// How far back a file's name is looked for, in tokens: "Inventory_2024-05-01_final.xlsx"
+/// is a dozen. Unbounded, text glued into one long run ("pdf.pdf.pdf…") walked the whole
+/// run back for every extension in it, in time square in its length.
+const NAME_REACH: usize = 64;
+
 pub(super) fn file(f: &Found, i: usize) -> Option<(usize, usize)> {
     let w = f.w;
     if !f.free(i) {
@@ -55,7 +60,7 @@ pub(super) fn file(f: &Found, i: usize) -> Option<(usize, usize)> {
         _ if FILE_TYPES.contains(&word) => {
             let part =
                 |j: usize| w.toks[j + 1].glued && (w.w(j).starts_with(char::is_alphanumeric) || w.is(j, ". _ -"));
-            let name = (0..i).rev().take_while(|&j| part(j)).last().unwrap_or(i);
+            let name = (0..i).rev().take(NAME_REACH).take_while(|&j| part(j)).last().unwrap_or(i);
             return Some((name, if w.is(i + 1, "file files") { i + 2 } else { i + 1 }));
         }
         // "on receipt of goods" is receiving them.

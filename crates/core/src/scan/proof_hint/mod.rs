@@ -18,9 +18,10 @@ use note::note;
 use reading::numbers;
 use serde::Serialize;
 use signature::signature;
+use std::collections::HashSet;
 use words::Words;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HintKind {
     Photo,
@@ -77,7 +78,7 @@ pub struct ProofHint {
 /// Every proof a step's text suggests, strongest first; empty when it names nothing verifiable.
 pub fn suggest_proofs(step: &str) -> Vec<ProofHint> {
     let words = Words::new(step);
-    let mut found = Found { w: &words, hits: Vec::new(), used: vec![false; words.len()] };
+    let mut found = Found::new(&words);
     // Stronger readings claim their words first, so "manager signs off" is not also a
     // signature and "record the temperature" not also a note.
     approvals(&mut found);
@@ -138,11 +139,21 @@ struct Found<'a> {
     hits: Vec<Hit>,
     /// Words already read as one kind of proof, so they do not suggest a weaker one too.
     used: Vec<bool>,
+    /// The sentences each kind of hit starts in, so asking about one does not go through
+    /// every hit: a long step of short sentences made that time square in its length.
+    clauses: HashSet<(HintKind, usize)>,
 }
 
-impl Found<'_> {
+impl<'a> Found<'a> {
+    fn new(w: &'a Words<'a>) -> Found<'a> {
+        Found { w, hits: Vec::new(), used: vec![false; w.len()], clauses: HashSet::new() }
+    }
+
     fn add(&mut self, kind: HintKind, from: usize, to: usize) -> &mut Hit {
         self.claim(from, to);
+        if let Some(token) = self.w.toks.get(from) {
+            self.clauses.insert((kind, token.clause));
+        }
         self.hits.push(Hit { kind, from, to, unit: None, min: None, max: None, label: None });
         let last = self.hits.len() - 1;
         &mut self.hits[last]
@@ -157,7 +168,7 @@ impl Found<'_> {
     }
 
     fn in_clause(&self, kind: HintKind, i: usize) -> bool {
-        self.hits.iter().any(|h| h.kind == kind && self.w.same(h.from, i))
+        self.w.toks.get(i).is_some_and(|token| self.clauses.contains(&(kind, token.clause)))
     }
 
     /// One hint per kind, except readings: each range read is its own. Cues of one kind in
@@ -165,12 +176,14 @@ impl Found<'_> {
     fn into_hints(mut self) -> Vec<ProofHint> {
         self.hits.sort_by_key(|h| (h.kind.rank(), h.from));
         let mut kept: Vec<Hit> = Vec::new();
+        // The readings kept, in a set: a step of thousands of ranges compared each with all.
+        let mut readings: HashSet<Reading> = HashSet::new();
         for hit in self.hits {
             let number = hit.kind == HintKind::Number;
-            let repeat = kept.iter().any(|h| {
-                h.kind == hit.kind && (h.unit, h.min, h.max, &h.label) == (hit.unit, hit.min, hit.max, &hit.label)
-            });
-            match kept.iter_mut().find(|h| h.kind == hit.kind) {
+            let repeat = number && reading(&hit).is_some_and(|r| !readings.insert(r));
+            // Hits come by kind, so those kept of this kind are the last ones: looking from
+            // the end does not pass every reading for each photo after them.
+            match kept.iter_mut().rev().find(|h| h.kind == hit.kind) {
                 Some(_) if number && !repeat => kept.push(hit),
                 Some(h) if !number && self.w.same(h.from, hit.from) => {
                     (h.from, h.to) = (h.from.min(hit.from), h.to.max(hit.to));
@@ -190,6 +203,18 @@ impl Found<'_> {
         };
         kept.into_iter().map(hint).collect()
     }
+}
+
+/// What tells one reading from another: unit, bounds (as bits, -0 as 0) and label.
+type Reading = (Option<&'static str>, Option<u64>, Option<u64>, Option<String>);
+
+/// `None` for a bound that is not a number, which equals no other, not even itself.
+fn reading(hit: &Hit) -> Option<Reading> {
+    let bits = |v: Option<f64>| match v {
+        Some(v) if v.is_nan() => Err(()),
+        v => Ok(v.map(|v| (v + 0.0).to_bits())),
+    };
+    Some((hit.unit, bits(hit.min).ok()?, bits(hit.max).ok()?, hit.label.clone()))
 }
 
 #[cfg(test)]
