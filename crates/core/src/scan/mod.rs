@@ -205,6 +205,9 @@ pub fn scan(source: &str, format: Format) -> Result<Scan, ScanError> {
     if controls * 100 > source.chars().count().max(1) {
         return Err(ScanError::Binary);
     }
+    if matches!(format, Format::Html | Format::Markdown) && source.contains('<') {
+        html::depth::check(source)?;
+    }
     let document = match format {
         // Text pasted as Markdown that uses none of it reads as what it is: "1) Do x",
         // "Step 2: …" and "• …" lines are a list in plain text, a paragraph in Markdown.

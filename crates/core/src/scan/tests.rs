@@ -51,6 +51,11 @@ fn hostile_text_is_refused_plainly() {
     assert!(matches!(scan(&huge, Format::Markdown), Err(ScanError::TooLarge { .. })));
     let deep = format!("{}x", "> - ".repeat(5000));
     assert!(scan(&deep, Format::Markdown).is_ok(), "deep nesting reads without overflowing the stack");
+    // html5ever's time grows with the square of the nesting: 40,000 deep took 10 s.
+    let nested = format!("{}<li>deep</li>", "<div><ul>".repeat(20_000));
+    let started = std::time::Instant::now();
+    assert!(matches!(scan(&nested, Format::Html), Err(ScanError::Unreadable(m)) if m.contains("nest more than")));
+    assert!(started.elapsed().as_secs() < 2, "refused before parsing: {:?}", started.elapsed());
 }
 
 const CLOSING: &str = "# Closing checklist
