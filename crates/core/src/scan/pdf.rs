@@ -11,7 +11,7 @@
 mod fonts;
 mod layout;
 
-use super::ScanError;
+use super::{MAX_TEXT_BYTES, ScanError};
 use fonts::Font;
 use layout::{Matrix, PageText, write_pages};
 use lopdf::content::Content;
@@ -61,6 +61,8 @@ pub fn pdf_text(bytes: &[u8]) -> Result<String, ScanError> {
     let mut fonts: HashMap<usize, Font> = HashMap::new();
     let mut content_budget = MAX_CONTENT_BYTES;
     let mut text = Vec::new();
+    // Text is counted as it is read: a small file can draw far more words than a scan reads.
+    let mut read = 0usize;
     for page in pages.into_values() {
         let page_fonts = document.get_page_fonts(page).unwrap_or_default();
         let mut names = HashMap::with_capacity(page_fonts.len());
@@ -88,6 +90,10 @@ pub fn pdf_text(bytes: &[u8]) -> Result<String, ScanError> {
         let Ok(content) = Content::decode(&content) else { continue };
         let mut page_text = PageText::default();
         show_page(&content, &names, &fonts, &mut page_text);
+        read += page_text.bytes();
+        if read > MAX_TEXT_BYTES {
+            return Err(ScanError::TooLarge { bytes: read, limit: MAX_TEXT_BYTES });
+        }
         text.push(page_text.lines());
     }
     let out = write_pages(text);

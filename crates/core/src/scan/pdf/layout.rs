@@ -2,6 +2,8 @@
 //! (with a space where the gap is wider than a glyph's spacing), a new baseline starts a
 //! line, and a wider gap between lines than the text's size leaves a blank line.
 
+use crate::scan::MAX_TEXT_BYTES;
+
 /// An affine transform `[a b c d e f]`, applied to row vectors as PDF does.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Matrix([f32; 6]);
@@ -74,6 +76,9 @@ pub(super) struct Line {
 #[derive(Debug, Default)]
 pub(super) struct PageText {
     runs: Vec<Run>,
+    /// The text's bytes so far, so a page of millions of tiny runs stops being read once it
+    /// holds more than a scan reads.
+    bytes: usize,
 }
 
 impl PageText {
@@ -81,10 +86,14 @@ impl PageText {
         if ![x, y, end, height].iter().all(|v| v.is_finite()) {
             return;
         }
+        if self.bytes > MAX_TEXT_BYTES {
+            return;
+        }
         let text = clean(text);
         if text.trim().is_empty() {
             return;
         }
+        self.bytes += text.len();
         let height = if height > 0.0 { height } else { 10.0 };
         self.runs.push(Run { x, y, end: end.max(x), height, bold, text });
     }
@@ -92,6 +101,11 @@ impl PageText {
     /// Runs grouped into lines by baseline, top of the page first, and each line's runs
     /// left to right. Position, not drawing order, decides: tools draw a list's bullets
     /// or a table's cells in an order of their own.
+    /// The bytes of text the page holds (up to a little past what a scan reads).
+    pub(super) fn bytes(&self) -> usize {
+        self.bytes
+    }
+
     pub(super) fn lines(mut self) -> Vec<Line> {
         // Stable, so runs on one baseline keep their drawing order until sorted by x.
         self.runs.sort_by(|a, b| b.y.total_cmp(&a.y));

@@ -122,6 +122,17 @@ fn a_page_that_inflates_past_the_limit_is_refused() {
 /// lopdf writes its own object streams, so this file is put together by hand: a catalog
 /// and object streams that each stay under the per-stream limit but together pass the budget.
 #[test]
+fn a_page_drawing_more_words_than_a_scan_reads_is_refused_without_holding_them() {
+    let mut content = b"BT /F1 11 Tf 72 700 Td ".to_vec();
+    while content.len() < MAX_STREAM_BYTES - 16 {
+        content.extend(b"(ab)Tj ");
+    }
+    content.extend(b"ET");
+    let error = pdf_text(&pdf(helvetica(), &[&content])).unwrap_err();
+    assert!(matches!(error, ScanError::TooLarge { limit: crate::scan::MAX_TEXT_BYTES, .. }), "{error}");
+}
+
+#[test]
 fn object_streams_that_inflate_past_the_budget_are_refused() {
     let mut file = b"%PDF-1.5\n".to_vec();
     let mut offsets = vec![file.len()];
