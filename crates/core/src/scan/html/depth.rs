@@ -31,7 +31,7 @@ pub fn check(source: &str) -> Result<(), ScanError> {
     let bytes = source.as_bytes();
     let (mut depth, mut formatting, mut reopened) = (0usize, 0usize, 0usize);
     let mut at = 0;
-    while let Some(offset) = memchr(b'<', &bytes[at..]) {
+    while let Some(offset) = bytes[at..].iter().position(|&b| b == b'<') {
         at += offset + 1;
         if bytes[at..].starts_with(b"!--") {
             at = find(bytes, at, b"-->").unwrap_or(bytes.len());
@@ -79,10 +79,6 @@ pub fn check(source: &str) -> Result<(), ScanError> {
 
 fn refused(why: String) -> ScanError {
     ScanError::Unreadable(format!("this HTML cannot be read: {why}; save the page again from its editor"))
-}
-
-fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
-    haystack.iter().position(|&b| b == needle)
 }
 
 fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
