@@ -1,5 +1,6 @@
 //! The `proofline` binary: configuration, wiring of a backend, and the subcommands.
 
+mod audit_cmd;
 mod backend;
 mod bench;
 mod cadence_cmd;
@@ -53,6 +54,9 @@ enum Command {
     Cadence(cadence_cmd::CadenceArgs),
     /// Read SOP files into draft processes and say what each lacks.
     Scan(scan_cmd::ScanArgs),
+    /// Check the tamper-evident event log.
+    #[command(subcommand)]
+    Audit(audit_cmd::AuditCommand),
     /// Manage API tokens.
     #[command(subcommand)]
     Token(token::TokenCommand),
@@ -98,6 +102,7 @@ fn main() -> ExitCode {
             Command::Cadence(args) => cadence_cmd::run(args),
             Command::Scan(args) => scan_cmd::run(args).await,
             Command::Token(command) => token::run(command).await,
+            Command::Audit(command) => audit_cmd::run(command).await,
             Command::Apply(args) => files::run_apply(args).await,
             Command::Export(args) => files::run_export(args).await,
             Command::Bench(args) => bench::run(args).await,

@@ -90,6 +90,8 @@ pub struct Parties {
     /// Who the step was first assigned to (level 0); "manager" means theirs.
     pub assignee: PersonId,
     pub owner: PersonId,
+    /// Whoever submitted evidence that waits for approval: never its approver.
+    pub submitter: Option<PersonId>,
 }
 
 /// Resolves one target to an available person other than `exclude`.
@@ -100,16 +102,18 @@ pub fn resolve(
     exclude: Option<PersonId>,
     roster: &mut Roster,
 ) -> Option<PersonId> {
-    let usable = |p: PersonId, roster: &Roster| roster.is_available(p, at) && Some(p) != exclude;
+    let excluded: Vec<PersonId> = exclude.into_iter().chain(parties.submitter).collect();
+    let usable = |p: PersonId, roster: &Roster| roster.is_available(p, at) && !excluded.contains(&p);
     match target {
         Target::Person(p) => usable(p, roster).then_some(p),
-        Target::Role(role) => roster.pick(role, at, exclude),
+        Target::Role(role) => roster.pick(role, at, &excluded),
         Target::Manager => roster.manager_of(parties.assignee).filter(|m| usable(*m, roster)),
         Target::Owner => usable(parties.owner, roster).then_some(parties.owner),
     }
 }
 
 /// The move for a task at `level` whose holder `missed_by` let the window close at `now`.
+/// Work waiting for approval climbs the same chain, never reaching its submitter.
 pub fn next_move(
     chain: &EscalationChain,
     level: u32,
@@ -159,7 +163,7 @@ mod tests {
         .unwrap()
     }
 
-    const PARTIES: Parties = Parties { assignee: PersonId(1), owner: PersonId(10) };
+    const PARTIES: Parties = Parties { assignee: PersonId(1), owner: PersonId(10), submitter: None };
 
     #[test]
     fn a_missed_task_climbs_each_level_with_a_fresh_window() {
@@ -195,9 +199,25 @@ mod tests {
     fn nobody_gets_back_the_work_they_just_missed() {
         let mut roster = roster();
         let chain = EscalationChain::new(vec![Level { to: Target::Owner, window: Span::from_secs(60) }]).unwrap();
-        let parties = Parties { assignee: PersonId(10), owner: PersonId(10) };
+        let parties = Parties { assignee: PersonId(10), owner: PersonId(10), submitter: None };
         let moved = next_move(&chain, 0, PersonId(10), parties, t("2026-01-05T08:00:00Z"), &mut roster);
         assert_eq!(moved, Move::Unresolved { holder: PersonId(10) });
+    }
+
+    #[test]
+    fn an_approval_never_climbs_to_its_submitter() {
+        let mut roster = roster();
+        let now = t("2026-01-05T08:00:00Z");
+        // Person 2 submitted; 3 let the approval lapse: the role has nobody else, so the
+        // assignee's manager gets it.
+        let parties = Parties { submitter: Some(PersonId(2)), ..PARTIES };
+        let moved = next_move(&chain(), 0, PersonId(3), parties, now, &mut roster);
+        assert_eq!(moved, Move::To { level: 2, holder: PersonId(9), due_at: t("2026-01-05T09:00:00Z") });
+        let owner_submitted = Parties { submitter: Some(PersonId(10)), ..PARTIES };
+        assert_eq!(
+            next_move(&chain(), 2, PersonId(9), owner_submitted, now, &mut roster),
+            Move::Unresolved { holder: PersonId(10) }
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod agenda;
+pub mod audit;
 pub mod cadence;
 pub mod escalation;
 pub mod history;

@@ -27,6 +27,10 @@ pub enum NoticeKind {
     /// A reviewer sent the recipient's work back with a reason.
     #[serde(rename = "task.returned")]
     TaskReturned,
+    /// Evidence waits for the recipient's approval (first asked, or moved to them when
+    /// the approver before let the window close).
+    #[serde(rename = "task.approval")]
+    TaskApproval,
     /// Every level missed a task; it is the owner's (the recipient's) to settle.
     #[serde(rename = "task.unresolved")]
     TaskUnresolved,
@@ -45,11 +49,12 @@ pub enum NoticeKind {
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 9] = [
+    pub const ALL: [NoticeKind; 10] = [
         NoticeKind::TaskOpened,
         NoticeKind::TaskDueSoon,
         NoticeKind::TaskMoved,
         NoticeKind::TaskReturned,
+        NoticeKind::TaskApproval,
         NoticeKind::TaskUnresolved,
         NoticeKind::TaskCompleted,
         NoticeKind::DeliveryFailed,
@@ -63,6 +68,7 @@ impl NoticeKind {
             NoticeKind::TaskDueSoon => "task.due_soon",
             NoticeKind::TaskMoved => "task.moved",
             NoticeKind::TaskReturned => "task.returned",
+            NoticeKind::TaskApproval => "task.approval",
             NoticeKind::TaskUnresolved => "task.unresolved",
             NoticeKind::TaskCompleted => "task.completed",
             NoticeKind::DeliveryFailed => "delivery.failed",
@@ -82,6 +88,7 @@ impl NoticeKind {
             NoticeKind::TaskDueSoon => "task_due_soon",
             NoticeKind::TaskMoved => "task_moved",
             NoticeKind::TaskReturned => "task_returned",
+            NoticeKind::TaskApproval => "task_approval",
             NoticeKind::TaskUnresolved => "task_unresolved",
             NoticeKind::TaskCompleted => "task_completed",
             NoticeKind::DeliveryFailed => "delivery_failed",

@@ -1,6 +1,7 @@
 //! Proof requirements and the check that a submission meets every one of them.
 //! A step counts as done only when this check passes; a checkbox is not proof.
 
+use crate::escalation::Target;
 use crate::span::Span;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -58,6 +59,15 @@ pub enum ProofRule {
     },
     /// A web address (a ticket, a document, a dashboard).
     Link,
+    /// A second person accepts the rest of the evidence before the step counts as done.
+    /// The submitter can never approve their own work; an approval not given within
+    /// `window` moves up the escalation chain like any other work.
+    Approval {
+        by: Target,
+        /// How long the approver has; the step's own window when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        window: Option<Span>,
+    },
 }
 
 fn one() -> u32 {
@@ -74,6 +84,7 @@ impl ProofRule {
             ProofRule::Checklist { .. } => "checklist",
             ProofRule::Signature { .. } => "signature",
             ProofRule::Link => "link",
+            ProofRule::Approval { .. } => "approval",
         }
     }
 
@@ -83,12 +94,22 @@ impl ProofRule {
     }
 }
 
+/// The approval a step requires, if any: who gives it and how long they have.
+pub fn approval(requirements: &[ProofRequirement]) -> Option<(Target, Option<Span>)> {
+    requirements.iter().find_map(|r| match r.rule {
+        ProofRule::Approval { by, window } => Some((by, window)),
+        _ => None,
+    })
+}
+
 /// Gives every requirement without a key one derived from its kind, and checks each
 /// requirement makes sense. Returns the problems as (index, message).
 pub fn normalize(requirements: &mut [ProofRequirement]) -> Vec<(usize, String)> {
     let mut problems = Vec::new();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut approvals = 0;
     for (index, req) in requirements.iter_mut().enumerate() {
+        approvals += usize::from(matches!(req.rule, ProofRule::Approval { .. }));
         if req.key.is_empty() {
             let kind = req.rule.kind();
             let n = requirements_of_kind(&seen, kind);
@@ -114,6 +135,12 @@ pub fn normalize(requirements: &mut [ProofRequirement]) -> Vec<(usize, String)> 
             }
             ProofRule::Checklist { items } if items.is_empty() || items.iter().any(|i| i.trim().is_empty()) => {
                 problems.push((index, "a checklist needs at least one item, none blank".into()))
+            }
+            ProofRule::Approval { window: Some(window), .. } if *window == Span::ZERO => {
+                problems.push((index, "an approval window must be longer than zero".into()))
+            }
+            ProofRule::Approval { .. } if approvals > 1 => {
+                problems.push((index, "a step takes at most one approval".into()))
             }
             _ => {}
         }
@@ -195,6 +222,15 @@ pub fn check(
         }
         if !req.rule.takes_files() && !files.is_empty() {
             problems.push(problem(key, format!("{key:?} takes a value, not a file")));
+            continue;
+        }
+        if let ProofRule::Approval { .. } = req.rule {
+            if value.is_some() {
+                problems.push(problem(
+                    key,
+                    format!("{key:?} is given by the approver once you submit, not sent with the proof"),
+                ));
+            }
             continue;
         }
         match check_one(req, value, files, now) {
@@ -315,6 +351,8 @@ fn check_one(req: &ProofRequirement, value: Option<&Value>, files: &[StoredFile]
             }
             Ok((json!({"name": signer, "attestation": attestation}), None))
         }
+        // Approvals are given later, by someone else; `check` never asks this.
+        ProofRule::Approval { .. } => Ok((Value::Null, None)),
         ProofRule::Link => {
             let link = value.and_then(Value::as_str).map(str::trim).unwrap_or_default();
             let looks_like_url = (link.starts_with("https://") || link.starts_with("http://"))
@@ -388,6 +426,12 @@ impl ProofRequirement {
             ProofRule::Checklist { items } => format!("Checklist of {}", items.len()),
             ProofRule::Signature { .. } => "Signature".to_string(),
             ProofRule::Link => "Link".to_string(),
+            ProofRule::Approval { by, .. } => match by {
+                Target::Person(_) => "Approval by a named person".to_string(),
+                Target::Role(_) => "Approval by a role".to_string(),
+                Target::Manager => "Approval by the assignee's manager".to_string(),
+                Target::Owner => "Approval by the process owner".to_string(),
+            },
         };
         match &self.label {
             Some(label) if !label.trim().is_empty() => format!("{what}: {}", label.trim()),

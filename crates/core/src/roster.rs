@@ -32,10 +32,11 @@ impl Roster {
         self.people.get(&person).and_then(|m| m.manager)
     }
 
-    /// Picks a member of `role` for work starting `at`, never `exclude`.
-    pub fn pick(&mut self, role: RoleId, at: Timestamp, exclude: Option<PersonId>) -> Option<PersonId> {
+    /// Picks a member of `role` for work starting `at`, never one of `exclude`.
+    pub fn pick(&mut self, role: RoleId, at: Timestamp, exclude: &[PersonId]) -> Option<PersonId> {
         let mut rotation = self.roles.get(&role)?.clone();
-        let picked = rotation.pick(|p| self.is_available(p, at), |p| self.load.get(&p).copied().unwrap_or(0), exclude);
+        let available = |p: PersonId| self.is_available(p, at) && !exclude.contains(&p);
+        let picked = rotation.pick(available, |p| self.load.get(&p).copied().unwrap_or(0), None);
         if let Some(person) = picked {
             *self.load.entry(person).or_default() += 1;
             if !self.touched_roles.contains(&role) {

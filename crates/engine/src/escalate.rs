@@ -42,7 +42,7 @@ impl Engine {
                     continue;
                 };
                 let roster = self.roster(&mut rosters, task.org).await?;
-                let parties = Parties { assignee: task.assignee, owner: definition.owner };
+                let parties = Parties { assignee: task.assignee, owner: definition.owner, submitter: task.submitter };
                 let outcome = next_move(&definition.escalation, task.level, task.holder, parties, now, roster);
                 moves.push(TaskMove {
                     task: task.id,
@@ -52,6 +52,8 @@ impl Engine {
                     from_level: task.level,
                     missed_due_at: task.due_at,
                     outcome,
+                    from_state: task.state,
+                    submitter: task.submitter,
                 });
             }
             let rotations = rotation_updates(&mut rosters);

@@ -3,6 +3,8 @@
 //! them with a manual clock instead of sleeping.
 
 mod accounts;
+mod approve;
+mod audit;
 mod blobs;
 mod calendar;
 mod clock;
@@ -33,6 +35,7 @@ mod tokens;
 pub use accounts::{
     LinkSecret, MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS, PasswordCost, Session, SignedIn, link_lifetime,
 };
+pub use audit::{ChainReport, verify_chains};
 pub use blobs::{BlobStore, LocalBlobs, Upload, sniff};
 pub use calendar::{CalendarEntry, CalendarFeed};
 pub use clock::{Clock, ManualClock, SystemClock};

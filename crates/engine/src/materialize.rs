@@ -43,7 +43,7 @@ pub fn plan_run(
             let holder = if skipped {
                 owner
             } else {
-                let parties = Parties { assignee: owner, owner };
+                let parties = Parties { assignee: owner, owner, submitter: None };
                 resolve(step.assignee.into(), parties, opens_at, None, roster)
                     .or_else(|| {
                         definition

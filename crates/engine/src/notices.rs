@@ -129,7 +129,12 @@ impl Engine {
             return Err(EngineError::invalid("reason", "say in 1 to 2000 characters what must be redone"));
         }
         let task = self.store.get_task(actor.org, id).await?;
-        if !matches!(task.state, TaskState::Done | TaskState::Submitted) {
+        // Evidence waiting for approval is held by its approver: sending it back is a
+        // rejection, which returns it to whoever submitted it.
+        if task.state == TaskState::Submitted {
+            return self.reject(actor, id, reason).await;
+        }
+        if task.state != TaskState::Done {
             return Err(EngineError::Conflict(format!(
                 "the task is {}; only done or submitted work can be sent back",
                 task.state

@@ -13,12 +13,13 @@ use std::path::Path;
 pub const LAYOUT: &str = "layout.jinja";
 
 /// The templates shipped with Proofline, by file name.
-const EMBEDDED: [(&str, &str); 10] = [
+const EMBEDDED: [(&str, &str); 11] = [
     (LAYOUT, include_str!("../templates/layout.jinja")),
     ("task_opened.jinja", include_str!("../templates/task_opened.jinja")),
     ("task_due_soon.jinja", include_str!("../templates/task_due_soon.jinja")),
     ("task_moved.jinja", include_str!("../templates/task_moved.jinja")),
     ("task_returned.jinja", include_str!("../templates/task_returned.jinja")),
+    ("task_approval.jinja", include_str!("../templates/task_approval.jinja")),
     ("task_unresolved.jinja", include_str!("../templates/task_unresolved.jinja")),
     ("task_completed.jinja", include_str!("../templates/task_completed.jinja")),
     ("delivery_failed.jinja", include_str!("../templates/delivery_failed.jinja")),

@@ -4,19 +4,23 @@
 
 use crate::records::touched;
 use crate::rows::{get, ms, to_json};
-use crate::writes::{insert_events, insert_notices};
+use crate::writes::{insert_events, insert_notices, save_rotations};
 use crate::{PostgresStore, db};
 use proofline_core::{OrgId, SubmissionId, TaskId};
-use proofline_store::{Completion, Decision, Result, StoreError, TaskDecision, TaskReturn};
+use proofline_store::{Completion, Decision, Result, StoreError, TaskDecision, TaskReturn, VerdictState};
 
 impl PostgresStore {
     pub(crate) async fn complete(&self, c: &Completion) -> Result<SubmissionId> {
         let mut tx = self.pool.begin().await.map_err(db)?;
-        // Submitted work is no longer the holder's to do: no reminder either way.
+        // Submitted work is no longer the holder's to do: no reminder either way. Work that
+        // needs approval goes to its approver, from the first level of the chain.
         let moved = sqlx::query(
-            "UPDATE tasks SET state = $4, completed_at = $5, rev = rev + 1, remind_at = NULL, exceptions = exceptions + $7
+            "UPDATE tasks SET state = $4, completed_at = $5, rev = rev + 1, remind_at = NULL, exceptions = exceptions + $7,
+                              holder_id = COALESCE($8, holder_id), due_at = COALESCE($9, due_at),
+                              level = CASE WHEN $8::bigint IS NULL THEN level ELSE 0 END,
+                              submitted_by = CASE WHEN $8::bigint IS NULL THEN NULL ELSE $10 END
              WHERE org_id = $1 AND id = $2 AND rev = $3 AND state = $6
-             RETURNING run_id, process_id, holder_id, step_index",
+             RETURNING run_id, process_id, step_index",
         )
         .bind(c.org.0)
         .bind(c.task.0)
@@ -25,6 +29,9 @@ impl PostgresStore {
         .bind(c.to_state.is_final().then_some(ms(c.now)))
         .bind(c.from_state.as_str())
         .bind(c.exceptions.len() as i64)
+        .bind(c.handoff.as_ref().map(|h| h.approver.0))
+        .bind(c.handoff.as_ref().map(|h| ms(h.due_at)))
+        .bind(c.by.0)
         .fetch_optional(&mut *tx)
         .await
         .map_err(db)?;
@@ -34,10 +41,9 @@ impl PostgresStore {
         };
         let run: i64 = get(&moved, "run_id")?;
         let process: i64 = get(&moved, "process_id")?;
-        let holder: i64 = get(&moved, "holder_id")?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO submissions (org_id, task_id, person_id, at, evidence, exceptions)
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO submissions (org_id, task_id, person_id, at, evidence, exceptions, verdict)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(c.org.0)
         .bind(c.task.0)
@@ -45,6 +51,7 @@ impl PostgresStore {
         .bind(ms(c.now))
         .bind(&c.evidence)
         .bind(to_json(&c.exceptions)?)
+        .bind(c.handoff.as_ref().map(|_| VerdictState::Pending.as_str()))
         .fetch_one(&mut *tx)
         .await
         .map_err(db)?;
@@ -68,22 +75,15 @@ impl PostgresStore {
             .await
             .map_err(db)?;
         }
-        let (event, notice) = c.records(run, process, holder, id);
+        if let Some(handoff) = &c.handoff {
+            save_rotations(&mut tx, &handoff.rotations).await?;
+        }
+        let (event, notice) = c.records(run, process, id);
         insert_events(&mut tx, vec![event]).await?;
         if let Some(notice) = notice {
             insert_notices(&mut tx, vec![notice], c.now).await?;
         }
-        if !c.unblock.is_empty() {
-            let ids: Vec<i64> = c.unblock.iter().map(|t| t.0).collect();
-            sqlx::query(
-                "UPDATE tasks SET blocked = FALSE, rev = rev + 1 WHERE run_id = $1 AND state = 'waiting' AND id = ANY($2)",
-            )
-            .bind(run)
-            .bind(&ids)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        }
+        unblock(&mut tx, run, &c.unblock).await?;
         finish_run(&mut tx, run).await?;
         tx.commit().await.map_err(db)?;
         Ok(SubmissionId(id))
@@ -210,7 +210,7 @@ impl PostgresStore {
 
     /// Why a transition's compare-and-set matched nothing: the task is not in this
     /// organization at all, or it moved since it was read.
-    async fn missed_transition(&self, org: OrgId, task: TaskId) -> StoreError {
+    pub(crate) async fn missed_transition(&self, org: OrgId, task: TaskId) -> StoreError {
         let exists = sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM tasks WHERE org_id = $1 AND id = $2)")
             .bind(org.0)
             .bind(task.0)
@@ -229,7 +229,24 @@ fn not_a_holder() -> StoreError {
 }
 
 /// Marks a run done once none of its tasks is left to finish.
-async fn finish_run(conn: &mut sqlx::PgConnection, run: i64) -> Result<()> {
+/// Lets waiting tasks of `run` whose dependencies are now done start.
+pub(crate) async fn unblock(conn: &mut sqlx::PgConnection, run: i64, tasks: &[TaskId]) -> Result<()> {
+    if tasks.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = tasks.iter().map(|t| t.0).collect();
+    sqlx::query(
+        "UPDATE tasks SET blocked = FALSE, rev = rev + 1 WHERE run_id = $1 AND state = 'waiting' AND id = ANY($2)",
+    )
+    .bind(run)
+    .bind(&ids)
+    .execute(conn)
+    .await
+    .map_err(db)?;
+    Ok(())
+}
+
+pub(crate) async fn finish_run(conn: &mut sqlx::PgConnection, run: i64) -> Result<()> {
     // Two people finishing the last two tasks of a run at once would each still see the
     // other's task unfinished and neither would close the run. Taking the run's lock
     // (always the last lock the transaction takes) makes the second wait, and its next

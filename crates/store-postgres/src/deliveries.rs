@@ -4,6 +4,7 @@
 //! fails the re-checked `next_attempt_at <= now`.
 
 use crate::rows::{get, get_opt_ts, get_ts, ms, parse, ts};
+use crate::writes::insert_events;
 use crate::{PostgresStore, db};
 use jiff::Timestamp;
 use proofline_core::OrgId;
@@ -11,6 +12,9 @@ use proofline_core::notice::{Channel, NoticeKind};
 use proofline_store::*;
 use serde_json::{Value, json};
 use sqlx::postgres::PgRow;
+
+/// A delivery that failed for good: its organization, task, run, process and details.
+type Failure = (i64, Option<i64>, Option<i64>, Option<i64>, Value);
 
 /// A delivery's columns (`deliveries` as `d`) and its notice's kind.
 const DELIVERY_COLUMNS: &str =
@@ -164,18 +168,26 @@ impl PostgresStore {
         let failed: Vec<i64> = finished.iter().filter(|(_, state)| state == "failed").map(|(id, _)| *id).collect();
         if !failed.is_empty() {
             // The audit log keeps the failure; every active owner and manager hears of it.
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "INSERT INTO events (org_id, at, kind, task_id, run_id, process_id, data)
-                 SELECT d.org_id, $2, 'delivery_failed', n.task_id, n.run_id, n.process_id, {FAILURE_DATA}
+            let failures: Vec<Failure> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT d.org_id, n.task_id, n.run_id, n.process_id, {FAILURE_DATA}
                  FROM deliveries d JOIN notices n ON n.id = d.notice_id
                  WHERE d.id = ANY($1)
                  ORDER BY d.id"
             )))
             .bind(&failed)
-            .bind(ms(now))
-            .execute(&mut *tx)
+            .fetch_all(&mut *tx)
             .await
             .map_err(db)?;
+            let events = failures
+                .into_iter()
+                .map(|(org, task, run, process, data)| {
+                    json!({
+                        "org": org, "at": ms(now), "kind": "delivery_failed", "task": task, "run": run, "process": process,
+                        "data": data,
+                    })
+                })
+                .collect();
+            insert_events(&mut tx, events).await?;
             sqlx::query(sqlx::AssertSqlSafe(format!(
                 "INSERT INTO notices (org_id, person_id, kind, key, task_id, run_id, process_id, data, created_at)
                  SELECT d.org_id, p.id, 'delivery.failed', 'delivery.failed:' || d.id || ':' || p.id, n.task_id, n.run_id,

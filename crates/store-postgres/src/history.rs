@@ -16,7 +16,8 @@ use proofline_store::{
 use sqlx::postgres::PgRow;
 
 /// Event kinds after which a process's history reads differently.
-const CHANGING: [&str; 7] = ["completed", "unresolved", "escalated", "returned", "skipped", "cancelled", "closed"];
+const CHANGING: [&str; 9] =
+    ["completed", "approved", "rejected", "unresolved", "escalated", "returned", "skipped", "cancelled", "closed"];
 
 /// Ending states as small integers, so a long history reads without a string per row.
 const OUTCOME_STATES: [TaskState; 4] =

@@ -5,6 +5,7 @@
 //! and row locks keep every transition single-winner.
 
 mod accounts;
+mod audit;
 mod completion;
 mod deliveries;
 mod directory;
@@ -14,6 +15,7 @@ mod processes;
 mod records;
 mod rows;
 mod settings;
+mod verdict;
 mod work;
 mod writes;
 
@@ -34,7 +36,9 @@ impl PostgresStore {
             .await
             .map_err(|e| StoreError::Other(format!("connecting to PostgreSQL: {e}")))?;
         sqlx::migrate!("./migrations").run(&pool).await.map_err(|e| StoreError::Other(format!("migrating: {e}")))?;
-        Ok(PostgresStore { pool })
+        let store = PostgresStore { pool };
+        store.chain_legacy_events().await?;
+        Ok(store)
     }
 }
 

@@ -3,11 +3,12 @@
 //! statement per table. Every transition is a compare-and-set, so several engines may
 //! work on one database: whoever loses a race changes nothing.
 
-use crate::rows::{get, get_json, get_ts, ms, ts};
+use crate::rows::{get, get_json, get_opt_ts, get_ts, ms, parse, ts};
 use crate::{PostgresStore, db};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use proofline_core::escalation::Move;
+use proofline_core::task::TaskState;
 use proofline_core::{OrgId, PersonId, ProcessId, RunId, SubmissionId, TaskId};
 use proofline_store::*;
 use serde_json::{Value, json};
@@ -180,8 +181,8 @@ impl WorkStore for PostgresStore {
 
     async fn due_for_escalation(&self, now: Timestamp, limit: u32) -> Result<Vec<DueTask>> {
         let rows = sqlx::query(
-            "SELECT id, org_id, process_id, version, holder_id, assignee_id, level, due_at, rev FROM tasks
-             WHERE state = 'open' AND due_at <= $1 ORDER BY due_at, id LIMIT $2",
+            "SELECT id, org_id, process_id, version, holder_id, assignee_id, level, due_at, rev, state, submitted_by FROM tasks
+             WHERE state IN ('open', 'submitted') AND due_at <= $1 ORDER BY due_at, id LIMIT $2",
         )
         .bind(ms(now))
         .bind(i64::from(limit))
@@ -200,6 +201,8 @@ impl WorkStore for PostgresStore {
                     level: get::<i64>(row, "level")? as u32,
                     due_at: get_ts(row, "due_at")?,
                     rev: get(row, "rev")?,
+                    state: parse(TaskState::parse(&get::<String>(row, "state")?), "state", "")?,
+                    submitter: get::<Option<i64>>(row, "submitted_by")?.map(PersonId),
                 })
             })
             .collect()
@@ -212,12 +215,14 @@ impl WorkStore for PostgresStore {
         let wire: Vec<Value> = moves
             .iter()
             .map(|m| match m.outcome {
-                Move::To { level, holder, due_at } => {
-                    json!({"id": m.task.0, "rev": m.rev, "state": "open", "holder": holder.0, "level": level, "due": ms(due_at)})
-                }
-                Move::Unresolved { holder } => {
-                    json!({"id": m.task.0, "rev": m.rev, "state": "unresolved", "holder": holder.0, "level": m.from_level + 1, "due": ms(m.missed_due_at)})
-                }
+                Move::To { level, holder, due_at } => json!({
+                    "id": m.task.0, "rev": m.rev, "was": m.from_state.as_str(), "state": m.from_state.as_str(),
+                    "holder": holder.0, "level": level, "due": ms(due_at),
+                }),
+                Move::Unresolved { holder } => json!({
+                    "id": m.task.0, "rev": m.rev, "was": m.from_state.as_str(), "state": "unresolved", "holder": holder.0,
+                    "level": m.from_level + 1, "due": ms(m.missed_due_at),
+                }),
             })
             .collect();
         let mut tx = self.pool.begin().await.map_err(db)?;
@@ -229,9 +234,10 @@ impl WorkStore for PostgresStore {
             "UPDATE tasks SET state = m.state, holder_id = m.holder, level = m.level, due_at = m.due, rev = tasks.rev + 1,
                               remind_at = CASE WHEN m.state = 'open' AND o.due_soon_ms > 0 AND m.due - o.due_soon_ms > $2
                                                THEN m.due - o.due_soon_ms END
-             FROM jsonb_to_recordset($1::jsonb) AS m(id bigint, rev bigint, state text, holder bigint, level bigint, due bigint),
+             FROM jsonb_to_recordset($1::jsonb) AS m(id bigint, rev bigint, was text, state text, holder bigint, level bigint,
+                                                     due bigint),
                   orgs o
-             WHERE tasks.id = m.id AND tasks.rev = m.rev AND tasks.state = 'open' AND o.id = tasks.org_id
+             WHERE tasks.id = m.id AND tasks.rev = m.rev AND tasks.state = m.was AND o.id = tasks.org_id
              RETURNING tasks.id, tasks.run_id, tasks.process_id",
         )
         .bind(Value::Array(wire))
@@ -354,10 +360,14 @@ impl WorkStore for PostgresStore {
         self.decide(decision).await
     }
 
+    async fn give_verdict(&self, verdict: &Verdict) -> Result<()> {
+        self.verdict(verdict).await
+    }
+
     async fn submissions(&self, org: OrgId, task: TaskId) -> Result<Vec<SubmissionRecord>> {
         let rows = sqlx::query(
-            "SELECT id, task_id, person_id, at, evidence, exceptions FROM submissions
-             WHERE org_id = $1 AND task_id = $2 ORDER BY id",
+            "SELECT id, task_id, person_id, at, evidence, exceptions, verdict, verdict_by, verdict_at, verdict_reason
+             FROM submissions WHERE org_id = $1 AND task_id = $2 ORDER BY id",
         )
         .bind(org.0)
         .bind(task.0)
@@ -373,6 +383,15 @@ impl WorkStore for PostgresStore {
                     at: get_ts(row, "at")?,
                     evidence: get(row, "evidence")?,
                     exceptions: get_json(row, "exceptions")?,
+                    verdict: match get::<Option<String>>(row, "verdict")? {
+                        None => None,
+                        Some(text) => Some(VerdictRecord {
+                            state: parse(VerdictState::parse(&text), "verdict", &text)?,
+                            by: get::<Option<i64>>(row, "verdict_by")?.map(PersonId),
+                            at: get_opt_ts(row, "verdict_at")?,
+                            reason: get(row, "verdict_reason")?,
+                        }),
+                    },
                 })
             })
             .collect()

@@ -4,14 +4,22 @@
 use crate::db;
 use crate::rows::ms;
 use jiff::Timestamp;
-use proofline_store::{Result, RotationUpdate};
+use proofline_core::audit::{ChainHead, GENESIS};
+use proofline_store::{Result, RotationUpdate, audit};
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 
 /// Inserts events given as a JSON array of objects keyed like the record set below.
-const INSERT_EVENTS: &str = "INSERT INTO events (org_id, at, kind, task_id, run_id, process_id, actor_id, from_state, to_state, from_holder, to_holder, data)
-     SELECT e.org, e.at, e.kind, e.task, e.run, e.process, e.actor, e.from_state, e.to_state, e.from_holder, e.to_holder, COALESCE(e.data, '{}')
+const INSERT_EVENTS: &str = "INSERT INTO events (org_id, at, kind, task_id, run_id, process_id, actor_id, from_state, to_state, from_holder, to_holder, data, seq, prev_hash, hash)
+     SELECT e.org, e.at, e.kind, e.task, e.run, e.process, e.actor, e.from_state, e.to_state, e.from_holder, e.to_holder, COALESCE(e.data, '{}'),
+            e.seq, e.prev_hash, e.hash
      FROM jsonb_to_recordset($1::jsonb) AS e(org bigint, at bigint, kind text, task bigint, run bigint, process bigint, actor bigint,
-                                             from_state text, to_state text, from_holder bigint, to_holder bigint, data jsonb)";
+                                             from_state text, to_state text, from_holder bigint, to_holder bigint, data jsonb,
+                                             seq bigint, prev_hash text, hash text)";
+
+/// An event's columns as the chain covers them.
+pub(crate) const EVENT_CHAIN_COLUMNS: &str = "id, org_id, seq, at, kind, task_id, run_id, process_id, actor_id, from_state, to_state, \
+     from_holder, to_holder, data::text AS data, prev_hash, hash";
 
 /// Inserts notices given as a JSON array of objects; a key the organization already has
 /// is skipped.
@@ -22,11 +30,41 @@ const INSERT_NOTICES: &str =
                                              process bigint, data jsonb)
      ON CONFLICT (org_id, key) DO NOTHING";
 
-pub(crate) async fn insert_events(conn: &mut sqlx::PgConnection, events: Vec<Value>) -> Result<()> {
+/// Appends events to their organizations' hash chains. Each organization's head row is
+/// locked (in ascending order) until the transaction ends, so writers append one at a time.
+pub(crate) async fn insert_events(conn: &mut sqlx::PgConnection, mut events: Vec<Value>) -> Result<()> {
     if events.is_empty() {
         return Ok(());
     }
-    sqlx::query(INSERT_EVENTS).bind(Value::Array(events)).execute(conn).await.map_err(db)?;
+    let orgs = audit::orgs_of(&events);
+    sqlx::query(
+        "INSERT INTO audit_heads (org_id, seq, hash) SELECT o, 0, $2 FROM unnest($1::bigint[]) AS o ORDER BY o
+         ON CONFLICT (org_id) DO NOTHING",
+    )
+    .bind(&orgs)
+    .bind(GENESIS)
+    .execute(&mut *conn)
+    .await
+    .map_err(db)?;
+    let rows: Vec<(i64, i64, String)> =
+        sqlx::query_as("SELECT org_id, seq, hash FROM audit_heads WHERE org_id = ANY($1) ORDER BY org_id FOR UPDATE")
+            .bind(&orgs)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db)?;
+    let mut heads: BTreeMap<i64, ChainHead> =
+        rows.into_iter().map(|(org, seq, hash)| (org, ChainHead { org, seq, hash })).collect();
+    audit::link(&mut events, &mut heads)?;
+    sqlx::query(INSERT_EVENTS).bind(Value::Array(events)).execute(&mut *conn).await.map_err(db)?;
+    let heads: Vec<Value> = heads.values().map(|h| json!({"org": h.org, "seq": h.seq, "hash": h.hash})).collect();
+    sqlx::query(
+        "UPDATE audit_heads SET seq = h.seq, hash = h.hash
+         FROM jsonb_to_recordset($1::jsonb) AS h(org bigint, seq bigint, hash text) WHERE audit_heads.org_id = h.org",
+    )
+    .bind(Value::Array(heads))
+    .execute(conn)
+    .await
+    .map_err(db)?;
     Ok(())
 }
 

@@ -4,19 +4,23 @@
 
 use crate::records::touched;
 use crate::rows::{get, ms};
-use crate::writes::{insert_events, insert_notices};
+use crate::writes::{insert_events, insert_notices, save_rotations};
 use crate::{SqliteStore, db, other};
 use proofline_core::{OrgId, SubmissionId, TaskId};
-use proofline_store::{Completion, Decision, Result, StoreError, TaskDecision, TaskReturn};
+use proofline_store::{Completion, Decision, Result, StoreError, TaskDecision, TaskReturn, VerdictState};
 
 impl SqliteStore {
     pub(crate) async fn complete(&self, c: &Completion) -> Result<SubmissionId> {
         let mut tx = self.writer.begin().await.map_err(db)?;
-        // Submitted work is no longer the holder's to do: no reminder either way.
+        // Submitted work is no longer the holder's to do: no reminder either way. Work that
+        // needs approval goes to its approver, from the first level of the chain.
         let moved = sqlx::query(
-            "UPDATE tasks SET state = ?4, completed_at = ?5, rev = rev + 1, remind_at = NULL, exceptions = exceptions + ?7
+            "UPDATE tasks SET state = ?4, completed_at = ?5, rev = rev + 1, remind_at = NULL, exceptions = exceptions + ?7,
+                              holder_id = COALESCE(?8, holder_id), due_at = COALESCE(?9, due_at),
+                              level = CASE WHEN ?8 IS NULL THEN level ELSE 0 END,
+                              submitted_by = CASE WHEN ?8 IS NULL THEN NULL ELSE ?10 END
              WHERE org_id = ?1 AND id = ?2 AND rev = ?3 AND state = ?6
-             RETURNING run_id, process_id, holder_id, step_index",
+             RETURNING run_id, process_id, step_index",
         )
         .bind(c.org.0)
         .bind(c.task.0)
@@ -25,6 +29,9 @@ impl SqliteStore {
         .bind(c.to_state.is_final().then_some(ms(c.now)))
         .bind(c.from_state.as_str())
         .bind(c.exceptions.len() as i64)
+        .bind(c.handoff.as_ref().map(|h| h.approver.0))
+        .bind(c.handoff.as_ref().map(|h| ms(h.due_at)))
+        .bind(c.by.0)
         .fetch_optional(&mut *tx)
         .await
         .map_err(db)?;
@@ -34,9 +41,8 @@ impl SqliteStore {
         };
         let run: i64 = get(&moved, "run_id")?;
         let process: i64 = get(&moved, "process_id")?;
-        let holder: i64 = get(&moved, "holder_id")?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO submissions (org_id, task_id, person_id, at, evidence, exceptions) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+            "INSERT INTO submissions (org_id, task_id, person_id, at, evidence, exceptions, verdict) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
         )
         .bind(c.org.0)
         .bind(c.task.0)
@@ -44,6 +50,7 @@ impl SqliteStore {
         .bind(ms(c.now))
         .bind(c.evidence.to_string())
         .bind(serde_json::to_string(&c.exceptions).map_err(other)?)
+        .bind(c.handoff.as_ref().map(|_| VerdictState::Pending.as_str()))
         .fetch_one(&mut *tx)
         .await
         .map_err(db)?;
@@ -64,20 +71,15 @@ impl SqliteStore {
             .await
             .map_err(db)?;
         }
-        let (event, notice) = c.records(run, process, holder, id);
-        insert_events(&mut tx, &[event]).await?;
+        if let Some(handoff) = &c.handoff {
+            save_rotations(&mut tx, &handoff.rotations).await?;
+        }
+        let (event, notice) = c.records(run, process, id);
+        insert_events(&mut tx, vec![event]).await?;
         if let Some(notice) = notice {
             insert_notices(&mut tx, &[notice], c.now).await?;
         }
-        if !c.unblock.is_empty() {
-            let ids: Vec<i64> = c.unblock.iter().map(|t| t.0).collect();
-            sqlx::query("UPDATE tasks SET blocked = 0, rev = rev + 1 WHERE run_id = ?1 AND state = 'waiting' AND id IN (SELECT value FROM json_each(?2))")
-                .bind(run)
-                .bind(serde_json::to_string(&ids).map_err(other)?)
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?;
-        }
+        unblock(&mut tx, run, &c.unblock).await?;
         finish_run(&mut tx, run).await?;
         tx.commit().await.map_err(db)?;
         Ok(SubmissionId(id))
@@ -119,7 +121,7 @@ impl SqliteStore {
         .map_err(db)?;
         let reopened = touched(&reopened)?;
         let (event, notice) = change.records(&reopened, &from_state);
-        insert_events(&mut tx, &[event]).await?;
+        insert_events(&mut tx, vec![event]).await?;
         insert_notices(&mut tx, &[notice], change.now).await?;
         sqlx::query("UPDATE runs SET state = 'active' WHERE id = ?1 AND state = 'done'")
             .bind(reopened.run)
@@ -190,7 +192,7 @@ impl SqliteStore {
         .map_err(db)?;
         let after = touched(&after)?;
         let (event, notice) = d.records(&after, &from_state, from_holder);
-        insert_events(&mut tx, &[event]).await?;
+        insert_events(&mut tx, vec![event]).await?;
         if let Some(notice) = notice {
             insert_notices(&mut tx, &[notice], d.now).await?;
         }
@@ -203,7 +205,7 @@ impl SqliteStore {
 
     /// Why a transition's compare-and-set matched nothing: the task is not in this
     /// organization at all, or it moved since it was read.
-    async fn missed_transition(&self, org: OrgId, task: TaskId) -> StoreError {
+    pub(crate) async fn missed_transition(&self, org: OrgId, task: TaskId) -> StoreError {
         let exists = sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM tasks WHERE org_id = ?1 AND id = ?2)")
             .bind(org.0)
             .bind(task.0)
@@ -221,8 +223,23 @@ fn not_a_holder() -> StoreError {
     StoreError::Conflict("work can only be handed to an active person of this organization".into())
 }
 
+/// Lets waiting tasks of `run` whose dependencies are now done start.
+pub(crate) async fn unblock(conn: &mut sqlx::SqliteConnection, run: i64, tasks: &[TaskId]) -> Result<()> {
+    if tasks.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = tasks.iter().map(|t| t.0).collect();
+    sqlx::query("UPDATE tasks SET blocked = 0, rev = rev + 1 WHERE run_id = ?1 AND state = 'waiting' AND id IN (SELECT value FROM json_each(?2))")
+        .bind(run)
+        .bind(serde_json::to_string(&ids).map_err(other)?)
+        .execute(conn)
+        .await
+        .map_err(db)?;
+    Ok(())
+}
+
 /// Marks a run done once none of its tasks is left to finish.
-async fn finish_run(conn: &mut sqlx::SqliteConnection, run: i64) -> Result<()> {
+pub(crate) async fn finish_run(conn: &mut sqlx::SqliteConnection, run: i64) -> Result<()> {
     sqlx::query(
         "UPDATE runs SET state = 'done' WHERE id = ?1 AND state = 'active'
          AND NOT EXISTS (SELECT 1 FROM tasks WHERE run_id = ?1 AND state NOT IN ('done', 'cancelled', 'skipped'))",

@@ -3,6 +3,7 @@
 //! one file never take the same row.
 
 use crate::rows::{get, get_opt_ts, get_ts, limit_or, ms, parse, ts};
+use crate::writes::insert_events;
 use crate::{SqliteStore, db, other};
 use jiff::Timestamp;
 use proofline_core::OrgId;
@@ -10,6 +11,9 @@ use proofline_core::notice::{Channel, NoticeKind};
 use proofline_store::*;
 use serde_json::{Value, json};
 use sqlx::sqlite::SqliteRow;
+
+/// A delivery that failed for good: its organization, task, run, process and details.
+type Failure = (i64, Option<i64>, Option<i64>, Option<i64>, String);
 
 /// A delivery's columns (`deliveries` as `d`) and its notice's kind.
 const DELIVERY_COLUMNS: &str =
@@ -158,19 +162,27 @@ impl SqliteStore {
         if !failed.is_empty() {
             let failed = serde_json::to_string(&failed).map_err(other)?;
             // The audit log keeps the failure; every active owner and manager hears of it.
-            sqlx::query(
-                "INSERT INTO events (org_id, at, kind, task_id, run_id, process_id, data)
-                 SELECT d.org_id, ?2, 'delivery_failed', n.task_id, n.run_id, n.process_id,
+            let failures: Vec<Failure> = sqlx::query_as(
+                "SELECT d.org_id, n.task_id, n.run_id, n.process_id,
                         json_object('delivery', d.id, 'channel', d.channel, 'address', d.address, 'attempts', d.attempts,
                                     'error', d.last_error, 'notice_kind', n.kind)
                  FROM deliveries d JOIN notices n ON n.id = d.notice_id
-                 WHERE d.id IN (SELECT value FROM json_each(?1))",
+                 WHERE d.id IN (SELECT value FROM json_each(?1))
+                 ORDER BY d.id",
             )
             .bind(&failed)
-            .bind(ms(now))
-            .execute(&mut *tx)
+            .fetch_all(&mut *tx)
             .await
             .map_err(db)?;
+            let mut events = Vec::with_capacity(failures.len());
+            for (org, task, run, process, data) in failures {
+                let data: Value = serde_json::from_str(&data).map_err(other)?;
+                events.push(json!({
+                    "org": org, "at": ms(now), "kind": "delivery_failed", "task": task, "run": run, "process": process,
+                    "data": data,
+                }));
+            }
+            insert_events(&mut tx, events).await?;
             sqlx::query(
                 "INSERT INTO notices (org_id, person_id, kind, key, task_id, run_id, process_id, data, created_at)
                  SELECT d.org_id, p.id, 'delivery.failed', 'delivery.failed:' || d.id || ':' || p.id, n.task_id, n.run_id,

@@ -17,7 +17,8 @@ use proofline_store::{
 use sqlx::sqlite::SqliteRow;
 
 /// Event kinds after which a process's history reads differently.
-const CHANGING: &str = "'completed', 'unresolved', 'escalated', 'returned', 'skipped', 'cancelled', 'closed'";
+const CHANGING: &str =
+    "'completed', 'approved', 'rejected', 'unresolved', 'escalated', 'returned', 'skipped', 'cancelled', 'closed'";
 
 /// A process's finished work, a day to a row (migration 0007).
 const OUTCOME_DAYS: &str =

@@ -8,6 +8,7 @@
 //! the statement again. Limits are our own integers, so this opens nothing to injection.
 
 mod accounts;
+mod audit;
 mod completion;
 mod deliveries;
 mod direct;
@@ -20,6 +21,7 @@ mod records;
 mod rows;
 mod settings;
 mod synthetic;
+mod verdict;
 mod work;
 mod writes;
 
@@ -66,7 +68,9 @@ impl SqliteStore {
             .connect_with(options.read_only(true))
             .await
             .map_err(other)?;
-        Ok(SqliteStore { reader, writer, direct: Arc::new(direct::DirectReader::new(path)) })
+        let store = SqliteStore { reader, writer, direct: Arc::new(direct::DirectReader::new(path)) };
+        store.chain_legacy_events().await?;
+        Ok(store)
     }
 }
 

@@ -225,11 +225,11 @@ impl NoticeStore for SqliteStore {
         until: Timestamp,
     ) -> Result<PersonActivity> {
         let (completed, missed, moved_to): (i64, i64, i64) = sqlx::query_as(
-            "SELECT COUNT(*) FILTER (WHERE kind = 'completed' AND actor_id = ?2),
+            "SELECT COUNT(*) FILTER (WHERE (kind = 'completed' AND actor_id = ?2) OR (kind = 'approved' AND data ->> 'submitted_by' = ?2)),
                     COUNT(*) FILTER (WHERE kind IN ('escalated', 'unresolved') AND from_holder = ?2),
                     COUNT(*) FILTER (WHERE kind = 'escalated' AND to_holder = ?2)
              FROM events
-             WHERE org_id = ?1 AND at >= ?3 AND at < ?4 AND kind IN ('completed', 'escalated', 'unresolved')",
+             WHERE org_id = ?1 AND at >= ?3 AND at < ?4 AND kind IN ('completed', 'approved', 'escalated', 'unresolved')",
         )
         .bind(org.0)
         .bind(person.0)
@@ -243,10 +243,10 @@ impl NoticeStore for SqliteStore {
 
     async fn process_activity(&self, org: OrgId, since: Timestamp, until: Timestamp) -> Result<Vec<ProcessActivity>> {
         let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
-            "SELECT process_id, COUNT(*) FILTER (WHERE kind = 'completed'), COUNT(*) FILTER (WHERE kind = 'escalated'),
+            "SELECT process_id, COUNT(*) FILTER (WHERE kind IN ('completed', 'approved')), COUNT(*) FILTER (WHERE kind = 'escalated'),
                     COUNT(*) FILTER (WHERE kind = 'unresolved')
              FROM events
-             WHERE org_id = ?1 AND at >= ?2 AND at < ?3 AND kind IN ('completed', 'escalated', 'unresolved')
+             WHERE org_id = ?1 AND at >= ?2 AND at < ?3 AND kind IN ('completed', 'approved', 'escalated', 'unresolved')
                AND process_id IS NOT NULL
              GROUP BY process_id ORDER BY process_id",
         )

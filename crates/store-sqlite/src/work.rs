@@ -1,11 +1,12 @@
 //! Runs, tasks, submissions and events on SQLite. Engine writes are set-based: a batch
 //! travels as one JSON parameter and is applied by one statement per table.
 
-use crate::rows::{get, get_ts, json, ms};
+use crate::rows::{get, get_opt_ts, get_ts, json, ms, parse};
 use crate::{SqliteStore, db};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use proofline_core::escalation::Move;
+use proofline_core::task::TaskState;
 use proofline_core::{OrgId, PersonId, ProcessId, RunId, SubmissionId, TaskId};
 use proofline_store::*;
 use serde_json::{Value, json};
@@ -129,7 +130,7 @@ impl WorkStore for SqliteStore {
                 "data": if state == "skipped" { json!({"reason": "outage"}) } else { json!({}) },
             }));
         }
-        insert_events(&mut tx, &events).await?;
+        insert_events(&mut tx, events).await?;
         save_rotations(&mut tx, rotations).await?;
         tx.commit().await.map_err(db)?;
         Ok(MaterializeOutcome { runs: created.len() as u64, tasks: tasks.len() as u64 })
@@ -160,7 +161,7 @@ impl WorkStore for SqliteStore {
             events.push(event);
             notices.push(notice);
         }
-        insert_events(&mut tx, &events).await?;
+        insert_events(&mut tx, events).await?;
         insert_notices(&mut tx, &notices, now).await?;
         tx.commit().await.map_err(db)?;
         Ok(opened.len() as u64)
@@ -168,8 +169,8 @@ impl WorkStore for SqliteStore {
 
     async fn due_for_escalation(&self, now: Timestamp, limit: u32) -> Result<Vec<DueTask>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT id, org_id, process_id, version, holder_id, assignee_id, level, due_at, rev FROM tasks
-             WHERE state = 'open' AND due_at <= ?1 ORDER BY due_at, id LIMIT {limit}"
+            "SELECT id, org_id, process_id, version, holder_id, assignee_id, level, due_at, rev, state, submitted_by FROM tasks
+             WHERE state IN ('open', 'submitted') AND due_at <= ?1 ORDER BY due_at, id LIMIT {limit}"
         )))
         .bind(ms(now))
         .fetch_all(&self.reader)
@@ -187,6 +188,8 @@ impl WorkStore for SqliteStore {
                     level: get::<i64>(row, "level")? as u32,
                     due_at: get_ts(row, "due_at")?,
                     rev: get(row, "rev")?,
+                    state: parse(TaskState::parse(&get::<String>(row, "state")?), "state", "")?,
+                    submitter: get::<Option<i64>>(row, "submitted_by")?.map(PersonId),
                 })
             })
             .collect()
@@ -199,12 +202,14 @@ impl WorkStore for SqliteStore {
         let wire: Vec<Value> = moves
             .iter()
             .map(|m| match m.outcome {
-                Move::To { level, holder, due_at } => {
-                    json!({"id": m.task.0, "rev": m.rev, "state": "open", "holder": holder.0, "level": level, "due": ms(due_at)})
-                }
-                Move::Unresolved { holder } => {
-                    json!({"id": m.task.0, "rev": m.rev, "state": "unresolved", "holder": holder.0, "level": m.from_level + 1, "due": ms(m.missed_due_at)})
-                }
+                Move::To { level, holder, due_at } => json!({
+                    "id": m.task.0, "rev": m.rev, "was": m.from_state.as_str(), "state": m.from_state.as_str(),
+                    "holder": holder.0, "level": level, "due": ms(due_at),
+                }),
+                Move::Unresolved { holder } => json!({
+                    "id": m.task.0, "rev": m.rev, "was": m.from_state.as_str(), "state": "unresolved", "holder": holder.0,
+                    "level": m.from_level + 1, "due": ms(m.missed_due_at),
+                }),
             })
             .collect();
         let mut tx = self.writer.begin().await.map_err(db)?;
@@ -217,7 +222,7 @@ impl WorkStore for SqliteStore {
                                                     AND (j.value ->> 'due') - o.due_soon_ms > ?2
                                                THEN (j.value ->> 'due') - o.due_soon_ms END
              FROM jsonb_each(?1) j, orgs o
-             WHERE tasks.id = j.value ->> 'id' AND tasks.rev = j.value ->> 'rev' AND tasks.state = 'open' AND o.id = tasks.org_id
+             WHERE tasks.id = j.value ->> 'id' AND tasks.rev = j.value ->> 'rev' AND tasks.state = j.value ->> 'was' AND o.id = tasks.org_id
              RETURNING tasks.id, tasks.run_id, tasks.process_id",
         )
         .bind(Value::Array(wire).to_string())
@@ -235,7 +240,7 @@ impl WorkStore for SqliteStore {
             events.push(event);
             notices.push(notice);
         }
-        insert_events(&mut tx, &events).await?;
+        insert_events(&mut tx, events).await?;
         insert_notices(&mut tx, &notices, now).await?;
         save_rotations(&mut tx, rotations).await?;
         tx.commit().await.map_err(db)?;
@@ -315,6 +320,10 @@ impl WorkStore for SqliteStore {
         self.decide(decision).await
     }
 
+    async fn give_verdict(&self, verdict: &Verdict) -> Result<()> {
+        self.verdict(verdict).await
+    }
+
     async fn submissions(&self, org: OrgId, task: TaskId) -> Result<Vec<SubmissionRecord>> {
         let rows = sqlx::query("SELECT * FROM submissions WHERE org_id = ?1 AND task_id = ?2 ORDER BY id")
             .bind(org.0)
@@ -331,6 +340,15 @@ impl WorkStore for SqliteStore {
                     at: get_ts(row, "at")?,
                     evidence: json(&get::<String>(row, "evidence")?, "evidence")?,
                     exceptions: json(&get::<String>(row, "exceptions")?, "exceptions")?,
+                    verdict: match get::<Option<String>>(row, "verdict")? {
+                        None => None,
+                        Some(text) => Some(VerdictRecord {
+                            state: parse(VerdictState::parse(&text), "verdict", &text)?,
+                            by: get::<Option<i64>>(row, "verdict_by")?.map(PersonId),
+                            at: get_opt_ts(row, "verdict_at")?,
+                            reason: get(row, "verdict_reason")?,
+                        }),
+                    },
                 })
             })
             .collect()

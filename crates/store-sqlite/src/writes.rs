@@ -4,13 +4,20 @@
 use crate::rows::ms;
 use crate::{db, other};
 use jiff::Timestamp;
-use proofline_store::{Result, RotationUpdate};
-use serde_json::Value;
+use proofline_core::audit::ChainHead;
+use proofline_store::{Result, RotationUpdate, audit};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// An event's columns as the chain covers them.
+pub(crate) const EVENT_CHAIN_COLUMNS: &str = "id, org_id, seq, at, kind, task_id, run_id, process_id, actor_id, from_state, to_state, \
+     from_holder, to_holder, data, prev_hash, hash";
 
 /// Inserts events given as a JSON array of objects with the events table's columns.
-const INSERT_EVENTS: &str = "INSERT INTO events (org_id, at, kind, task_id, run_id, process_id, actor_id, from_state, to_state, from_holder, to_holder, data)
+const INSERT_EVENTS: &str = "INSERT INTO events (org_id, at, kind, task_id, run_id, process_id, actor_id, from_state, to_state, from_holder, to_holder, data, seq, prev_hash, hash)
      SELECT value ->> 'org', value ->> 'at', value ->> 'kind', value ->> 'task', value ->> 'run', value ->> 'process', value ->> 'actor',
-            value ->> 'from_state', value ->> 'to_state', value ->> 'from_holder', value ->> 'to_holder', COALESCE(value -> 'data', '{}')
+            value ->> 'from_state', value ->> 'to_state', value ->> 'from_holder', value ->> 'to_holder', COALESCE(value -> 'data', '{}'),
+            value ->> 'seq', value ->> 'prev_hash', value ->> 'hash'
      FROM jsonb_each(?1)";
 
 /// Inserts notices given as a JSON array of objects (org, person, kind, key, task, run,
@@ -22,11 +29,36 @@ const INSERT_NOTICES: &str =
      FROM jsonb_each(?1) WHERE true
      ON CONFLICT (org_id, key) DO NOTHING";
 
-pub(crate) async fn insert_events(conn: &mut sqlx::SqliteConnection, events: &[Value]) -> Result<()> {
+/// Appends events to their organizations' hash chains. The one writer connection makes
+/// reading a head and moving it one step, with no other writer in between.
+pub(crate) async fn insert_events(conn: &mut sqlx::SqliteConnection, mut events: Vec<Value>) -> Result<()> {
     if events.is_empty() {
         return Ok(());
     }
-    sqlx::query(INSERT_EVENTS).bind(serde_json::to_string(events).map_err(other)?).execute(conn).await.map_err(db)?;
+    let orgs = serde_json::to_string(&audit::orgs_of(&events)).map_err(other)?;
+    let rows: Vec<(i64, i64, String)> =
+        sqlx::query_as("SELECT org_id, seq, hash FROM audit_heads WHERE org_id IN (SELECT value FROM json_each(?1))")
+            .bind(&orgs)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db)?;
+    let mut heads: BTreeMap<i64, ChainHead> =
+        rows.into_iter().map(|(org, seq, hash)| (org, ChainHead { org, seq, hash })).collect();
+    audit::link(&mut events, &mut heads)?;
+    sqlx::query(INSERT_EVENTS)
+        .bind(serde_json::to_string(&events).map_err(other)?)
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+    let heads: Vec<Value> = heads.values().map(|h| json!([h.org, h.seq, h.hash])).collect();
+    sqlx::query(
+        "INSERT INTO audit_heads (org_id, seq, hash) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1) WHERE true
+         ON CONFLICT (org_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+    )
+    .bind(serde_json::to_string(&heads).map_err(other)?)
+    .execute(conn)
+    .await
+    .map_err(db)?;
     Ok(())
 }
 

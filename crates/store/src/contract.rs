@@ -8,6 +8,7 @@
 
 mod accounts;
 mod activity;
+mod audit;
 mod completion;
 mod decisions;
 mod deliveries;
@@ -56,6 +57,7 @@ pub async fn story(store: &dyn Store) {
     decisions::chapter(store, &cast, &processes).await;
     // Last: it moves the detection mark past everything the story logged.
     history::chapter(store, &cast).await;
+    audit::chapter(store).await;
 }
 
 /// The organizations and people the story is about.

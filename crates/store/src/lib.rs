@@ -3,6 +3,7 @@
 //! [`contract`] is the story every backend must pass.
 
 mod accounts;
+pub mod audit;
 pub mod contract;
 mod directory;
 mod error;
@@ -13,6 +14,7 @@ mod transitions;
 mod work;
 
 pub use accounts::*;
+pub use audit::AuditStore;
 pub use directory::*;
 pub use error::StoreError;
 pub use history::*;
@@ -23,7 +25,16 @@ pub use work::*;
 
 /// Everything Proofline stores, in one object the rest of the code can hold.
 pub trait Store:
-    AccountStore + DirectoryStore + ProcessStore + WorkStore + NoticeStore + HistoryStore + Send + Sync + 'static
+    AccountStore
+    + AuditStore
+    + DirectoryStore
+    + ProcessStore
+    + WorkStore
+    + NoticeStore
+    + HistoryStore
+    + Send
+    + Sync
+    + 'static
 {
     /// Which backend this is, for logs and `/readyz`.
     fn backend(&self) -> &'static str;

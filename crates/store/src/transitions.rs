@@ -3,8 +3,9 @@
 //! backends insert from. Kept in one place so the two stores cannot drift apart in what
 //! they record or in the notice keys that make writes idempotent.
 
-use crate::{Completion, Decision, TaskDecision, TaskMove, TaskReturn};
+use crate::{Completion, Decision, TaskDecision, TaskMove, TaskReturn, Verdict, VerdictOutcome};
 use jiff::Timestamp;
+use proofline_core::audit::evidence_hash;
 use proofline_core::escalation::Move;
 use proofline_core::notice::NoticeKind;
 use proofline_core::task::TaskState;
@@ -52,22 +53,66 @@ impl Touched {
 
 impl Completion {
     /// Proof accepted as `submission`; done work also tells connected systems (a notice
-    /// with no person: nobody has to act on it).
-    pub fn records(&self, run: i64, process: i64, holder: i64, submission: i64) -> (Value, Option<Value>) {
+    /// with no person: nobody has to act on it), and work awaiting approval tells its
+    /// approver.
+    pub fn records(&self, run: i64, process: i64, submission: i64) -> (Value, Option<Value>) {
         let done = self.to_state == TaskState::Done;
         let (task, now) = (self.task.0, self.now.as_millisecond());
+        let to_holder = self.handoff.as_ref().map_or(self.holder, |h| h.approver).0;
         let event = json!({
             "org": self.org.0, "at": now, "kind": if done { "completed" } else { "submitted" }, "task": task, "run": run,
             "process": process, "actor": self.by.0, "from_state": self.from_state.as_str(), "to_state": self.to_state.as_str(),
-            "from_holder": holder, "to_holder": holder, "data": {"submission": submission, "exceptions": self.exceptions},
+            "from_holder": self.holder.0, "to_holder": to_holder,
+            "data": {"submission": submission, "exceptions": self.exceptions, "evidence_sha256": evidence_hash(&self.evidence)},
         });
-        let notice = done.then(|| {
-            json!({
-                "org": self.org.0, "person": null, "kind": NoticeKind::TaskCompleted,
-                "key": format!("task.completed:{task}:{submission}"), "task": task, "run": run, "process": process,
-                "data": {"by": self.by.0, "submission": submission},
-            })
+        let notice = if let Some(handoff) = &self.handoff {
+            Some(json!({
+                "org": self.org.0, "person": handoff.approver.0, "kind": NoticeKind::TaskApproval,
+                "key": format!("task.approval:{task}:{submission}:0"), "task": task, "run": run, "process": process,
+                "data": {"by": self.by.0, "submission": submission, "due_at": handoff.due_at.as_millisecond()},
+            }))
+        } else {
+            done.then(|| completed_notice(self.org.0, task, run, process, self.by.0, submission))
+        };
+        (event, notice)
+    }
+}
+
+/// Done work, for connected systems.
+fn completed_notice(org: i64, task: i64, run: i64, process: i64, by: i64, submission: i64) -> Value {
+    json!({
+        "org": org, "person": null, "kind": NoticeKind::TaskCompleted,
+        "key": format!("task.completed:{task}:{submission}"), "task": task, "run": run, "process": process,
+        "data": {"by": by, "submission": submission},
+    })
+}
+
+impl Verdict {
+    /// The event of a verdict on work that was `from_state`, held by the approver, and
+    /// its notice: approved work tells connected systems, rejected work its submitter.
+    pub fn records(&self, after: &Touched, from_state: &str, from_holder: i64) -> (Value, Value) {
+        let submission = self.submission.0;
+        let (kind, to_state) = match self.outcome {
+            VerdictOutcome::Approved => ("approved", "done"),
+            VerdictOutcome::Rejected { .. } => ("rejected", "open"),
+        };
+        let reason = (!self.reason.is_empty()).then_some(self.reason.as_str());
+        let event = json!({
+            "org": self.org.0, "at": self.now.as_millisecond(), "kind": kind, "task": after.task, "run": after.run,
+            "process": after.process, "actor": self.by.0, "from_state": from_state, "to_state": to_state,
+            "from_holder": from_holder, "to_holder": after.holder,
+            "data": {"submission": submission, "submitted_by": self.submitter.0, "reason": reason},
         });
+        let notice = match self.outcome {
+            VerdictOutcome::Approved => {
+                completed_notice(self.org.0, after.task, after.run, after.process, self.by.0, submission)
+            }
+            VerdictOutcome::Rejected { due_at, .. } => {
+                let key = format!("task.returned:{}:{}", after.task, after.rev);
+                let data = json!({"by": self.by.0, "reason": self.reason, "due_at": due_at.as_millisecond()});
+                after.notice(NoticeKind::TaskReturned, key, data)
+            }
+        };
         (event, notice)
     }
 }
@@ -93,16 +138,22 @@ impl TaskMove {
     /// unresolved work goes to the owner.
     pub fn records(&self, run: i64, process: i64, now: Timestamp) -> (Value, Value) {
         let (task, missed_by, missed_due_at) = (self.task.0, self.missed_by.0, self.missed_due_at.as_millisecond());
+        let from_state = self.from_state.as_str();
         let (kind, to_state, holder, level) = match self.outcome {
-            Move::To { level, holder, .. } => ("escalated", "open", holder, level),
+            Move::To { level, holder, .. } => ("escalated", from_state, holder, level),
             Move::Unresolved { holder } => ("unresolved", "unresolved", holder, self.from_level + 1),
         };
         let event = json!({
             "org": self.org.0, "at": now.as_millisecond(), "kind": kind, "task": task, "run": run, "process": process,
-            "from_state": "open", "to_state": to_state, "from_holder": missed_by, "to_holder": holder.0,
+            "from_state": from_state, "to_state": to_state, "from_holder": missed_by, "to_holder": holder.0,
             "data": {"missed_by": missed_by, "missed_due_at": missed_due_at, "from_level": self.from_level, "level": level},
         });
         let (notice_kind, key, data) = match self.outcome {
+            Move::To { due_at, .. } if self.from_state == TaskState::Submitted => (
+                NoticeKind::TaskApproval,
+                format!("task.approval:{task}:moved:{level}:{}", self.rev + 1),
+                json!({"missed_by": missed_by, "missed_due_at": missed_due_at, "due_at": due_at.as_millisecond(), "level": level, "by": self.submitter.map(|p| p.0)}),
+            ),
             Move::To { due_at, .. } => (
                 NoticeKind::TaskMoved,
                 format!("task.moved:{task}:{level}"),

@@ -7,7 +7,7 @@ use proofline_core::escalation::Move;
 use proofline_core::proof::Exception;
 use proofline_core::task::TaskState;
 use proofline_core::{OrgId, PersonId, ProcessId, RoleId, RunId, SubmissionId, TaskId};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -147,6 +147,10 @@ pub struct DueTask {
     pub level: u32,
     pub due_at: Timestamp,
     pub rev: i64,
+    /// `Open`, or `Submitted` when an approval was not given in time.
+    pub state: TaskState,
+    /// Whoever submitted the evidence awaiting approval: never its approver.
+    pub submitter: Option<PersonId>,
 }
 
 /// One escalation decision, applied only if the task is still as the engine read it.
@@ -159,6 +163,10 @@ pub struct TaskMove {
     pub from_level: u32,
     pub missed_due_at: Timestamp,
     pub outcome: Move,
+    /// `Open`, or `Submitted` for an approval that moves on (it stays submitted).
+    pub from_state: TaskState,
+    /// Whoever submitted the evidence awaiting approval.
+    pub submitter: Option<PersonId>,
 }
 
 /// Proof accepted for a task.
@@ -171,6 +179,10 @@ pub struct Completion {
     pub from_state: TaskState,
     pub to_state: TaskState,
     pub by: PersonId,
+    /// Who held the task when the proof came in.
+    pub holder: PersonId,
+    /// For evidence that needs approval: who approves it, and by when.
+    pub handoff: Option<Handoff>,
     pub evidence: Value,
     pub exceptions: Vec<Exception>,
     /// Numeric readings by the position of their requirement in the step, kept apart so
@@ -181,6 +193,15 @@ pub struct Completion {
     pub now: Timestamp,
 }
 
+/// Evidence that waits for a second person: the task goes to them until `due_at`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Handoff {
+    pub approver: PersonId,
+    pub due_at: Timestamp,
+    /// Role rotations that moved in picking the approver.
+    pub rotations: Vec<RotationUpdate>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SubmissionRecord {
     pub id: SubmissionId,
@@ -189,6 +210,69 @@ pub struct SubmissionRecord {
     pub at: Timestamp,
     pub evidence: Value,
     pub exceptions: Vec<Exception>,
+    /// `None` when the step needs no approval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<VerdictRecord>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerdictState {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+impl VerdictState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerdictState::Pending => "pending",
+            VerdictState::Approved => "approved",
+            VerdictState::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<VerdictState> {
+        [VerdictState::Pending, VerdictState::Approved, VerdictState::Rejected].into_iter().find(|v| v.as_str() == text)
+    }
+}
+
+/// Where a submission that needs approval stands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VerdictRecord {
+    pub state: VerdictState,
+    pub by: Option<PersonId>,
+    pub at: Option<Timestamp>,
+    pub reason: Option<String>,
+}
+
+/// An approver's answer to evidence awaiting approval; applied only if the task is still
+/// as they saw it and the submission still pending.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub org: OrgId,
+    pub task: TaskId,
+    pub rev: i64,
+    pub submission: SubmissionId,
+    /// Who submitted the evidence: credited with the work once it is approved.
+    pub submitter: PersonId,
+    pub by: PersonId,
+    pub outcome: VerdictOutcome,
+    /// Required for a rejection; optional words with an approval.
+    pub reason: String,
+    /// Tasks of the same run an approval lets start.
+    pub unblock: Vec<TaskId>,
+    pub now: Timestamp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum VerdictOutcome {
+    Approved,
+    /// Back to `to` (the submitter) with a fresh deadline.
+    Rejected {
+        to: PersonId,
+        due_at: Timestamp,
+    },
 }
 
 /// One entry of the append-only audit log.
@@ -293,6 +377,9 @@ pub trait WorkStore {
     /// Reassigns, extends or closes an open or unresolved task (compare-and-set on `rev`):
     /// `Conflict` when it changed or is in another state, `NotFound` outside the organization.
     async fn decide_task(&self, decision: &TaskDecision) -> Result<()>;
+    /// Approves or rejects the pending submission (`Conflict` when the task or the
+    /// submission changed since it was read).
+    async fn give_verdict(&self, verdict: &Verdict) -> Result<()>;
     async fn submissions(&self, org: OrgId, task: TaskId) -> Result<Vec<SubmissionRecord>>;
     async fn task_history(&self, org: OrgId, task: TaskId) -> Result<Vec<EventRecord>>;
     /// Remembers a stored evidence file (idempotent by hash).

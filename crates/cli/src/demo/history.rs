@@ -96,6 +96,8 @@ fn evidence(
                     bytes: pdf.into_bytes(),
                 });
             }
+            // The approver gives it after the submission, not with it.
+            ProofRule::Approval { .. } => {}
         }
     }
     (values, uploads)

@@ -1,5 +1,7 @@
 //! The engine's behaviour tests, in one binary: the core loop and notifications.
 
+mod approvals;
+mod audit;
 mod common;
 mod core_loop;
 mod notifications;

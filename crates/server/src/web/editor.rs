@@ -7,7 +7,7 @@
 use super::cadence::{Preview, preview, schedule};
 use super::forms::{WebForm, WebPath};
 use super::page::{Chrome, PageError, field_words, render_with_status};
-use super::proof_text;
+use super::proof_text::{self, Directory};
 use super::redirect;
 use super::session::Viewer;
 use crate::AppState;
@@ -102,7 +102,7 @@ impl Draft {
         }
     }
 
-    fn of(key: &str, status: ProcessStatus, d: &ProcessDefinition, org_zone: &str) -> Draft {
+    fn of(key: &str, status: ProcessStatus, d: &ProcessDefinition, org_zone: &str, directory: &Directory) -> Draft {
         let (cadence, rule, zone, event) = match &d.cadence {
             Cadence::Schedule(s) => {
                 let rule = s.cron().map_or_else(|| s.to_ical(), str::to_string);
@@ -135,7 +135,7 @@ impl Draft {
                     opens_after: s.opens_after.to_string(),
                     due_after: s.due_after.to_string(),
                     depends_on: s.depends_on.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(", "),
-                    proof: s.proof.iter().map(proof_text::to_line).collect::<Vec<_>>().join("\n"),
+                    proof: s.proof.iter().map(|r| proof_text::to_line(r, directory)).collect::<Vec<_>>().join("\n"),
                 })
                 .collect(),
             levels: d
@@ -223,7 +223,7 @@ impl Draft {
     }
 
     /// The definition this draft describes, or every problem with it.
-    fn definition(&self) -> Result<ProcessDefinition, Vec<String>> {
+    fn definition(&self, directory: &Directory) -> Result<ProcessDefinition, Vec<String>> {
         let mut problems = Vec::new();
         let cadence = match self.cadence.as_str() {
             "schedule" => match schedule(&self.rule, &self.zone) {
@@ -245,7 +245,7 @@ impl Draft {
             let n = i + 1;
             let mut proof = Vec::new();
             for line in s.proof.lines().filter(|l| !l.trim().is_empty()) {
-                match proof_text::parse_line(line) {
+                match proof_text::parse_line(line, directory) {
                     Ok(requirement) => proof.push(requirement),
                     Err(e) => problems.push(format!("Step {n}, proof: {e}")),
                 }
@@ -333,6 +333,15 @@ async fn editor_page(
     Ok(render_with_status(status, "editor.html", page)?.into_response())
 }
 
+/// People and roles by name, for the proof lines that name an approver.
+async fn directory(state: &AppState, org: proofline_core::OrgId) -> Result<Directory, PageError> {
+    let store = &state.engine.store;
+    Ok(Directory {
+        people: store.list_people(org).await?.into_iter().map(|p| (p.id.0, p.name)).collect(),
+        roles: store.list_roles(org).await?.into_iter().map(|r| (r.id.0, r.name)).collect(),
+    })
+}
+
 pub async fn new_form(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
     viewer.require_manager()?;
     let zone = state.engine.store.get_org(viewer.actor.org).await?.zone;
@@ -347,7 +356,8 @@ pub async fn edit_form(
     viewer.require_manager()?;
     let process = state.engine.store.get_process(viewer.actor.org, ProcessId(id)).await?;
     let zone = state.engine.store.get_org(viewer.actor.org).await?.zone;
-    let draft = Draft::of(&process.key, process.status, &process.definition, &zone);
+    let directory = directory(&state, viewer.actor.org).await?;
+    let draft = Draft::of(&process.key, process.status, &process.definition, &zone, &directory);
     editor_page(&state, &viewer, Some(id), draft, Vec::new(), StatusCode::OK).await
 }
 
@@ -387,7 +397,8 @@ async fn save(
     let refuse = |draft: Draft, problems: Vec<String>| {
         editor_page(&state, &viewer, id, draft, problems, StatusCode::UNPROCESSABLE_ENTITY)
     };
-    let definition = match draft.definition() {
+    let directory = directory(&state, viewer.actor.org).await?;
+    let definition = match draft.definition(&directory) {
         Ok(definition) => definition,
         Err(problems) => return refuse(draft, problems).await,
     };

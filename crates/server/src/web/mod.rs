@@ -66,6 +66,7 @@ pub fn routes() -> Router<AppState> {
             post(work::submit).layer(axum::extract::DefaultBodyLimit::max(crate::SUBMISSION_LIMIT)),
         )
         .route("/tasks/{id}/decide", post(inbox::decide))
+        .route("/tasks/{id}/verdict", post(work::verdict))
         .route("/tasks/{id}/evidence/{sha256}", get(work::evidence))
         .route("/inbox", get(inbox::needs_you))
         .route("/patterns", get(patterns::list))

@@ -99,6 +99,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
     Some(match code {
         "done" => "Done. The proof is in.",
         "submitted" => "Submitted. It now waits for approval.",
+        "approved" => "Approved. The step is done.",
+        "rejected" => "Sent back. They have been told why.",
         "reassigned" => "Reassigned. They have been told.",
         "extended" => "Deadline extended. The holder has been told.",
         "closed" => "Closed. The reason is in the record.",

@@ -151,7 +151,7 @@ impl ProofField {
                 field.value = input.first(&format!("{}.name", field.key)).unwrap_or_default().to_string();
                 field.attested = input.first(&format!("{}.attest", field.key)).is_some();
             }
-            ProofRule::Text { .. } | ProofRule::Link => {}
+            ProofRule::Text { .. } | ProofRule::Link | ProofRule::Approval { .. } => {}
         }
         field
     }

@@ -2,7 +2,7 @@
 //! SOP, the proof it needs captured right there, what was submitted and its story.
 
 use super::cards::{TaskCard, cards};
-use super::forms::WebPath;
+use super::forms::{WebForm, WebPath};
 use super::page::{Chrome, OkQuery, PageError, When, render, render_with_status};
 use super::proof::{ProofField, ProofInput, read_proof_form};
 use super::session::Viewer;
@@ -16,7 +16,7 @@ use axum::response::{Html, IntoResponse, Response};
 use proofline_core::TaskId;
 use proofline_core::task::TaskState;
 use proofline_engine::EngineError;
-use proofline_store::{SubmissionRecord, TaskQuery, TaskRecord};
+use proofline_store::{SubmissionRecord, TaskQuery, TaskRecord, VerdictState};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -60,7 +60,7 @@ pub async fn my_work(
         chrome: Chrome::new(&viewer, "work").with_notice(query.ok.as_deref()),
         sections: [
             Section { id: "now", heading: "To do now", cards: now, empty: Some(empty_now) },
-            Section { id: "submitted", heading: "Waiting for approval", cards: submitted, empty: None },
+            Section { id: "submitted", heading: "To approve", cards: submitted, empty: None },
             Section { id: "later", heading: "Coming up", cards: later, empty: None },
         ],
     };
@@ -88,6 +88,10 @@ struct SubmissionView {
     when: When,
     items: Vec<EvidenceItem>,
     exceptions: Vec<String>,
+    /// "Waiting for approval", "Approved by Ben", "Sent back by Ben: …".
+    verdict: Option<String>,
+    /// The verdict refused it.
+    rejected: bool,
 }
 
 #[derive(Serialize)]
@@ -103,6 +107,10 @@ struct TaskPage {
     can_submit: bool,
     /// The viewer may reassign, extend or close it.
     can_decide: bool,
+    /// The viewer may approve or send back the proof that waits for approval.
+    can_judge: bool,
+    /// Who submitted the proof that waits for approval.
+    pending_by: Option<String>,
     fields: Vec<ProofField>,
     errors: Vec<String>,
     submissions: Vec<SubmissionView>,
@@ -132,9 +140,14 @@ async fn task_view(state: &AppState, viewer: &Viewer, id: TaskId, input: &ProofI
     let now = state.engine.now();
     let events = store.task_history(org, id).await?;
     let submissions = store.submissions(org, id).await?;
-    let accepts_proof = matches!(task.state, TaskState::Open | TaskState::Unresolved);
-    let can_submit = accepts_proof && viewer.can_work() && (task.holder == viewer.actor.person || viewer.can_manage());
+    let pending =
+        submissions.iter().rev().find(|s| s.verdict.as_ref().is_some_and(|v| v.state == VerdictState::Pending));
+    let accepts_proof = matches!(task.state, TaskState::Open | TaskState::Unresolved) && pending.is_none();
+    let may_act = viewer.can_work() && (task.holder == viewer.actor.person || viewer.can_manage());
+    let can_submit = accepts_proof && may_act;
     let can_decide = accepts_proof && viewer.can_manage();
+    let can_judge = pending.is_some_and(|s| s.by != viewer.actor.person) && may_act;
+    let pending_by = pending.map(|s| names.of(s.by));
     let fields = step.map(|s| s.proof.iter().map(|r| ProofField::new(r, input)).collect()).unwrap_or_default();
     let requirements = step.map(|s| s.proof.as_slice()).unwrap_or_default();
     let (holder, run, process_id) = (names.of(task.holder), task.run.0, task.process.0);
@@ -149,6 +162,8 @@ async fn task_view(state: &AppState, viewer: &Viewer, id: TaskId, input: &ProofI
         sop_url: step.and_then(|s| s.sop_url.clone()).filter(|u| u.starts_with("https://") || u.starts_with("http://")),
         can_submit,
         can_decide,
+        can_judge,
+        pending_by,
         fields,
         errors: input.errors.iter().map(|(_, message)| message.clone()).collect(),
         submissions: submissions
@@ -190,11 +205,22 @@ fn submission_view(
                 .collect()
         })
         .unwrap_or_default();
+    let verdict = s.verdict.as_ref().map(|v| {
+        let by = v.by.map(|p| names.of(p)).unwrap_or_default();
+        match (v.state, v.reason.as_deref()) {
+            (VerdictState::Pending, _) => "Waiting for approval".to_string(),
+            (VerdictState::Approved, None) => format!("Approved by {by}"),
+            (VerdictState::Approved, Some(note)) => format!("Approved by {by}: {note}"),
+            (VerdictState::Rejected, reason) => format!("Sent back by {by}: {}", reason.unwrap_or_default()),
+        }
+    });
     SubmissionView {
         by: names.of(s.by),
         when: When::new(s.at, &viewer.zone, now),
         items,
         exceptions: s.exceptions.iter().map(|e| e.message.clone()).collect(),
+        verdict,
+        rejected: s.verdict.as_ref().is_some_and(|v| v.state == VerdictState::Rejected),
     }
 }
 
@@ -253,6 +279,38 @@ pub async fn submit(
     let input = ProofInput { errors: refused, ..input };
     let page = task_view(&state, &viewer, id, &input).await?;
     Ok(render_with_status(StatusCode::UNPROCESSABLE_ENTITY, "task.html", page)?.into_response())
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct VerdictForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    action: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// An approver's verdict from the task page: approve, or send back with a reason.
+pub async fn verdict(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    WebPath(id): WebPath<i64>,
+    WebForm(form): WebForm<VerdictForm>,
+) -> Result<Response, PageError> {
+    viewer.check_csrf(&form.csrf)?;
+    let id = TaskId(id);
+    let code = match form.action.as_str() {
+        "approve" => {
+            state.engine.approve(viewer.actor, id, &form.reason).await?;
+            "approved"
+        }
+        "reject" => {
+            state.engine.reject(viewer.actor, id, &form.reason).await?;
+            "rejected"
+        }
+        _ => return Err(PageError::bad_request("Unknown action.")),
+    };
+    Ok(redirect(&format!("/work?ok={code}")))
 }
 
 /// An evidence file of a task in the viewer's organization. Images show inline; anything

@@ -1,5 +1,5 @@
 //! The story's activity chapter: what digests count from the event log of the work loop.
-//! Cleo missed the fridge reading (it moved to Ben, who did it and approved the door);
+//! Cleo missed the fridge reading (it moved to Ben, who did it and approved her door);
 //! Ben missed the closing task (unresolved, Ana did it).
 
 use super::{Cast, Processes, mins};
@@ -14,10 +14,14 @@ pub(super) async fn chapter(store: &dyn Store, cast: &Cast, p: &Processes) {
         |org, person, since, until| async move { store.person_activity(org, person, since, until).await.unwrap() };
     assert_eq!(
         activity(acme, cleo, r, day).await,
-        PersonActivity { completed: 0, missed: 1, moved_to: 0 },
-        "Cleo's signature awaiting approval is not a completion; her missed reading is counted"
+        PersonActivity { completed: 1, missed: 1, moved_to: 0 },
+        "Cleo's approved signature is her completion; her missed reading is counted"
     );
-    assert_eq!(activity(acme, ben, r, day).await, PersonActivity { completed: 2, missed: 1, moved_to: 1 });
+    assert_eq!(
+        activity(acme, ben, r, day).await,
+        PersonActivity { completed: 1, missed: 1, moved_to: 1 },
+        "approving someone's work is not doing it"
+    );
     assert_eq!(
         activity(acme, ana, r, day).await,
         PersonActivity { completed: 1, missed: 0, moved_to: 0 },

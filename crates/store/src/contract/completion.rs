@@ -35,6 +35,8 @@ async fn fridge(store: &dyn Store, cast: &Cast, p: &Processes, w: &Work) {
         from_state: TaskState::Open,
         to_state: TaskState::Done,
         by: ben,
+        holder: ben,
+        handoff: None,
         evidence: evidence.clone(),
         exceptions: vec![],
         readings: vec![],
@@ -61,7 +63,15 @@ async fn fridge(store: &dyn Store, cast: &Cast, p: &Processes, w: &Work) {
     );
     assert_eq!(
         store.submissions(acme, w.fridge).await.unwrap(),
-        [SubmissionRecord { id: submission, task: w.fridge, by: ben, at: r + mins(70), evidence, exceptions: vec![] }]
+        [SubmissionRecord {
+            id: submission,
+            task: w.fridge,
+            by: ben,
+            at: r + mins(70),
+            evidence,
+            exceptions: vec![],
+            verdict: None
+        }]
     );
     assert!(store.submissions(globex, w.fridge).await.unwrap().is_empty());
     let history = store.task_history(acme, w.fridge).await.unwrap();
@@ -94,7 +104,8 @@ async fn fridge(store: &dyn Store, cast: &Cast, p: &Processes, w: &Work) {
     assert_eq!(store.submissions(acme, w.fridge).await.unwrap().len(), 1);
 }
 
-/// Cleo signs for the door late; it needs Ben's approval before the run is done.
+/// Cleo signs for the door late; it needs Ben's approval before the run is done. Ben
+/// first sends it back, then approves the second try.
 async fn door(store: &dyn Store, cast: &Cast, p: &Processes, w: &Work) {
     let Cast { acme, ben, cleo, .. } = *cast;
     let r = p.first_run;
@@ -109,6 +120,8 @@ async fn door(store: &dyn Store, cast: &Cast, p: &Processes, w: &Work) {
         from_state: TaskState::Open,
         to_state: TaskState::Submitted,
         by: cleo,
+        holder: cleo,
+        handoff: Some(Handoff { approver: ben, due_at: r + mins(155), rotations: vec![] }),
         evidence: json!({"signature": {"name": "Cleo Park", "attested": true}}),
         exceptions: late.clone(),
         readings: vec![],
@@ -118,35 +131,67 @@ async fn door(store: &dyn Store, cast: &Cast, p: &Processes, w: &Work) {
     let first = store.complete_task(&submitted).await.unwrap();
     let door = store.get_task(acme, w.door).await.unwrap();
     assert_eq!(
-        (door.state, door.completed_at, door.rev),
-        (TaskState::Submitted, None, 3),
-        "submitted proof is not done yet"
+        (door.state, door.completed_at, door.rev, door.holder, door.due_at, door.level),
+        (TaskState::Submitted, None, 3, ben, r + mins(155), 0),
+        "submitted proof is not done yet: the approver holds it until the approval is due"
     );
     let history = store.task_history(acme, w.door).await.unwrap();
     let last = history.last().expect("the submission is logged");
     assert_eq!((last.kind.as_str(), last.actor, &last.data["exceptions"]), ("submitted", Some(cleo), &json!(late)));
+    assert_eq!((last.from_holder, last.to_holder), (Some(cleo), Some(ben)));
     assert_eq!(run_state(store, cast, w.run).await, RunState::Active, "a step waiting for approval is not finished");
+    let due = store.due_for_escalation(r + mins(155), 10).await.unwrap();
+    let waiting = due.iter().find(|d| d.id == w.door).expect("an approval not given in time is due to move on");
+    assert_eq!((waiting.state, waiting.submitter, waiting.holder), (TaskState::Submitted, Some(cleo), ben));
 
-    let approved = Completion {
+    let rejected = Verdict {
+        org: acme,
+        task: w.door,
         rev: 3,
-        from_state: TaskState::Submitted,
-        to_state: TaskState::Done,
+        submission: first,
+        submitter: cleo,
         by: ben,
-        evidence: json!({"approved": true}),
-        exceptions: vec![],
-        readings: vec![],
+        outcome: VerdictOutcome::Rejected { to: cleo, due_at: r + mins(130) },
+        reason: "The back door is not in the photo".into(),
+        unblock: vec![],
         now: r + mins(100),
-        ..submitted
     };
-    let second = store.complete_task(&approved).await.unwrap();
+    store.give_verdict(&rejected).await.unwrap();
+    let door = store.get_task(acme, w.door).await.unwrap();
+    assert_eq!((door.state, door.holder, door.due_at, door.rev), (TaskState::Open, cleo, r + mins(130), 4));
+    assert!(matches!(store.give_verdict(&rejected).await, Err(StoreError::Conflict(_))), "a verdict is given once");
+
+    let again = Completion { rev: 4, exceptions: vec![], now: r + mins(110), ..submitted.clone() };
+    let second = store.complete_task(&again).await.unwrap();
+    let approved = Verdict {
+        rev: 5,
+        submission: second,
+        outcome: VerdictOutcome::Approved,
+        reason: String::new(),
+        now: r + mins(115),
+        ..rejected
+    };
+    store.give_verdict(&approved).await.unwrap();
     let submissions = store.submissions(acme, w.door).await.unwrap();
+    let verdicts: Vec<_> = submissions
+        .iter()
+        .map(|s| (s.id, s.by, s.verdict.as_ref().map(|v| (v.state, v.by, v.reason.clone()))))
+        .collect();
     assert_eq!(
-        submissions.iter().map(|s| (s.id, s.by, s.exceptions.clone())).collect::<Vec<_>>(),
-        [(first, cleo, late), (second, ben, vec![])],
-        "every submission is kept, in order, with its exceptions"
+        verdicts,
+        [
+            (first, cleo, Some((VerdictState::Rejected, Some(ben), Some("The back door is not in the photo".into())))),
+            (second, cleo, Some((VerdictState::Approved, Some(ben), None))),
+        ],
+        "every submission is kept, in order, with its verdict"
     );
     let door = store.get_task(acme, w.door).await.unwrap();
-    assert_eq!((door.state, door.completed_at), (TaskState::Done, Some(r + mins(100))));
+    assert_eq!((door.state, door.completed_at), (TaskState::Done, Some(r + mins(115))));
+    let kinds: Vec<String> = store.task_history(acme, w.door).await.unwrap().into_iter().map(|e| e.kind).collect();
+    assert!(
+        kinds.ends_with(&["submitted".into(), "rejected".into(), "submitted".into(), "approved".into()]),
+        "{kinds:?}"
+    );
     assert_eq!(run_state(store, cast, w.run).await, RunState::Done, "the run is done once every task is final");
 }
 
@@ -162,6 +207,8 @@ async fn inbox(store: &dyn Store, cast: &Cast, p: &Processes, w: &Work) {
             from_state: TaskState::Unresolved,
             to_state: TaskState::Done,
             by: ana,
+            holder: ana,
+            handoff: None,
             evidence: json!({"text": "Locked it myself."}),
             exceptions: vec![],
             readings: vec![],
@@ -186,14 +233,14 @@ async fn listings(store: &dyn Store, cast: &Cast, w: &Work) {
         [w.skipped, w.lock, w.fridge, w.door],
         "tasks are listed by deadline"
     );
-    assert_eq!(ids(acme, holder(ben)).await, [w.fridge]);
-    assert_eq!(ids(acme, holder(cleo)).await, [w.skipped, w.door]);
+    assert_eq!(ids(acme, holder(ben)).await, [w.fridge, w.door], "the approver holds work they approved");
+    assert_eq!(ids(acme, holder(cleo)).await, [w.skipped]);
     assert_eq!(ids(acme, holder(ana)).await, [w.lock]);
     assert_eq!(ids(acme, states(&[TaskState::Done])).await, [w.lock, w.fridge, w.door]);
     assert_eq!(ids(acme, states(&[TaskState::Skipped, TaskState::Waiting])).await, [w.skipped]);
     assert_eq!(ids(acme, states(&[TaskState::Open])).await, []);
     assert_eq!(ids(acme, TaskQuery { run: Some(w.run), ..TaskQuery::default() }).await, [w.fridge, w.door]);
-    assert_eq!(ids(acme, TaskQuery { run: Some(w.run), ..holder(cleo) }).await, [w.door], "filters combine");
+    assert_eq!(ids(acme, TaskQuery { run: Some(w.run), ..holder(ben) }).await, [w.fridge, w.door], "filters combine");
     assert_eq!(ids(acme, TaskQuery { limit: 2, ..TaskQuery::default() }).await, [w.skipped, w.lock]);
     assert_eq!(ids(globex, TaskQuery::default()).await, []);
 }

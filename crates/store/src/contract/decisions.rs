@@ -71,6 +71,8 @@ async fn shift(store: &dyn Store, cast: &Cast, p: &Processes) -> Shift {
         from_level: 0,
         missed_due_at: t + mins(10),
         outcome: Move::Unresolved { holder: ana },
+        from_state: TaskState::Open,
+        submitter: None,
     };
     assert_eq!(store.apply_moves(&[missed], &[], t + mins(11)).await.unwrap(), 1);
     Shift { start: t, run, till, sweep, check }
@@ -274,6 +276,8 @@ async fn close(store: &dyn Store, cast: &Cast, s: &Shift) {
         from_state: TaskState::Open,
         to_state: TaskState::Done,
         by: cleo,
+        holder: cleo,
+        handoff: None,
         evidence: json!({"number": 1500}),
         exceptions: vec![],
         readings: vec![],

@@ -75,6 +75,8 @@ fn reading(cast: &Cast, task: TaskId, rev: i64, value: f64, now: Timestamp) -> C
         from_state: TaskState::Open,
         to_state: TaskState::Done,
         by: cast.cleo,
+        holder: cast.cleo,
+        handoff: None,
         evidence: json!({"temperature": value}),
         exceptions: vec![],
         readings: vec![(0, value)],
@@ -131,6 +133,8 @@ async fn outcomes(store: &dyn Store, cast: &Cast) -> Week {
         from_level: 0,
         missed_due_at: w + mins(60),
         outcome: Move::To { level: 1, holder: ben, due_at: w + mins(90) },
+        from_state: TaskState::Open,
+        submitter: None,
     };
     let to_ana = TaskMove {
         rev: 1,

@@ -37,16 +37,19 @@ async fn transitions(store: &dyn Store, cast: &Cast, p: &Processes, w: &Work) {
         [
             (NoticeKind::TaskOpened, key("task.opened", w.fridge, "1")),
             (NoticeKind::TaskOpened, key("task.opened", w.door, "2")),
+            (NoticeKind::TaskReturned, key("task.returned", w.door, "4")),
         ],
-        "each task Cleo held heard of once, when it opened"
+        "each task Cleo held heard of once, when it opened, and the door again when Ben sent it back"
     );
     assert_eq!(
         inbox(store, acme, ben).await,
         [
             (NoticeKind::TaskOpened, key("task.opened", w.lock, "1")),
-            (NoticeKind::TaskMoved, key("task.moved", w.fridge, "1"))
+            (NoticeKind::TaskMoved, key("task.moved", w.fridge, "1")),
+            (NoticeKind::TaskApproval, format!("task.approval:{}:2:0", w.door)),
+            (NoticeKind::TaskApproval, format!("task.approval:{}:3:0", w.door)),
         ],
-        "Ben hears of the closing task he holds and of the fridge reading Cleo missed"
+        "Ben hears of the closing task he holds, of the fridge reading Cleo missed, and of each door proof to approve"
     );
     assert_eq!(
         inbox(store, acme, ana).await,
@@ -56,7 +59,7 @@ async fn transitions(store: &dyn Store, cast: &Cast, p: &Processes, w: &Work) {
     assert!(inbox(store, globex, gus).await.is_empty());
     assert!(inbox(store, globex, cleo).await.is_empty(), "a person's list is read within their organization only");
 
-    let opened = &store.list_notices(acme, cleo, false, None, 100).await.unwrap()[1];
+    let opened = &store.list_notices(acme, cleo, false, None, 100).await.unwrap()[2];
     assert_eq!(
         *opened,
         NoticeRecord {
@@ -74,7 +77,7 @@ async fn transitions(store: &dyn Store, cast: &Cast, p: &Processes, w: &Work) {
         }
     );
     let ben_list = store.list_notices(acme, ben, false, None, 100).await.unwrap();
-    let moved = &ben_list[0];
+    let moved = &ben_list[2];
     assert_eq!(
         (moved.task, moved.created_at, &moved.data),
         (
@@ -120,7 +123,14 @@ async fn transitions(store: &dyn Store, cast: &Cast, p: &Processes, w: &Work) {
         ],
         "a completion tells of the submission that finished the task; Cleo's submission awaiting approval tells nobody"
     );
-    assert_eq!(all.len(), 8, "five notices to people and three completions, nothing else");
+    let approvals: Vec<_> =
+        ben_list.iter().filter(|n| n.kind == NoticeKind::TaskApproval).map(|n| n.data.clone()).collect();
+    assert_eq!(
+        approvals.last(),
+        Some(&json!({"by": cleo, "submission": door_subs[0].id, "due_at": ms(r + mins(155))})),
+        "the approver hears whose proof waits and by when"
+    );
+    assert_eq!(all.len(), 11, "eight notices to people and three completions, nothing else");
     assert!(all.windows(2).all(|pair| pair[0].id < pair[1].id), "unrouted notices come oldest first");
     assert_eq!(store.unrouted_notices(2).await.unwrap(), all[..2], "the limit holds");
 }
@@ -161,13 +171,13 @@ async fn written(store: &dyn Store, cast: &Cast, p: &Processes, w: &Work) {
     assert_eq!(store.add_notices(&[theirs], now).await.unwrap(), 1, "keys are unique per organization");
 
     let list = store.list_notices(acme, cleo, false, None, 100).await.unwrap();
-    assert_eq!(list.len(), 3);
+    assert_eq!(list.len(), 4);
     assert_eq!(
         (list[0].kind, &list[0].data, list[0].created_at, list[0].task),
         (NoticeKind::DailyDigest, &json!({"period": "2026-01-06"}), now, None),
         "the newest first"
     );
-    let opened = &list[2];
+    let opened = &list[3];
     assert_eq!(opened.data, json!({"due_at": (p.first_run + mins(60)).as_millisecond()}), "the first write stands");
 }
 
@@ -177,14 +187,14 @@ async fn in_app(store: &dyn Store, cast: &Cast, p: &Processes) {
     let now = p.first_run + mins(200);
     let ids = |list: Vec<NoticeRecord>| list.into_iter().map(|n| n.id).collect::<Vec<_>>();
     let all = ids(store.list_notices(acme, cleo, false, None, 100).await.unwrap());
-    assert_eq!(all.len(), 3);
+    assert_eq!(all.len(), 4);
     assert_eq!(ids(store.list_notices(acme, cleo, false, None, 2).await.unwrap()), all[..2]);
     assert_eq!(
         ids(store.list_notices(acme, cleo, false, Some(all[1]), 100).await.unwrap()),
         all[2..],
         "a page continues below the last id seen"
     );
-    assert_eq!(store.unread_count(acme, cleo).await.unwrap(), 3);
+    assert_eq!(store.unread_count(acme, cleo).await.unwrap(), 4);
     assert_eq!(store.unread_count(globex, cleo).await.unwrap(), 0);
 
     let bens = ids(store.list_notices(acme, ben, false, None, 100).await.unwrap());
@@ -196,16 +206,16 @@ async fn in_app(store: &dyn Store, cast: &Cast, p: &Processes) {
     assert_eq!(list[0].read_at, Some(now));
     assert_eq!(list[1].read_at, None);
     assert_eq!(ids(store.list_notices(acme, cleo, true, None, 100).await.unwrap()), all[1..], "unread only");
-    assert_eq!(store.unread_count(acme, cleo).await.unwrap(), 2);
-    assert_eq!(store.unread_count(acme, ben).await.unwrap(), 2, "Ben's notices are untouched");
+    assert_eq!(store.unread_count(acme, cleo).await.unwrap(), 3);
+    assert_eq!(store.unread_count(acme, ben).await.unwrap(), 4, "Ben's notices are untouched");
 
-    assert_eq!(store.mark_read(acme, cleo, &[], now + mins(1)).await.unwrap(), 2, "no ids: everything unread");
+    assert_eq!(store.mark_read(acme, cleo, &[], now + mins(1)).await.unwrap(), 3, "no ids: everything unread");
     assert_eq!(store.unread_count(acme, cleo).await.unwrap(), 0);
     assert!(store.list_notices(acme, cleo, true, None, 100).await.unwrap().is_empty());
     let list = store.list_notices(acme, cleo, false, None, 100).await.unwrap();
     assert_eq!(
         list.iter().map(|n| n.read_at).collect::<Vec<_>>(),
-        [Some(now), Some(now + mins(1)), Some(now + mins(1))]
+        [Some(now), Some(now + mins(1)), Some(now + mins(1)), Some(now + mins(1))]
     );
-    assert_eq!(store.unread_count(acme, ben).await.unwrap(), 2);
+    assert_eq!(store.unread_count(acme, ben).await.unwrap(), 4);
 }

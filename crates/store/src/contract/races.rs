@@ -89,6 +89,8 @@ fn completion(s: &Setup, task: &TaskRecord, now: Timestamp) -> Completion {
         from_state: TaskState::Open,
         to_state: TaskState::Done,
         by: s.worker,
+        holder: s.worker,
+        handoff: None,
         evidence: json!({"text": "done"}),
         exceptions: vec![],
         readings: vec![],
@@ -114,6 +116,8 @@ pub async fn concurrent_completion_and_escalation(store: Arc<dyn Store>) {
             from_level: 0,
             missed_due_at: task.due_at,
             outcome: Move::To { level: 1, holder: s.manager, due_at: now + mins(30) },
+            from_state: TaskState::Open,
+            submitter: None,
         };
         let (a, b) = (Arc::clone(&store), Arc::clone(&store));
         let completing = tokio::spawn(async move { a.complete_task(&completion).await });

@@ -103,6 +103,8 @@ pub(super) async fn chapter(store: &dyn Store, cast: &Cast, p: &Processes) -> Cl
         from_level: 0,
         missed_due_at: t + mins(60),
         outcome: Move::To { level: 1, holder: ben, due_at: t + mins(90) },
+        from_state: TaskState::Open,
+        submitter: None,
     };
     assert_eq!(store.apply_moves(&[moved], &[], t + mins(40)).await.unwrap(), 1);
     assert_eq!(
@@ -156,6 +158,8 @@ pub(super) async fn chapter(store: &dyn Store, cast: &Cast, p: &Processes) -> Cl
         from_state: TaskState::Open,
         to_state: TaskState::Done,
         by,
+        holder: by,
+        handoff: None,
         evidence: json!({"text": "done"}),
         exceptions: vec![],
         readings: vec![],
@@ -192,6 +196,8 @@ async fn no_lead_time(store: &dyn Store, cast: &Cast, p: &Processes, t: Timestam
         from_state: TaskState::Open,
         to_state: TaskState::Done,
         by: cast.cleo,
+        holder: cast.cleo,
+        handoff: None,
         evidence: json!({}),
         exceptions: vec![],
         readings: vec![],

@@ -104,6 +104,8 @@ async fn send_back(store: &dyn Store, cast: &Cast, p: &Processes, w: &Work, c: &
         from_state: TaskState::Open,
         to_state: TaskState::Submitted,
         by: cleo,
+        holder: cleo,
+        handoff: None,
         evidence: json!({"number": 1480}),
         exceptions: vec![],
         readings: vec![],

@@ -360,6 +360,8 @@ async fn escalate(store: &dyn Store, cast: &Cast, p: &Processes, w: &Work) {
             level: 0,
             due_at: r + mins(60),
             rev: 1,
+            state: TaskState::Open,
+            submitter: None,
         }],
         "a task is due for escalation the moment its deadline is reached"
     );
@@ -379,6 +381,8 @@ async fn escalate(store: &dyn Store, cast: &Cast, p: &Processes, w: &Work) {
         from_level: 0,
         missed_due_at: r + mins(60),
         outcome: Move::To { level: 1, holder: ben, due_at: r + mins(91) },
+        from_state: TaskState::Open,
+        submitter: None,
     };
     assert_eq!(
         store.apply_moves(&[stale], &[], now).await.unwrap(),
@@ -429,6 +433,8 @@ async fn escalate(store: &dyn Store, cast: &Cast, p: &Processes, w: &Work) {
         from_level: 0,
         missed_due_at: r + mins(80),
         outcome: Move::Unresolved { holder: ana },
+        from_state: TaskState::Open,
+        submitter: None,
     };
     assert_eq!(store.apply_moves(&[give_up], &[], now).await.unwrap(), 1);
     let lock = store.get_task(acme, w.lock).await.unwrap();

@@ -71,6 +71,8 @@ pub enum NoticeKindDoc {
     TaskMoved,
     #[schema(rename = "task.returned")]
     TaskReturned,
+    #[schema(rename = "task.approval")]
+    TaskApproval,
     #[schema(rename = "task.unresolved")]
     TaskUnresolved,
     #[schema(rename = "task.completed")]

@@ -14,7 +14,7 @@ use proofline_core::proof::{Exception, ProofRequirement};
 use proofline_core::task::TaskState;
 use proofline_core::{PersonId, ProcessId, RunId, SubmissionId, TaskId};
 use proofline_engine::EngineError;
-use proofline_store::{EventRecord, SubmissionRecord, TaskRecord};
+use proofline_store::{EventRecord, SubmissionRecord, TaskRecord, VerdictRecord};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -117,6 +117,11 @@ pub struct SubmissionView {
     pub evidence: Value,
     /// Evidence accepted but worth a look, e.g. a reading out of range.
     pub exceptions: Vec<ExceptionView>,
+    /// For a step that needs approval: `pending`, `approved` or `rejected`, who gave
+    /// the verdict, when, and why.
+    #[schema(value_type = Option<Object>)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<VerdictRecord>,
 }
 
 impl From<SubmissionRecord> for SubmissionView {
@@ -127,6 +132,7 @@ impl From<SubmissionRecord> for SubmissionView {
             at: s.at,
             evidence: s.evidence,
             exceptions: s.exceptions.into_iter().map(Into::into).collect(),
+            verdict: s.verdict,
         }
     }
 }
@@ -187,8 +193,21 @@ pub struct ReturnBody {
     pub reason: String,
 }
 
+/// An approver's note with an approval (optional, up to 2000 characters).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApproveBody {
+    #[serde(default)]
+    pub note: String,
+}
+
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(get_one)).routes(routes!(history)).routes(routes!(send_back))
+    OpenApiRouter::new()
+        .routes(routes!(get_one))
+        .routes(routes!(history))
+        .routes(routes!(send_back))
+        .routes(routes!(approve))
+        .routes(routes!(reject))
 }
 
 /// A task with its step's SOP, the proof it needs and the proof submitted.
@@ -244,4 +263,38 @@ async fn send_back(
     let task = state.engine.return_task(actor, id, &body.reason).await?;
     let mut views = TaskView::many(&state, vec![task]).await?;
     views.pop().map(Json).ok_or_else(|| ApiError::internal("a returned task has no view"))
+}
+
+/// Approves the proof waiting on the task: it is done. The approver is the person the
+/// step names, whoever holds the approval now, or a manager; never the submitter.
+#[utoipa::path(post, operation_id = "approve_task", path = "/tasks/{id}/approve", tag = "tasks",
+    params(("id" = i64, Path, description = "Task id")), request_body = ApproveBody,
+    responses((status = 200, body = TaskView), (status = 403, description = "The submitter, or not an approver"),
+              (status = 409, description = "No proof waits for approval, or it changed meanwhile")))]
+async fn approve(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<TaskId>,
+    ApiJson(body): ApiJson<ApproveBody>,
+) -> Result<Json<TaskView>, ApiError> {
+    let task = state.engine.approve(actor, id, &body.note).await?;
+    let mut views = TaskView::many(&state, vec![task]).await?;
+    views.pop().map(Json).ok_or_else(|| ApiError::internal("an approved task has no view"))
+}
+
+/// Rejects the proof waiting on the task: it goes back to whoever submitted it, with the
+/// reason and the step's full window again; missing that escalates as usual.
+#[utoipa::path(post, operation_id = "reject_task", path = "/tasks/{id}/reject", tag = "tasks",
+    params(("id" = i64, Path, description = "Task id")), request_body = ReturnBody,
+    responses((status = 200, body = TaskView), (status = 403, description = "The submitter, or not an approver"),
+              (status = 409, description = "No proof waits for approval, or it changed meanwhile")))]
+async fn reject(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<TaskId>,
+    ApiJson(body): ApiJson<ReturnBody>,
+) -> Result<Json<TaskView>, ApiError> {
+    let task = state.engine.reject(actor, id, &body.reason).await?;
+    let mut views = TaskView::many(&state, vec![task]).await?;
+    views.pop().map(Json).ok_or_else(|| ApiError::internal("a rejected task has no view"))
 }
