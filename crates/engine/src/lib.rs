@@ -3,6 +3,7 @@
 //! them with a manual clock instead of sleeping.
 
 mod accounts;
+mod antivirus;
 mod blobs;
 mod calendar;
 mod clock;
@@ -21,6 +22,7 @@ mod metrics;
 mod notices;
 mod notifier;
 mod patterns;
+pub mod photo;
 mod processes;
 mod remind;
 mod route;
@@ -33,6 +35,7 @@ mod tokens;
 pub use accounts::{
     LinkSecret, MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS, PasswordCost, Session, SignedIn, link_lifetime,
 };
+pub use antivirus::{Antivirus, Verdict};
 pub use blobs::{BlobStore, LocalBlobs, Upload, sniff};
 pub use calendar::{CalendarEntry, CalendarFeed};
 pub use clock::{Clock, ManualClock, SystemClock};
