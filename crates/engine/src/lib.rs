@@ -3,6 +3,7 @@
 //! them with a manual clock instead of sleeping.
 
 mod accounts;
+mod antivirus;
 mod approve;
 mod audit;
 mod blobs;
@@ -23,6 +24,7 @@ mod metrics;
 mod notices;
 mod notifier;
 mod patterns;
+pub mod photo;
 mod processes;
 mod remind;
 mod route;
@@ -35,6 +37,7 @@ mod tokens;
 pub use accounts::{
     LinkSecret, MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS, PasswordCost, Session, SignedIn, link_lifetime,
 };
+pub use antivirus::{Antivirus, ScanVerdict};
 pub use audit::{ChainReport, verify_chains};
 pub use blobs::{BlobStore, LocalBlobs, Upload, sniff};
 pub use calendar::{CalendarEntry, CalendarFeed};
