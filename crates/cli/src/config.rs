@@ -26,6 +26,19 @@ data_dir = "proofline-data"
 # (task_moved.jinja, digest_daily.jinja, …; see docs/notifications.md).
 # templates_dir = "templates"
 
+# Evidence uploads. Photos are decoded under these limits (a small file that would
+# inflate past them is refused unread) and their GPS position is removed before they
+# are kept. A virus scanner, when given, reads each file on stdin and answers with its
+# exit code (0 clean, 1 infected, as ClamAV's clamdscan does); while it fails, uploads
+# are refused (PROOFLINE_ANTIVIRUS).
+# [uploads]
+# max_photo_mb = 15
+# max_file_mb = 20
+# max_photo_megapixels = 64
+# keep_photo_location = false
+# antivirus = "clamdscan --no-summary -"
+# antivirus_timeout_secs = 30
+
 # Email. Without this section nobody gets email (in-app, webhooks and chat still work).
 # The password may come from PROOFLINE_SMTP_PASSWORD instead.
 # [smtp]
@@ -46,6 +59,33 @@ struct FileConfig {
     public_url: Option<String>,
     templates_dir: Option<PathBuf>,
     smtp: Option<SmtpConfig>,
+    #[serde(default)]
+    uploads: Uploads,
+}
+
+/// How evidence uploads are held and checked.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Uploads {
+    pub max_photo_mb: usize,
+    pub max_file_mb: usize,
+    pub max_photo_megapixels: u64,
+    pub keep_photo_location: bool,
+    pub antivirus: Option<String>,
+    pub antivirus_timeout_secs: u64,
+}
+
+impl Default for Uploads {
+    fn default() -> Uploads {
+        Uploads {
+            max_photo_mb: 15,
+            max_file_mb: 20,
+            max_photo_megapixels: 64,
+            keep_photo_location: false,
+            antivirus: None,
+            antivirus_timeout_secs: 30,
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -57,6 +97,7 @@ pub struct Config {
     pub public_url: Option<String>,
     pub templates_dir: Option<PathBuf>,
     pub smtp: Option<SmtpConfig>,
+    pub uploads: Uploads,
 }
 
 impl std::fmt::Debug for Config {
@@ -73,6 +114,7 @@ impl std::fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("templates_dir", &self.templates_dir)
             .field("smtp", &self.smtp)
+            .field("uploads", &self.uploads)
             .finish()
     }
 }
@@ -114,6 +156,16 @@ impl Config {
         if let (Some(smtp), Some(password)) = (smtp.as_mut(), env("PROOFLINE_SMTP_PASSWORD")) {
             smtp.password = Some(password);
         }
-        Ok(Config { listen, data_dir, database_url, public_url, templates_dir: file.templates_dir, smtp })
+        let mut uploads = file.uploads;
+        if let Some(command) = env("PROOFLINE_ANTIVIRUS") {
+            uploads.antivirus = Some(command);
+        }
+        if uploads.max_photo_mb == 0 || uploads.max_file_mb == 0 || uploads.max_photo_megapixels == 0 {
+            return Err(user_error("[uploads] limits must be above zero"));
+        }
+        if uploads.max_photo_mb.max(uploads.max_file_mb) > 1024 {
+            return Err(user_error("[uploads] limits are in megabytes and at most 1024"));
+        }
+        Ok(Config { listen, data_dir, database_url, public_url, templates_dir: file.templates_dir, smtp, uploads })
     }
 }

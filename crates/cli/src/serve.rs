@@ -2,9 +2,10 @@
 
 use crate::config::Config;
 use crate::{ServeArgs, backend, user_error};
-use proofline_engine::{Engine, EngineConfig, LocalBlobs, SystemClock};
+use proofline_engine::{Antivirus, Engine, EngineConfig, LocalBlobs, SystemClock, photo};
 use proofline_notify::{EmailSetup, HttpConfig, Outbound, Templates};
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 
 pub fn init_logs() {
@@ -20,8 +21,23 @@ pub async fn engine_for(config: &Config) -> anyhow::Result<Engine> {
         .map_err(|e| user_error(format!("cannot create {}: {e}", config.data_dir.display())))?;
     let store = backend::open(&config.database_url).await?;
     let blobs = Arc::new(LocalBlobs::new(config.data_dir.join("blobs")));
+    let uploads = &config.uploads;
+    let antivirus = match &uploads.antivirus {
+        Some(command) => Some(Arc::new(
+            Antivirus::from_command_line(command, Duration::from_secs(uploads.antivirus_timeout_secs.max(1)))
+                .map_err(|e| user_error(format!("[uploads] antivirus: {e}")))?,
+        )),
+        None => None,
+    };
+    let photo_limits =
+        photo::Limits { max_pixels: uploads.max_photo_megapixels * 1_000_000, ..photo::Limits::default() };
     let engine_config = EngineConfig {
         public_url: config.public_url.clone().unwrap_or_else(|| format!("http://{}", config.listen)),
+        max_photo_bytes: uploads.max_photo_mb * 1024 * 1024,
+        max_upload_bytes: uploads.max_file_mb * 1024 * 1024,
+        photo_limits,
+        keep_photo_location: uploads.keep_photo_location,
+        antivirus,
         ..EngineConfig::default()
     };
     Ok(Engine::new(store, Arc::new(SystemClock), blobs, engine_config))

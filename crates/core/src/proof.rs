@@ -153,8 +153,9 @@ fn requirements_of_kind(seen: &BTreeMap<String, usize>, kind: &str) -> usize {
 }
 
 /// A file already stored content-addressed, as the check sees it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StoredFile {
+    /// The bytes as stored (for a photo, after its location was removed).
     pub sha256: String,
     /// Sniffed from the bytes, never taken from the client.
     pub content_type: String,
@@ -163,6 +164,22 @@ pub struct StoredFile {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub captured_at: Option<Timestamp>,
+    /// The bytes as uploaded, when what is stored differs (location removed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_sha256: Option<String>,
+    /// A photo's small preview, stored beside it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<String>,
+    /// A photo's perceptual hash (16 hex digits), to recognize the same picture again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub perceptual: Option<String>,
+}
+
+impl StoredFile {
+    /// The hash that names the file as it arrived: what reuse is judged by.
+    pub fn upload_sha256(&self) -> &str {
+        self.original_sha256.as_deref().unwrap_or(&self.sha256)
+    }
 }
 
 /// What a person submitted: values by requirement key, and uploaded files by key.
@@ -399,6 +416,9 @@ fn type_matches(accepted: &str, content_type: &str) -> bool {
                 | ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         )
 }
+
+mod flags;
+pub use flags::{EarlierPhoto, photo_flags, photos_in};
 
 #[cfg(test)]
 mod tests;

@@ -18,6 +18,9 @@ pub enum EngineError {
     Conflict(String),
     #[error("{0}")]
     TooLarge(String),
+    /// Something the request needs is down for now (the virus scanner); retry later.
+    #[error("{0}")]
+    Unavailable(String),
     #[error(transparent)]
     Store(StoreError),
 }

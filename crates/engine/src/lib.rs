@@ -17,6 +17,7 @@ mod digest;
 mod directory;
 mod error;
 mod escalate;
+mod evidence;
 mod goals;
 mod materialize;
 mod messages;
@@ -83,8 +84,19 @@ pub struct EngineConfig {
     pub batch: u32,
     /// The longest the loop sleeps between passes.
     pub max_sleep: SignedDuration,
-    /// Largest accepted evidence file.
+    /// Largest accepted evidence file other than a photo.
     pub max_upload_bytes: usize,
+    /// Largest accepted photo.
+    pub max_photo_bytes: usize,
+    /// The pixels and memory a photo may take to decode; past them it is refused unread,
+    /// so a small file that inflates to gigabytes cannot exhaust memory.
+    pub photo_limits: photo::Limits,
+    /// Keep the GPS position photos carry. Off by default: it is removed from the stored
+    /// copy (the upload's own hash is kept beside it).
+    pub keep_photo_location: bool,
+    /// A virus scanner every upload passes before it is kept; when it fails, uploads are
+    /// refused until it works again.
+    pub antivirus: Option<Arc<Antivirus>>,
     /// The address people open Proofline at; links in messages start with it.
     pub public_url: String,
     /// Email can be sent; without it, people get in-app notices only.
@@ -113,6 +125,10 @@ impl Default for EngineConfig {
             batch: 2_000,
             max_sleep: SignedDuration::from_secs(1),
             max_upload_bytes: 20 * 1024 * 1024,
+            max_photo_bytes: 15 * 1024 * 1024,
+            photo_limits: photo::Limits::default(),
+            keep_photo_location: false,
+            antivirus: None,
             public_url: "http://localhost:8080".to_string(),
             email: true,
             delivery_lease: SignedDuration::from_mins(5),

@@ -82,10 +82,21 @@ pub struct PhotoFacts {
 /// and reads its facts. `zone` interprets EXIF times that lack an offset.
 pub fn inspect(bytes: &[u8], limits: &Limits, zone: TimeZone) -> Result<PhotoFacts, String> {
     let decoded = decode(bytes, limits)?;
+    Ok(facts(bytes, &decoded, zone))
+}
+
+/// [`inspect`] and [`thumbnail`] from one decode, as a submission needs both.
+pub fn prepare(bytes: &[u8], limits: &Limits, zone: TimeZone, max_side: u32) -> Result<(PhotoFacts, Vec<u8>), String> {
+    let decoded = decode(bytes, limits)?;
+    let facts = facts(bytes, &decoded, zone);
+    Ok((facts, shrink(decoded, max_side)?))
+}
+
+fn facts(bytes: &[u8], decoded: &Decoded, zone: TimeZone) -> PhotoFacts {
     let exif = container::exif_block(bytes).and_then(metadata::read);
     let (captured_at, capture_source) =
         exif.as_ref().map_or((None, CaptureSource::None), |exif| metadata::capture_time(exif, &zone));
-    Ok(PhotoFacts {
+    PhotoFacts {
         content_type: decoded.format.to_mime_type().to_string(),
         width: decoded.image.width(),
         height: decoded.image.height(),
@@ -93,7 +104,7 @@ pub fn inspect(bytes: &[u8], limits: &Limits, zone: TimeZone) -> Result<PhotoFac
         capture_source,
         has_location: exif.as_ref().is_some_and(metadata::has_location),
         dhash: dhash(&decoded.image, decoded.orientation),
-    })
+    }
 }
 
 /// Hashes at most this many bits apart (of 64) show the same picture. In the tests a
@@ -125,7 +136,14 @@ pub fn thumbnail(bytes: &[u8], limits: &Limits, max_side: u32) -> Result<Vec<u8>
     if max_side == 0 {
         return Err("a thumbnail must be at least one pixel wide".into());
     }
-    let Decoded { image, orientation, .. } = decode(bytes, limits)?;
+    shrink(decode(bytes, limits)?, max_side)
+}
+
+fn shrink(decoded: Decoded, max_side: u32) -> Result<Vec<u8>, String> {
+    if max_side == 0 {
+        return Err("a thumbnail must be at least one pixel wide".into());
+    }
+    let Decoded { image, orientation, .. } = decoded;
     let (width, height) = (image.width(), image.height());
     let longest = width.max(height);
     let mut small = if longest > max_side {

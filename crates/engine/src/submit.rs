@@ -1,6 +1,5 @@
 //! Submitting proof: the only way a task becomes done.
 
-use crate::blobs::{sha256_hex, sniff};
 use crate::decide::step_window;
 use crate::materialize::rotation_updates;
 use crate::{Actor, Engine, EngineError, Upload};
@@ -8,12 +7,15 @@ use jiff::{SignedDuration, Timestamp};
 use proofline_core::PersonId;
 use proofline_core::escalation::{Parties, Target, resolve};
 use proofline_core::process::ProcessDefinition;
-use proofline_core::proof::{self, Evidence, Exception, StoredFile};
+use proofline_core::proof::{self, EarlierPhoto, Evidence, Exception, ProofRule, photo_flags, photos_in};
 use proofline_core::task::{self, TaskState};
 use proofline_core::{SubmissionId, TaskId};
 use proofline_store::{Completion, Handoff, StoreError, TaskQuery, TaskRecord};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
+
+/// How many earlier submissions of a step a new photo is compared with.
+const EARLIER_SUBMISSIONS: u32 = 200;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubmitOutcome {
@@ -48,46 +50,38 @@ impl Engine {
         let to_state =
             task::after_submission(task.state, approval.is_some()).map_err(|e| EngineError::Conflict(e.to_string()))?;
 
+        let zone = self.org_zone(actor.org).await?;
+        let prepared = self.prepare_uploads(uploads, &step.proof, &zone).await?;
         let mut evidence = Evidence { values, ..Evidence::default() };
-        let mut accepted_files = Vec::new();
-        for upload in uploads {
-            if upload.bytes.len() > self.config.max_upload_bytes {
-                return Err(EngineError::TooLarge(format!(
-                    "{:?} is larger than the {} MB limit",
-                    upload.filename.unwrap_or_default(),
-                    self.config.max_upload_bytes / 1_048_576
-                )));
-            }
-            let content_type = sniff(&upload.bytes).map_err(|reason| {
-                EngineError::Proof(vec![proof::ProofProblem {
-                    key: upload.key.clone(),
-                    message: format!("{}: {reason}", upload.filename.as_deref().unwrap_or("upload")),
-                }])
-            })?;
-            let sha256 = sha256_hex(&upload.bytes);
-            let file = StoredFile {
-                sha256,
-                content_type,
-                size: upload.bytes.len() as u64,
-                name: upload.filename.clone(),
-                captured_at: None,
-            };
-            evidence.files.entry(upload.key.clone()).or_default().push(file.clone());
-            accepted_files.push((file, upload.bytes));
+        for p in &prepared {
+            evidence.files.entry(p.key.clone()).or_default().push(p.file.clone());
         }
-        let accepted = proof::check(&step.proof, &evidence, now).map_err(EngineError::Proof)?;
+        let mut accepted = proof::check(&step.proof, &evidence, now).map_err(EngineError::Proof)?;
+        if prepared.iter().any(|p| p.thumbnail.is_some()) {
+            let earlier = self.earlier_photos(&task).await?;
+            for req in step.proof.iter().filter(|r| matches!(r.rule, ProofRule::Photo { .. })) {
+                let photos = evidence.files.get(&req.key).map(Vec::as_slice).unwrap_or_default();
+                let name = req.label.as_deref().unwrap_or(&req.key);
+                accepted.exceptions.extend(photo_flags(&req.key, name, photos, task.opens_at, now, &earlier));
+            }
+        }
 
-        for (file, bytes) in &accepted_files {
-            self.blobs
-                .put(&file.sha256, bytes)
-                .await
-                .map_err(|e| EngineError::Store(StoreError::Other(format!("storing evidence: {e}"))))?;
-            self.store.record_blob(&file.sha256, &file.content_type, file.size, now).await?;
+        for p in &prepared {
+            let stored = [(&p.file.sha256, &p.file.content_type, &p.bytes)];
+            let thumb = p.thumbnail.as_ref().zip(p.file.thumbnail.as_ref());
+            let thumb_type = "image/jpeg".to_string();
+            let thumb = thumb.map(|(bytes, sha)| (sha, &thumb_type, bytes));
+            for (sha, content_type, bytes) in stored.into_iter().chain(thumb) {
+                self.blobs
+                    .put(sha, bytes)
+                    .await
+                    .map_err(|e| EngineError::Store(StoreError::Other(format!("storing evidence: {e}"))))?;
+                self.store.record_blob(sha, content_type, bytes.len() as u64, now).await?;
+            }
         }
 
         let unblock =
             if to_state == TaskState::Done { self.unblocked_by(&task, &definition).await? } else { Vec::new() };
-
         let handoff = match approval {
             Some((by, window)) => {
                 let window = window.map_or_else(|| step_window(&definition, task.step_index), |w| w.as_duration());
@@ -119,6 +113,24 @@ impl Engine {
         // Dependents unblocked just now may open at once.
         self.open_once(now).await?;
         Ok(SubmitOutcome { submission, state: to_state, exceptions: accepted.exceptions })
+    }
+
+    /// Photos submitted earlier for the same step of the same process (other tasks), to
+    /// recognize a picture sent again.
+    async fn earlier_photos(&self, task: &TaskRecord) -> Result<Vec<EarlierPhoto>, EngineError> {
+        let earlier = self.store.recent_evidence(task.org, task.process, task.step_index, EARLIER_SUBMISSIONS).await?;
+        Ok(earlier
+            .into_iter()
+            .filter(|e| e.task != task.id)
+            .flat_map(|e| {
+                photos_in(&e.evidence).into_iter().map(move |photo| EarlierPhoto {
+                    upload_sha256: photo.upload_sha256().to_string(),
+                    perceptual: photo.perceptual.as_deref().and_then(|h| u64::from_str_radix(h, 16).ok()),
+                    at: e.at,
+                    task: e.task.0,
+                })
+            })
+            .collect())
     }
 
     /// The waiting tasks of `task`'s run that may start once it is done.

@@ -161,6 +161,9 @@ impl From<EngineError> for ApiError {
             EngineError::Proof(problems) => ApiError::proof(problems),
             EngineError::Conflict(m) => ApiError::conflict(m),
             EngineError::TooLarge(m) => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too-large", "Too large", m),
+            EngineError::Unavailable(m) => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Try again shortly", m)
+            }
             EngineError::Store(e) => e.into(),
         }
     }

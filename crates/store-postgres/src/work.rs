@@ -397,6 +397,31 @@ impl WorkStore for PostgresStore {
             .collect()
     }
 
+    async fn recent_evidence(
+        &self,
+        org: OrgId,
+        process: ProcessId,
+        step: u32,
+        limit: u32,
+    ) -> Result<Vec<EarlierEvidence>> {
+        let rows: Vec<(i64, i64, Value)> = sqlx::query_as(
+            "SELECT s.task_id, s.at, s.evidence FROM submissions s JOIN tasks t ON t.id = s.task_id
+             WHERE t.org_id = $1 AND t.process_id = $2 AND t.step_index = $3
+             ORDER BY s.id DESC LIMIT $4",
+        )
+        .bind(org.0)
+        .bind(process.0)
+        .bind(i64::from(step))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .map(|(task, at, evidence)| EarlierEvidence { task: TaskId(task), at: ts(at), evidence })
+            .collect())
+    }
+
     async fn task_history(&self, org: OrgId, task: TaskId) -> Result<Vec<EventRecord>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {EVENT_COLUMNS} FROM events WHERE org_id = $1 AND task_id = $2 ORDER BY id"

@@ -1,7 +1,7 @@
 //! Runs, tasks, submissions and events on SQLite. Engine writes are set-based: a batch
 //! travels as one JSON parameter and is applied by one statement per table.
 
-use crate::rows::{get, get_opt_ts, get_ts, json, ms, parse};
+use crate::rows::{get, get_opt_ts, get_ts, json, ms, parse, ts};
 use crate::{SqliteStore, db};
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -350,6 +350,31 @@ impl WorkStore for SqliteStore {
                         }),
                     },
                 })
+            })
+            .collect()
+    }
+
+    async fn recent_evidence(
+        &self,
+        org: OrgId,
+        process: ProcessId,
+        step: u32,
+        limit: u32,
+    ) -> Result<Vec<EarlierEvidence>> {
+        let rows: Vec<(i64, i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT s.task_id, s.at, s.evidence FROM submissions s JOIN tasks t ON t.id = s.task_id
+             WHERE t.org_id = ?1 AND t.process_id = ?2 AND t.step_index = ?3
+             ORDER BY s.id DESC LIMIT {limit}"
+        )))
+        .bind(org.0)
+        .bind(process.0)
+        .bind(i64::from(step))
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db)?;
+        rows.into_iter()
+            .map(|(task, at, evidence)| {
+                Ok(EarlierEvidence { task: TaskId(task), at: ts(at), evidence: json(&evidence, "evidence")? })
             })
             .collect()
     }

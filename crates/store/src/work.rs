@@ -275,6 +275,15 @@ pub enum VerdictOutcome {
     },
 }
 
+/// A submission's evidence with where and when it came in, for comparing new evidence
+/// with what a step received before.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EarlierEvidence {
+    pub task: TaskId,
+    pub at: Timestamp,
+    pub evidence: Value,
+}
+
 /// One entry of the append-only audit log.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EventRecord {
@@ -381,6 +390,14 @@ pub trait WorkStore {
     /// submission changed since it was read).
     async fn give_verdict(&self, verdict: &Verdict) -> Result<()>;
     async fn submissions(&self, org: OrgId, task: TaskId) -> Result<Vec<SubmissionRecord>>;
+    /// The newest `limit` submissions for one step of a process, newest first.
+    async fn recent_evidence(
+        &self,
+        org: OrgId,
+        process: ProcessId,
+        step: u32,
+        limit: u32,
+    ) -> Result<Vec<EarlierEvidence>>;
     async fn task_history(&self, org: OrgId, task: TaskId) -> Result<Vec<EventRecord>>;
     /// Remembers a stored evidence file (idempotent by hash).
     async fn record_blob(&self, sha256: &str, content_type: &str, size: u64, now: Timestamp) -> Result<()>;

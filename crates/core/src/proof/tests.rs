@@ -16,7 +16,7 @@ fn photo(sha: &str, content_type: &str) -> StoredFile {
         content_type: content_type.into(),
         size: 10,
         name: Some("p.jpg".into()),
-        captured_at: None,
+        ..StoredFile::default()
     }
 }
 

@@ -1,6 +1,6 @@
 //! The café every engine test runs in, and small helpers for building its evidence.
 
-use jiff::{SignedDuration, Timestamp};
+pub use jiff::{SignedDuration, Timestamp};
 use proofline_core::access::Access;
 use proofline_core::notice::NotifySettings;
 use proofline_core::process::{ProcessDefinition, ProcessStatus};

@@ -2,6 +2,8 @@
 
 mod approvals;
 mod audit;
+mod camera;
 mod common;
 mod core_loop;
 mod notifications;
+mod photos;

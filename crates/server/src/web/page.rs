@@ -190,6 +190,7 @@ impl From<EngineError> for PageError {
             EngineError::Forbidden(m) => PageError::Status(StatusCode::FORBIDDEN, m),
             EngineError::Conflict(m) => PageError::Status(StatusCode::CONFLICT, m),
             EngineError::TooLarge(m) => PageError::Status(StatusCode::PAYLOAD_TOO_LARGE, m),
+            EngineError::Unavailable(m) => PageError::Status(StatusCode::SERVICE_UNAVAILABLE, m),
             e @ (EngineError::Invalid(_) | EngineError::Proof(_)) => {
                 PageError::Status(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
             }

@@ -78,6 +78,8 @@ struct EvidenceItem {
 #[derive(Serialize)]
 struct FileLink {
     url: String,
+    /// A photo's small preview, when it has one.
+    thumb_url: Option<String>,
     name: String,
     image: bool,
 }
@@ -193,10 +195,11 @@ fn submission_view(
             map.iter()
                 .map(|(key, value)| {
                     let files: Vec<FileLink> = files_in(value)
-                        .map(|(sha, content_type, name)| FileLink {
-                            url: format!("/tasks/{task}/evidence/{sha}"),
-                            name: name.unwrap_or_else(|| content_type.to_string()),
-                            image: content_type.starts_with("image/"),
+                        .map(|f| FileLink {
+                            url: format!("/tasks/{task}/evidence/{}", f.sha256),
+                            thumb_url: f.thumbnail.map(|t| format!("/tasks/{task}/evidence/{t}")),
+                            name: f.name.unwrap_or_else(|| f.content_type.to_string()),
+                            image: f.content_type.starts_with("image/"),
                         })
                         .collect();
                     let text = files.is_empty().then(|| value_text(value));
@@ -224,17 +227,26 @@ fn submission_view(
     }
 }
 
-/// Stored files anywhere in a piece of evidence: (sha256, content type, name).
-fn files_in(value: &Value) -> Box<dyn Iterator<Item = (&str, &str, Option<String>)> + '_> {
+/// A stored file as evidence names it.
+struct FileRef<'a> {
+    sha256: &'a str,
+    content_type: &'a str,
+    name: Option<String>,
+    thumbnail: Option<&'a str>,
+}
+
+/// Stored files anywhere in a piece of evidence.
+fn files_in(value: &Value) -> Box<dyn Iterator<Item = FileRef<'_>> + '_> {
     match value {
         Value::Array(items) => Box::new(items.iter().flat_map(files_in)),
         Value::Object(map) => {
             match (map.get("sha256").and_then(Value::as_str), map.get("content_type").and_then(Value::as_str)) {
-                (Some(sha), Some(content_type)) => Box::new(std::iter::once((
-                    sha,
+                (Some(sha256), Some(content_type)) => Box::new(std::iter::once(FileRef {
+                    sha256,
                     content_type,
-                    map.get("name").and_then(Value::as_str).map(str::to_string),
-                ))),
+                    name: map.get("name").and_then(Value::as_str).map(str::to_string),
+                    thumbnail: map.get("thumbnail").and_then(Value::as_str),
+                })),
                 _ => Box::new(std::iter::empty()),
             }
         }
@@ -324,10 +336,16 @@ pub async fn evidence(
     let task: TaskRecord = store.get_task(viewer.actor.org, TaskId(id)).await?;
     let submissions = store.submissions(viewer.actor.org, task.id).await?;
     // Evidence is an object of values by requirement key; files sit inside the values.
-    let found = submissions
-        .iter()
-        .flat_map(|s| s.evidence.as_object().into_iter().flat_map(|m| m.values()))
-        .find_map(|value| files_in(value).find(|(sha, _, _)| *sha == sha256).map(|(_, t, name)| (t.to_string(), name)));
+    // A photo's thumbnail is served as the small JPEG it is.
+    let found = submissions.iter().flat_map(|s| s.evidence.as_object().into_iter().flat_map(|m| m.values())).find_map(
+        |value| {
+            files_in(value).find_map(|f| match (f.sha256 == sha256, f.thumbnail == Some(sha256.as_str())) {
+                (true, _) => Some((f.content_type.to_string(), f.name)),
+                (false, true) => Some(("image/jpeg".to_string(), Some("thumbnail.jpg".to_string()))),
+                _ => None,
+            })
+        },
+    );
     let Some((content_type, name)) = found else { return Err(PageError::not_found()) };
     let bytes =
         state.engine.blobs.get(&sha256).await.map_err(|e| PageError::Internal(format!("evidence {sha256}: {e}")))?;
