@@ -76,6 +76,7 @@ mod tests {
             due_after: Span::from_secs(due * 60),
             depends_on: Vec::new(),
             proof: Vec::new(),
+            corrective: None,
         }
     }
 

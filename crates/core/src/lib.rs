@@ -6,6 +6,7 @@ pub mod access;
 pub mod agenda;
 pub mod audit;
 pub mod cadence;
+pub mod corrective;
 pub mod escalation;
 pub mod history;
 pub mod ids;

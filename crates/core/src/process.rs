@@ -2,6 +2,7 @@
 //! their proof, escalation chain) and the validation that keeps it runnable.
 
 use crate::cadence::Cadence;
+use crate::corrective::{self, Corrective};
 use crate::escalation::{EscalationChain, Target};
 use crate::proof::{self, ProofRequirement};
 use crate::span::Span;
@@ -71,6 +72,9 @@ pub struct Step {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub depends_on: Vec<usize>,
     pub proof: Vec<ProofRequirement>,
+    /// The follow-up a bad reading, a failed item or rejected proof opens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrective: Option<Corrective>,
 }
 
 fn is_zero(span: &Span) -> bool {
@@ -105,6 +109,44 @@ impl fmt::Display for FieldError {
 }
 
 pub const MAX_STEPS: usize = 200;
+
+/// A task's instructions: a step of the process, or the corrective action of one.
+#[derive(Debug, Clone, Copy)]
+pub enum TaskStep<'a> {
+    Step(&'a Step),
+    Corrective { step: &'a Step, corrective: &'a Corrective },
+}
+
+impl<'a> TaskStep<'a> {
+    pub fn proof(&self) -> &'a [ProofRequirement] {
+        match self {
+            TaskStep::Step(step) => &step.proof,
+            TaskStep::Corrective { corrective, .. } => &corrective.proof,
+        }
+    }
+
+    pub fn sop(&self) -> &'a str {
+        match self {
+            TaskStep::Step(step) => &step.sop,
+            TaskStep::Corrective { corrective, .. } => &corrective.sop,
+        }
+    }
+
+    pub fn sop_url(&self) -> Option<&'a str> {
+        match self {
+            TaskStep::Step(step) => step.sop_url.as_deref(),
+            TaskStep::Corrective { .. } => None,
+        }
+    }
+
+    /// How long the task has from when it opens.
+    pub fn window(&self) -> Span {
+        match self {
+            TaskStep::Step(step) => Span::from_millis(step.due_after.as_millis() - step.opens_after.as_millis()),
+            TaskStep::Corrective { corrective, .. } => corrective.due_after,
+        }
+    }
+}
 
 impl ProcessDefinition {
     /// What step `index` asks for as proof, in words a person reads in a message or a
@@ -153,6 +195,11 @@ impl ProcessDefinition {
             for (j, message) in proof::normalize(&mut step.proof) {
                 err(format!("steps[{i}].proof[{j}]"), message);
             }
+            if let Some(corrective) = &mut step.corrective {
+                for (field, message) in corrective.normalize() {
+                    err(format!("steps[{i}].corrective.{field}"), message);
+                }
+            }
             if let Some(url) = &step.sop_url
                 && !(url.starts_with("https://") || url.starts_with("http://"))
             {
@@ -160,6 +207,17 @@ impl ProcessDefinition {
             }
         }
         errors
+    }
+
+    /// What a task at `step_index` asks for: a step, or a step's corrective action.
+    pub fn task_step(&self, step_index: u32) -> Option<TaskStep<'_>> {
+        match corrective::source_step(step_index) {
+            None => self.steps.get(step_index as usize).map(TaskStep::Step),
+            Some(source) => {
+                let step = self.steps.get(source as usize)?;
+                step.corrective.as_ref().map(|c| TaskStep::Corrective { step, corrective: c })
+            }
+        }
     }
 
     /// The longest time any step of a run has before it is due: a run's window.

@@ -352,11 +352,18 @@ fn check_one(req: &ProofRequirement, value: Option<&Value>, files: &[StoredFile]
         }
         ProofRule::Checklist { items } => {
             let ticked = ticked_items(value, items);
-            let missing: Vec<&str> = items.iter().filter(|i| !ticked.contains(i)).map(String::as_str).collect();
+            let failed = failed_items(value, items);
+            let missing: Vec<&str> =
+                items.iter().filter(|i| !ticked.contains(i) && !failed.contains(i)).map(String::as_str).collect();
             if !missing.is_empty() {
                 return Err(format!("{name}: not ticked: {}", missing.join("; ")));
             }
-            Ok((json!(items), None))
+            if failed.is_empty() {
+                return Ok((json!(items), None));
+            }
+            let failed: Vec<&str> = failed.into_iter().map(String::as_str).collect();
+            let done: Vec<&str> = items.iter().filter(|i| ticked.contains(i)).map(String::as_str).collect();
+            Ok((json!({"done": done, "failed": failed}), Some(format!("{name}: failed: {}", failed.join("; ")))))
         }
         ProofRule::Signature { attestation } => {
             let signer = value.and_then(|v| v.get("name")).and_then(Value::as_str).map(str::trim).unwrap_or_default();
@@ -392,7 +399,36 @@ fn ticked_items<'a>(value: Option<&Value>, items: &'a [String]) -> Vec<&'a Strin
         Some(Value::Array(values)) => {
             items.iter().filter(|i| values.iter().any(|v| v.as_str() == Some(i.as_str()))).collect()
         }
-        Some(Value::Object(map)) => items.iter().filter(|i| map.get(i.as_str()) == Some(&json!(true))).collect(),
+        Some(Value::Object(map)) => {
+            let listed = map.get("done").and_then(Value::as_array);
+            items
+                .iter()
+                .filter(|i| {
+                    matches!(map.get(i.as_str()), Some(v) if v == &json!(true) || v == &json!("done"))
+                        || listed.is_some_and(|l| l.iter().any(|v| v.as_str() == Some(i.as_str())))
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Items answered as failed: an object naming the item with "failed" (or "fail"), or a
+/// `failed` list beside the ticked ones. A failed item is an answer, not a gap: the
+/// submission stands and the failure is an exception.
+fn failed_items<'a>(value: Option<&Value>, items: &'a [String]) -> Vec<&'a String> {
+    let said_failed = |v: &Value| matches!(v.as_str(), Some("failed" | "fail"));
+    match value {
+        Some(Value::Object(map)) => {
+            let listed = map.get("failed").and_then(Value::as_array);
+            items
+                .iter()
+                .filter(|i| {
+                    map.get(i.as_str()).is_some_and(said_failed)
+                        || listed.is_some_and(|l| l.iter().any(|v| v.as_str() == Some(i.as_str())))
+                })
+                .collect()
+        }
         _ => Vec::new(),
     }
 }

@@ -60,7 +60,7 @@ impl Engine {
         }
         let definition = self.definitions.get(task.process, task.version).await?;
         let approver_target =
-            definition.steps.get(task.step_index as usize).and_then(|s| proof::approval(&s.proof)).map(|(by, _)| by);
+            definition.task_step(task.step_index).and_then(|s| proof::approval(s.proof())).map(|(by, _)| by);
         if !self.may_approve(actor, &task, approver_target).await? {
             return Err(EngineError::Forbidden(
                 "only the approver this step names, whoever holds the approval now, or a manager can give a verdict"
@@ -68,6 +68,12 @@ impl Engine {
             ));
         }
         let now = self.now();
+        let follow_up = if !approved && Engine::corrective_on_rejection(&definition, &task) {
+            let by = self.store.get_person(actor.org, actor.person).await.map(|p| p.name).unwrap_or_default();
+            self.follow_up(&task, &definition, vec![format!("{by} rejected the proof: {words}")], now).await?
+        } else {
+            None
+        };
         let (outcome, unblock) = if approved {
             (VerdictOutcome::Approved, self.unblocked_by(&task, &definition).await?)
         } else {
@@ -84,6 +90,7 @@ impl Engine {
             outcome,
             reason: words.to_string(),
             unblock,
+            follow_up,
             now,
         };
         self.store.give_verdict(&verdict).await.map_err(|e| match e {

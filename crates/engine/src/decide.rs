@@ -23,12 +23,12 @@ pub enum DecisionInput {
     Close,
 }
 
-/// How long a step's holder has once it opens; an hour when the step does not say.
+/// How long a task's holder has once it opens (a step's, or a corrective action's); an
+/// hour when the step does not say.
 pub(crate) fn step_window(definition: &ProcessDefinition, step_index: u32) -> SignedDuration {
     definition
-        .steps
-        .get(step_index as usize)
-        .map(|s| s.due_after.as_duration() - s.opens_after.as_duration())
+        .task_step(step_index)
+        .map(|s| s.window().as_duration())
         .filter(|w| w.is_positive())
         .unwrap_or(SignedDuration::from_hours(1))
 }

@@ -9,6 +9,7 @@ mod audit;
 mod blobs;
 mod calendar;
 mod clock;
+mod corrective;
 mod decide;
 mod definitions;
 mod deliver;

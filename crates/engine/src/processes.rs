@@ -68,6 +68,16 @@ impl Engine {
                 }
                 _ => {}
             }
+            if let Some(corrective) = &step.corrective {
+                let field = || format!("steps[{i}].corrective.assignee");
+                match corrective.assignee {
+                    Target::Person(p) if !people.contains(&p) => {
+                        err(field(), format!("no person {p} in this organization"))
+                    }
+                    Target::Role(r) if !roles.contains(&r) => err(field(), format!("no role {r} in this organization")),
+                    _ => {}
+                }
+            }
             if let Some((by, _)) = proofline_core::proof::approval(&step.proof) {
                 let field = || format!("steps[{i}].proof.approval.by");
                 match by {

@@ -5,8 +5,9 @@ use crate::materialize::rotation_updates;
 use crate::{Actor, Engine, EngineError, Upload};
 use jiff::{SignedDuration, Timestamp};
 use proofline_core::PersonId;
+use proofline_core::corrective;
 use proofline_core::escalation::{Parties, Target, resolve};
-use proofline_core::process::ProcessDefinition;
+use proofline_core::process::{ProcessDefinition, TaskStep};
 use proofline_core::proof::{self, EarlierPhoto, Evidence, Exception, ProofRule, photo_flags, photos_in};
 use proofline_core::task::{self, TaskState};
 use proofline_core::{SubmissionId, TaskId};
@@ -45,21 +46,22 @@ impl Engine {
             return Err(EngineError::Forbidden("auditors cannot submit proof".into()));
         }
         let definition = self.definitions.get(task.process, task.version).await?;
-        let step = definition.steps.get(task.step_index as usize).ok_or(EngineError::NotFound)?;
-        let approval = proof::approval(&step.proof);
+        let step = definition.task_step(task.step_index).ok_or(EngineError::NotFound)?;
+        let requirements = step.proof();
+        let approval = proof::approval(requirements);
         let to_state =
             task::after_submission(task.state, approval.is_some()).map_err(|e| EngineError::Conflict(e.to_string()))?;
 
         let zone = self.org_zone(actor.org).await?;
-        let prepared = self.prepare_uploads(uploads, &step.proof, &zone).await?;
+        let prepared = self.prepare_uploads(uploads, requirements, &zone).await?;
         let mut evidence = Evidence { values, ..Evidence::default() };
         for p in &prepared {
             evidence.files.entry(p.key.clone()).or_default().push(p.file.clone());
         }
-        let mut accepted = proof::check(&step.proof, &evidence, now).map_err(EngineError::Proof)?;
+        let mut accepted = proof::check(requirements, &evidence, now).map_err(EngineError::Proof)?;
         if prepared.iter().any(|p| p.thumbnail.is_some()) {
             let earlier = self.earlier_photos(&task).await?;
-            for req in step.proof.iter().filter(|r| matches!(r.rule, ProofRule::Photo { .. })) {
+            for req in requirements.iter().filter(|r| matches!(r.rule, ProofRule::Photo { .. })) {
                 let photos = evidence.files.get(&req.key).map(Vec::as_slice).unwrap_or_default();
                 let name = req.label.as_deref().unwrap_or(&req.key);
                 accepted.exceptions.extend(photo_flags(&req.key, name, photos, task.opens_at, now, &earlier));
@@ -89,6 +91,15 @@ impl Engine {
             }
             None => None,
         };
+        let reasons = match (&step, corrective::source_step(task.step_index)) {
+            (TaskStep::Step(s), None) => s
+                .corrective
+                .as_ref()
+                .map(|c| corrective::reasons(c, requirements, &accepted.exceptions))
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let follow_up = self.follow_up(&task, &definition, reasons, now).await?;
         let completion = Completion {
             org: actor.org,
             task: task.id,
@@ -102,6 +113,7 @@ impl Engine {
             exceptions: accepted.exceptions.clone(),
             readings: accepted.readings,
             unblock,
+            follow_up,
             now,
         };
         let submission = self.store.complete_task(&completion).await.map_err(|e| match e {

@@ -5,7 +5,7 @@ use crate::db;
 use crate::rows::ms;
 use jiff::Timestamp;
 use proofline_core::audit::{ChainHead, GENESIS};
-use proofline_store::{Result, RotationUpdate, audit};
+use proofline_store::{FollowUp, Result, RotationUpdate, audit};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -92,5 +92,41 @@ pub(crate) async fn save_rotations(conn: &mut sqlx::PgConnection, rotations: &[R
     .execute(conn)
     .await
     .map_err(db)?;
+    Ok(())
+}
+
+/// Opens a corrective action in the run of its source task (once per step per run: a
+/// second call for the same step leaves the first in place).
+pub(crate) async fn insert_follow_up(conn: &mut sqlx::PgConnection, f: &FollowUp, now: Timestamp) -> Result<()> {
+    let opened = sqlx::query(
+        "INSERT INTO tasks (org_id, run_id, process_id, version, step_index, title, state, holder_id, assignee_id, blocked,
+                            scheduled_for, opens_at, due_at, window_ms, first_due_at, remind_at)
+         SELECT t.org_id, t.run_id, t.process_id, t.version, $2, $3, 'open', $4, $4, FALSE, t.scheduled_for, $5, $6, $7, $6,
+                CASE WHEN o.due_soon_ms > 0 AND $6 - o.due_soon_ms > $5 THEN $6 - o.due_soon_ms END
+         FROM tasks t JOIN orgs o ON o.id = t.org_id WHERE t.id = $1
+         ON CONFLICT (run_id, step_index) DO NOTHING
+         RETURNING id, org_id, run_id, process_id, holder_id, rev, due_at",
+    )
+    .bind(f.source.0)
+    .bind(i64::from(f.step_index))
+    .bind(&f.title)
+    .bind(f.holder.0)
+    .bind(ms(now))
+    .bind(ms(f.due_at))
+    .bind(f.window_ms)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db)?;
+    let Some(opened) = opened else { return Ok(()) };
+    let opened = crate::records::touched(&opened)?;
+    let (event, notice) = f.records(&opened, now);
+    insert_events(&mut *conn, vec![event]).await?;
+    insert_notices(&mut *conn, vec![notice], now).await?;
+    save_rotations(&mut *conn, &f.rotations).await?;
+    sqlx::query("UPDATE runs SET state = 'active' WHERE id = $1 AND state = 'done'")
+        .bind(opened.run)
+        .execute(conn)
+        .await
+        .map_err(db)?;
     Ok(())
 }

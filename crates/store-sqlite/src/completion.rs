@@ -4,7 +4,7 @@
 
 use crate::records::touched;
 use crate::rows::{get, ms};
-use crate::writes::{insert_events, insert_notices, save_rotations};
+use crate::writes::{insert_events, insert_follow_up, insert_notices, save_rotations};
 use crate::{SqliteStore, db, other};
 use proofline_core::{OrgId, SubmissionId, TaskId};
 use proofline_store::{Completion, Decision, Result, StoreError, TaskDecision, TaskReturn, VerdictState};
@@ -80,6 +80,9 @@ impl SqliteStore {
             insert_notices(&mut tx, &[notice], c.now).await?;
         }
         unblock(&mut tx, run, &c.unblock).await?;
+        if let Some(follow_up) = &c.follow_up {
+            insert_follow_up(&mut tx, follow_up, c.now).await?;
+        }
         finish_run(&mut tx, run).await?;
         tx.commit().await.map_err(db)?;
         Ok(SubmissionId(id))

@@ -5,7 +5,7 @@
 use crate::completion::{finish_run, unblock};
 use crate::records::touched;
 use crate::rows::{get, ms};
-use crate::writes::{insert_events, insert_notices};
+use crate::writes::{insert_events, insert_follow_up, insert_notices};
 use crate::{SqliteStore, db};
 use proofline_store::{Result, StoreError, Verdict, VerdictOutcome, VerdictState};
 
@@ -84,6 +84,9 @@ impl SqliteStore {
         let (event, notice) = v.records(&after, &from_state, from_holder);
         insert_events(&mut tx, vec![event]).await?;
         insert_notices(&mut tx, &[notice], v.now).await?;
+        if let Some(follow_up) = &v.follow_up {
+            insert_follow_up(&mut tx, follow_up, v.now).await?;
+        }
         if v.outcome == VerdictOutcome::Approved {
             unblock(&mut tx, after.run, &v.unblock).await?;
             finish_run(&mut tx, after.run).await?;

@@ -3,7 +3,7 @@
 //! backends insert from. Kept in one place so the two stores cannot drift apart in what
 //! they record or in the notice keys that make writes idempotent.
 
-use crate::{Completion, Decision, TaskDecision, TaskMove, TaskReturn, Verdict, VerdictOutcome};
+use crate::{Completion, Decision, FollowUp, TaskDecision, TaskMove, TaskReturn, Verdict, VerdictOutcome};
 use jiff::Timestamp;
 use proofline_core::audit::evidence_hash;
 use proofline_core::escalation::Move;
@@ -114,6 +114,20 @@ impl Verdict {
             }
         };
         (event, notice)
+    }
+}
+
+impl FollowUp {
+    /// The corrective action's event and the notice that tells its holder.
+    pub fn records(&self, opened: &Touched, now: Timestamp) -> (Value, Value) {
+        let event = json!({
+            "org": opened.org, "at": now.as_millisecond(), "kind": "corrective", "task": opened.task, "run": opened.run,
+            "process": opened.process, "to_state": "open", "to_holder": opened.holder,
+            "data": {"corrective_of": self.source.0, "reasons": self.reasons, "due_at": opened.due_at},
+        });
+        let key = format!("task.opened:{}:{}", opened.task, opened.rev);
+        let data = json!({"due_at": opened.due_at, "corrective_of": self.source.0, "reasons": self.reasons});
+        (event, opened.notice(NoticeKind::TaskOpened, key, data))
     }
 }
 

@@ -190,7 +190,26 @@ pub struct Completion {
     pub readings: Vec<(u16, f64)>,
     /// Tasks of the same run whose dependencies this completion satisfies.
     pub unblock: Vec<TaskId>,
+    /// A corrective action the evidence calls for.
+    pub follow_up: Option<FollowUp>,
     pub now: Timestamp,
+}
+
+/// A corrective action, opened in the transaction of the change that called for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FollowUp {
+    /// `corrective::OFFSET` plus the source step's index: one per step per run.
+    pub step_index: u32,
+    pub title: String,
+    pub holder: PersonId,
+    pub due_at: Timestamp,
+    pub window_ms: i64,
+    /// The task whose evidence called for it.
+    pub source: TaskId,
+    /// What was wrong, in the words of the exceptions or the rejection.
+    pub reasons: Vec<String>,
+    /// Role rotations that moved in picking the holder.
+    pub rotations: Vec<RotationUpdate>,
 }
 
 /// Evidence that waits for a second person: the task goes to them until `due_at`.
@@ -262,6 +281,8 @@ pub struct Verdict {
     pub reason: String,
     /// Tasks of the same run an approval lets start.
     pub unblock: Vec<TaskId>,
+    /// A corrective action a rejection calls for.
+    pub follow_up: Option<FollowUp>,
     pub now: Timestamp,
 }
 

@@ -63,6 +63,7 @@ pub async fn export(engine: &Engine, org: OrgId) -> anyhow::Result<String> {
                 sop: s.sop.clone(),
                 sop_url: s.sop_url.clone(),
                 proof: s.proof.clone(),
+                corrective: s.corrective.clone(),
             })
             .collect();
         processes.push(spanned(ProcessDoc {

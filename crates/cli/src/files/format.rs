@@ -144,6 +144,10 @@ pub struct StepDoc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sop_url: Option<String>,
     pub proof: Vec<ProofRequirement>,
+    /// The follow-up bad evidence opens. Its people and roles (like an approval's) are
+    /// named by id for now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrective: Option<proofline_core::corrective::Corrective>,
 }
 
 fn is_zero(span: &Span) -> bool {

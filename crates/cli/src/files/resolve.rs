@@ -168,6 +168,7 @@ impl Resolver<'_> {
                 due_after: step.due,
                 depends_on,
                 proof: step.proof.clone(),
+                corrective: step.corrective.clone(),
             });
         }
         let mut definition = ProcessDefinition {

@@ -126,3 +126,19 @@ fn requirements_that_cannot_be_met_are_refused_when_defined() {
     let problems = normalize(&mut r);
     assert_eq!(problems.len(), 3, "{problems:?}");
 }
+
+#[test]
+fn a_failed_checklist_item_is_an_answer_that_raises_an_exception() {
+    let mut reqs: Vec<ProofRequirement> =
+        serde_json::from_value(json!([{"kind": "checklist", "items": ["Seal intact", "Labels on"]}])).unwrap();
+    normalize(&mut reqs);
+    let now: Timestamp = "2026-01-05T08:00:00Z".parse().unwrap();
+    let answer = |v: Value| check(&reqs, &evidence(json!({ "checklist": v })), now);
+    let accepted = answer(json!({"Seal intact": "failed", "Labels on": true})).unwrap();
+    assert_eq!(accepted.record["checklist"], json!({"done": ["Labels on"], "failed": ["Seal intact"]}));
+    assert_eq!(accepted.exceptions[0].message, "checklist: failed: Seal intact");
+    let listed = answer(json!({"done": ["Labels on"], "failed": ["Seal intact"]})).unwrap();
+    assert_eq!(listed.record, accepted.record);
+    assert!(answer(json!({"Seal intact": "failed"})).unwrap_err()[0].message.contains("not ticked: Labels on"));
+    assert_eq!(answer(json!(["Seal intact", "Labels on"])).unwrap().exceptions, vec![]);
+}

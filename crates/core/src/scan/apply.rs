@@ -114,5 +114,6 @@ fn step(found: &DraftStep, assignee: Assignee) -> Step {
         due_after: Span::from_secs(STEP_WINDOW_SECS),
         depends_on: Vec::new(),
         proof,
+        corrective: None,
     }
 }

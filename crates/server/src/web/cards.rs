@@ -69,8 +69,8 @@ pub async fn cards(state: &AppState, viewer: &Viewer, tasks: Vec<TaskRecord>) ->
             let proof = described
                 .entry((task.process, task.version, task.step_index))
                 .or_insert_with(|| {
-                    let step = definition.and_then(|d| d.steps.get(task.step_index as usize));
-                    step.map(|s| s.proof.iter().map(|r| r.describe()).collect()).unwrap_or_default()
+                    let step = definition.and_then(|d| d.task_step(task.step_index));
+                    step.map(|s| s.proof().iter().map(|r| r.describe()).collect()).unwrap_or_default()
                 })
                 .clone();
             TaskCard {

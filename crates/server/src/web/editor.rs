@@ -34,6 +34,11 @@ pub struct StepDraft {
     depends_on: String,
     /// One requirement per line, see `proof_text`.
     proof: String,
+    /// The step's corrective action as JSON, carried through an edit unchanged (the editor
+    /// does not shape it yet; process files and the API do).
+    corrective: String,
+    /// The corrective action's title, to show that one is configured.
+    corrective_title: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -136,6 +141,8 @@ impl Draft {
                     due_after: s.due_after.to_string(),
                     depends_on: s.depends_on.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(", "),
                     proof: s.proof.iter().map(|r| proof_text::to_line(r, directory)).collect::<Vec<_>>().join("\n"),
+                    corrective: s.corrective.as_ref().and_then(|c| serde_json::to_string(c).ok()).unwrap_or_default(),
+                    corrective_title: s.corrective.as_ref().map(|c| c.title_for(&s.title)).unwrap_or_default(),
                 })
                 .collect(),
             levels: d
@@ -167,6 +174,7 @@ impl Draft {
                         "due_after" => step.due_after = value,
                         "depends_on" => step.depends_on = value,
                         "proof" => step.proof = value,
+                        "corrective" => step.corrective = value,
                         _ => {}
                     }
                 }
@@ -261,11 +269,18 @@ impl Draft {
                     _ => problems.push(format!("Step {n}: it can only wait for earlier steps (1 to {}).", n - 1)),
                 }
             }
-            steps.push(json!({
+            let mut step = json!({
                 "title": s.title.trim(), "sop": s.sop.trim(), "assignee": assignee,
                 "opens_after": span_or_zero(&s.opens_after), "due_after": s.due_after.trim(),
                 "depends_on": depends_on, "proof": proof,
-            }));
+            });
+            if !s.corrective.trim().is_empty() {
+                match serde_json::from_str::<Value>(&s.corrective) {
+                    Ok(corrective) => step["corrective"] = corrective,
+                    Err(_) => problems.push(format!("Step {n}: its corrective action could not be read back.")),
+                }
+            }
+            steps.push(step);
         }
         let mut levels = Vec::new();
         for (i, l) in self.levels.iter().enumerate() {

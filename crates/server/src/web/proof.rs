@@ -53,6 +53,13 @@ impl ProofInput {
                 values.insert(name.clone(), Value::String(text.clone()));
             }
         }
+        // Checklist items marked failed arrive as `key.failed[]` beside the ticked `key[]`.
+        let failed: Vec<String> = values.keys().filter(|k| k.ends_with(".failed")).cloned().collect();
+        for name in failed {
+            let (Some(list), Some(key)) = (values.remove(&name), name.strip_suffix(".failed")) else { continue };
+            let done = values.remove(key).unwrap_or_else(|| Value::Array(Vec::new()));
+            values.insert(key.to_string(), serde_json::json!({"done": done, "failed": list}));
+        }
         values
     }
 }

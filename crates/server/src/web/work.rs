@@ -136,7 +136,7 @@ async fn task_view(state: &AppState, viewer: &Viewer, id: TaskId, input: &ProofI
     let org = viewer.actor.org;
     let task = store.get_task(org, id).await?;
     let definitions = state.engine.definitions_of(std::slice::from_ref(&task)).await?;
-    let step = definitions.get(&(task.process, task.version)).and_then(|d| d.steps.get(task.step_index as usize));
+    let step = definitions.get(&(task.process, task.version)).and_then(|d| d.task_step(task.step_index));
     let people = store.list_people(org).await?;
     let names = Names::new(people.iter().map(|p| (p.id, p.name.clone())));
     let now = state.engine.now();
@@ -150,8 +150,8 @@ async fn task_view(state: &AppState, viewer: &Viewer, id: TaskId, input: &ProofI
     let can_decide = accepts_proof && viewer.can_manage();
     let can_judge = pending.is_some_and(|s| s.by != viewer.actor.person) && may_act;
     let pending_by = pending.map(|s| names.of(s.by));
-    let fields = step.map(|s| s.proof.iter().map(|r| ProofField::new(r, input)).collect()).unwrap_or_default();
-    let requirements = step.map(|s| s.proof.as_slice()).unwrap_or_default();
+    let fields = step.map(|s| s.proof().iter().map(|r| ProofField::new(r, input)).collect()).unwrap_or_default();
+    let requirements = step.map(|s| s.proof()).unwrap_or_default();
     let (holder, run, process_id) = (names.of(task.holder), task.run.0, task.process.0);
     let mut card = cards(state, viewer, vec![task]).await?;
     Ok(TaskPage {
@@ -160,8 +160,11 @@ async fn task_view(state: &AppState, viewer: &Viewer, id: TaskId, input: &ProofI
         run,
         process_id,
         holder,
-        sop_html: markdown::to_safe_html(step.map(|s| s.sop.as_str()).unwrap_or_default()),
-        sop_url: step.and_then(|s| s.sop_url.clone()).filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+        sop_html: markdown::to_safe_html(step.map(|s| s.sop()).unwrap_or_default()),
+        sop_url: step
+            .and_then(|s| s.sop_url())
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+            .map(str::to_string),
         can_submit,
         can_decide,
         can_judge,
@@ -258,6 +261,10 @@ fn value_text(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         Value::Array(items) => items.iter().map(value_text).collect::<Vec<_>>().join("; "),
+        Value::Object(map) if map.contains_key("failed") => {
+            let list = |key: &str| map.get(key).map(value_text).unwrap_or_default();
+            format!("Done: {}. Failed: {}", list("done"), list("failed"))
+        }
         Value::Object(map) => match (map.get("value"), map.get("name")) {
             (Some(v), _) => value_text(v),
             (None, Some(name)) => format!("Signed: {}", value_text(name)),

@@ -41,6 +41,7 @@ async fn fridge(store: &dyn Store, cast: &Cast, p: &Processes, w: &Work) {
         exceptions: vec![],
         readings: vec![],
         unblock: vec![w.door],
+        follow_up: None,
         now: r + mins(70),
     };
     conflict(store.complete_task(&completion).await, "completing a task that moved since it was read");
@@ -126,6 +127,7 @@ async fn door(store: &dyn Store, cast: &Cast, p: &Processes, w: &Work) {
         exceptions: late.clone(),
         readings: vec![],
         unblock: vec![],
+        follow_up: None,
         now: r + mins(95),
     };
     let first = store.complete_task(&submitted).await.unwrap();
@@ -154,6 +156,7 @@ async fn door(store: &dyn Store, cast: &Cast, p: &Processes, w: &Work) {
         outcome: VerdictOutcome::Rejected { to: cleo, due_at: r + mins(130) },
         reason: "The back door is not in the photo".into(),
         unblock: vec![],
+        follow_up: None,
         now: r + mins(100),
     };
     store.give_verdict(&rejected).await.unwrap();
@@ -213,6 +216,7 @@ async fn inbox(store: &dyn Store, cast: &Cast, p: &Processes, w: &Work) {
             exceptions: vec![],
             readings: vec![],
             unblock: vec![],
+            follow_up: None,
             now: r + mins(120),
         })
         .await

@@ -282,6 +282,7 @@ async fn close(store: &dyn Store, cast: &Cast, s: &Shift) {
         exceptions: vec![],
         readings: vec![],
         unblock: vec![],
+        follow_up: None,
         now: t + mins(35),
     };
     store.complete_task(&counted).await.unwrap();

@@ -81,6 +81,7 @@ fn reading(cast: &Cast, task: TaskId, rev: i64, value: f64, now: Timestamp) -> C
         exceptions: vec![],
         readings: vec![(0, value)],
         unblock: vec![],
+        follow_up: None,
         now,
     }
 }

@@ -95,6 +95,7 @@ fn completion(s: &Setup, task: &TaskRecord, now: Timestamp) -> Completion {
         exceptions: vec![],
         readings: vec![],
         unblock: vec![],
+        follow_up: None,
         now,
     }
 }

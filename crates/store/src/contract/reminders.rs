@@ -164,6 +164,7 @@ pub(super) async fn chapter(store: &dyn Store, cast: &Cast, p: &Processes) -> Cl
         exceptions: vec![],
         readings: vec![],
         unblock: vec![],
+        follow_up: None,
         now: t + mins(minute),
     };
     store.complete_task(&finish(check, 1, cleo, 15)).await.unwrap();
@@ -202,6 +203,7 @@ async fn no_lead_time(store: &dyn Store, cast: &Cast, p: &Processes, t: Timestam
         exceptions: vec![],
         readings: vec![],
         unblock: vec![],
+        follow_up: None,
         now: start + mins(30),
     };
     store.complete_task(&done).await.unwrap();

@@ -110,6 +110,7 @@ async fn send_back(store: &dyn Store, cast: &Cast, p: &Processes, w: &Work, c: &
         exceptions: vec![],
         readings: vec![],
         unblock: vec![],
+        follow_up: None,
         now: t + mins(110),
     };
     store.complete_task(&submit).await.unwrap();

@@ -58,7 +58,7 @@ pub struct TaskView {
 
 impl TaskView {
     pub fn new(task: TaskRecord, definition: Option<&ProcessDefinition>) -> TaskView {
-        let step = definition.and_then(|d| d.steps.get(task.step_index as usize));
+        let step = definition.and_then(|d| d.task_step(task.step_index));
         TaskView {
             id: task.id,
             run: task.run,
@@ -76,7 +76,7 @@ impl TaskView {
             opens_at: task.opens_at,
             due_at: task.due_at,
             completed_at: task.completed_at,
-            proof: step.map(|s| s.proof.clone()).unwrap_or_default(),
+            proof: step.map(|s| s.proof().to_vec()).unwrap_or_default(),
         }
     }
 
@@ -224,10 +224,10 @@ async fn get_one(
     let submissions = store.submissions(actor.org, id).await?;
     let definitions = state.engine.definitions_of(std::slice::from_ref(&task)).await?;
     let definition = definitions.get(&(task.process, task.version)).map(|d| &**d);
-    let step = definition.and_then(|d| d.steps.get(task.step_index as usize));
+    let step = definition.and_then(|d| d.task_step(task.step_index));
     Ok(Json(TaskDetail {
-        sop: step.map(|s| s.sop.clone()).unwrap_or_default(),
-        sop_url: step.and_then(|s| s.sop_url.clone()),
+        sop: step.map(|s| s.sop().to_string()).unwrap_or_default(),
+        sop_url: step.and_then(|s| s.sop_url().map(str::to_string)),
         task: TaskView::new(task, definition),
         submissions: submissions.into_iter().map(Into::into).collect(),
     }))

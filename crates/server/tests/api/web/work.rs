@@ -73,9 +73,14 @@ async fn proof_with_a_photo_completes_the_task_and_flags_the_reading() {
     task.shows(StatusCode::OK, &["Evidence", "7.5", "is above the maximum 5 °C", "completed it with proof"]);
     task.lacks(&[&format!("action=\"/tasks/{id}/proof\"")]);
     let prefix = format!("<img class=\"thumb\" src=\"/tasks/{id}/evidence/");
-    let sha = task.value_after(&prefix).expect("the photo is shown");
+    let thumb = task.value_after(&prefix).expect("the photo's thumbnail is shown");
     let detail = app.get(&format!("/api/v1/tasks/{id}"), &app.dan).await;
-    assert_eq!(detail.body["submissions"][0]["evidence"]["photo"][0]["sha256"], sha.as_str());
+    let photo = &detail.body["submissions"][0]["evidence"]["photo"][0];
+    assert_eq!(photo["thumbnail"], thumb.as_str());
+    let sha = photo["sha256"].as_str().unwrap().to_string();
+    assert!(task.body.contains(&format!("{sha}\"><img class=\"thumb\"")), "the thumbnail links the photo");
+    let small = dan.get(&format!("/tasks/{id}/evidence/{thumb}")).await;
+    assert_eq!((small.status, small.header("content-type")), (StatusCode::OK, "image/jpeg"));
 
     let evidence = format!("/tasks/{id}/evidence/{sha}");
     for who in [&dan, &signed_in(&app, &app.ali).await] {
