@@ -454,7 +454,7 @@ fn type_matches(accepted: &str, content_type: &str) -> bool {
 }
 
 mod flags;
-pub use flags::{EarlierPhoto, photo_flags, photos_in};
+pub use flags::{EarlierPhoto, file_hashes, photo_flags, photos_in};
 
 #[cfg(test)]
 mod tests;

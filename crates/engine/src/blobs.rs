@@ -20,6 +20,8 @@ pub trait BlobStore: Send + Sync + 'static {
     /// Stores `bytes` under `sha256` unless already there.
     async fn put(&self, sha256: &str, bytes: &[u8]) -> std::io::Result<()>;
     async fn get(&self, sha256: &str) -> std::io::Result<Vec<u8>>;
+    /// Removes the bytes stored under `sha256`; removing what is not there is no error.
+    async fn delete(&self, sha256: &str) -> std::io::Result<()>;
 }
 
 /// Blobs under a directory, fanned out by hash prefix: `ab/cd/abcd…`.
@@ -59,6 +61,13 @@ impl BlobStore for LocalBlobs {
 
     async fn get(&self, sha256: &str) -> std::io::Result<Vec<u8>> {
         tokio::fs::read(self.path(sha256).ok_or_else(bad_hash)?).await
+    }
+
+    async fn delete(&self, sha256: &str) -> std::io::Result<()> {
+        match tokio::fs::remove_file(self.path(sha256).ok_or_else(bad_hash)?).await {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            other => other,
+        }
     }
 }
 

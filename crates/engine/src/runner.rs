@@ -9,6 +9,8 @@ use tokio::sync::watch;
 
 /// How often the detection loop looks for finished work.
 const DETECT_EVERY: Duration = Duration::from_secs(15);
+/// How often files past their retention are looked for.
+const PURGE_EVERY: SignedDuration = SignedDuration::from_hours(1);
 /// How often it looks at every process again.
 const FULL_DETECTION_EVERY: SignedDuration = SignedDuration::from_hours(24);
 
@@ -84,7 +86,17 @@ impl Engine {
         // A start reads from the stored mark (the whole log after an upgrade, little after
         // a restart), so the first full look can wait its day like every other.
         let mut next_full = self.now() + FULL_DETECTION_EVERY;
+        let mut next_purge = self.now();
         loop {
+            // Retention rides on this quiet loop: deleting old files is never urgent.
+            if self.now() >= next_purge {
+                next_purge = self.now() + PURGE_EVERY;
+                match self.purge_expired(self.now()).await {
+                    Ok(outcome) if outcome.submissions > 0 => tracing::info!(?outcome, "expired evidence deleted"),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "deleting expired evidence failed; retrying later"),
+                }
+            }
             let started = std::time::Instant::now();
             let now = self.now();
             // Once a day every process is looked at again, whatever changed: windows slide

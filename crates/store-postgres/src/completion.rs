@@ -55,6 +55,19 @@ impl PostgresStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(db)?;
+        let files = proofline_core::proof::file_hashes(&c.evidence);
+        if !files.is_empty() {
+            sqlx::query(
+                "INSERT INTO submission_files (submission_id, org_id, sha256) SELECT $1, $2, f FROM UNNEST($3::text[]) AS f
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(id)
+            .bind(c.org.0)
+            .bind(&files)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        }
         if !c.readings.is_empty() {
             let step: i64 = get(&moved, "step_index")?;
             // Two arrays rather than JSON: the values arrive as binary doubles, exactly.

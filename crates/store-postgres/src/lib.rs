@@ -13,6 +13,7 @@ mod history;
 mod notices;
 mod processes;
 mod records;
+mod retention;
 mod rows;
 mod settings;
 mod verdict;

@@ -54,6 +54,19 @@ impl SqliteStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(db)?;
+        let files = proofline_core::proof::file_hashes(&c.evidence);
+        if !files.is_empty() {
+            sqlx::query(
+                "INSERT INTO submission_files (submission_id, org_id, sha256) SELECT ?1, ?2, value FROM json_each(?3) WHERE true
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(id)
+            .bind(c.org.0)
+            .bind(serde_json::to_string(&files).map_err(other)?)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        }
         if !c.readings.is_empty() {
             let step: i64 = get(&moved, "step_index")?;
             sqlx::query(

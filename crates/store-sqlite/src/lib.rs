@@ -18,6 +18,7 @@ mod notices;
 mod outcome_days;
 mod processes;
 mod records;
+mod retention;
 mod rows;
 mod settings;
 mod synthetic;

@@ -20,6 +20,7 @@ mod processes;
 mod races;
 mod reminders;
 mod reopen;
+mod retention;
 mod settings;
 mod work;
 
@@ -57,6 +58,7 @@ pub async fn story(store: &dyn Store) {
     decisions::chapter(store, &cast, &processes).await;
     // Last: it moves the detection mark past everything the story logged.
     history::chapter(store, &cast).await;
+    retention::chapter(store, &cast).await;
     audit::chapter(store).await;
 }
 

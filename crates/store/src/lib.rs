@@ -10,6 +10,7 @@ mod error;
 mod history;
 mod notices;
 mod processes;
+mod retention;
 mod transitions;
 mod work;
 
@@ -20,6 +21,7 @@ pub use error::StoreError;
 pub use history::*;
 pub use notices::*;
 pub use processes::*;
+pub use retention::*;
 pub use transitions::Touched;
 pub use work::*;
 
@@ -32,6 +34,7 @@ pub trait Store:
     + WorkStore
     + NoticeStore
     + HistoryStore
+    + RetentionStore
     + Send
     + Sync
     + 'static

@@ -13,6 +13,30 @@ const DRIFT: SignedDuration = SignedDuration::from_mins(5);
 /// Hashes at most this many bits apart are taken for the same picture.
 pub const SIMILAR_BITS: u32 = 10;
 
+/// Every stored file an evidence record names, thumbnails included, each once: what
+/// retention deletes when the record's time is up.
+pub fn file_hashes(evidence: &Value) -> Vec<String> {
+    fn walk(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            Value::Object(map) if map.contains_key("sha256") && map.contains_key("content_type") => {
+                for key in ["sha256", "thumbnail"] {
+                    if let Some(sha) = map.get(key).and_then(Value::as_str)
+                        && !out.iter().any(|s| s == sha)
+                    {
+                        out.push(sha.to_string());
+                    }
+                }
+            }
+            Value::Object(map) => map.values().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(evidence, &mut out);
+    out
+}
+
 /// A photo submitted earlier for the same step.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EarlierPhoto {

@@ -8,3 +8,4 @@ mod core_loop;
 mod corrective;
 mod notifications;
 mod photos;
+mod retention;

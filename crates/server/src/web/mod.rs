@@ -105,6 +105,7 @@ pub fn routes() -> Router<AppState> {
         .route("/roles/{id}/rotation", post(people::rotation))
         .route("/settings", get(settings::page))
         .route("/settings/password", post(settings::change_password))
+        .route("/settings/retention", post(settings::set_retention))
         .route("/settings/tokens", post(settings::create_token))
         .route("/settings/tokens/{id}/revoke", post(settings::revoke_token))
         .route("/settings/signout-everywhere", post(settings::sign_out_everywhere))

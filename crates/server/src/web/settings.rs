@@ -10,6 +10,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use proofline_core::TokenId;
+use proofline_core::access::Access;
 use proofline_engine::{EngineError, MIN_PASSWORD_CHARS};
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +30,10 @@ struct SettingsPage {
     password_error: Option<String>,
     token_error: Option<String>,
     min_chars: usize,
+    /// Owners set how long evidence files are kept.
+    sets_retention: bool,
+    /// Days; `None` keeps them for good.
+    retention_days: Option<u32>,
 }
 
 #[derive(Default)]
@@ -57,6 +62,8 @@ async fn settings_page(
         password_error: extras.password_error,
         token_error: extras.token_error,
         min_chars: MIN_PASSWORD_CHARS,
+        sets_retention: viewer.actor.access == Access::Owner,
+        retention_days: state.engine.store.retention_days(viewer.actor.org).await?,
     };
     render_with_status(status, "settings.html", page)
 }
@@ -155,4 +162,30 @@ pub async fn sign_out_everywhere(
     viewer.check_csrf(&form.csrf)?;
     state.engine.sign_out_everywhere(viewer.actor).await?;
     Ok((clear_cookie(secure_cookies(&state)), redirect("/signin")).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RetentionForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    #[serde(default)]
+    days: String,
+}
+
+/// How long evidence files are kept (owners): a number of days, or empty for good.
+pub async fn set_retention(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    WebForm(form): WebForm<RetentionForm>,
+) -> Result<Response, PageError> {
+    viewer.check_csrf(&form.csrf)?;
+    let days = match form.days.trim() {
+        "" => None,
+        text => Some(
+            text.parse::<u32>()
+                .map_err(|_| PageError::bad_request("Give a whole number of days, or leave it empty."))?,
+        ),
+    };
+    state.engine.set_retention(viewer.actor, days).await?;
+    Ok(redirect("/settings?ok=saved"))
 }

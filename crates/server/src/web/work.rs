@@ -354,8 +354,13 @@ pub async fn evidence(
         },
     );
     let Some((content_type, name)) = found else { return Err(PageError::not_found()) };
-    let bytes =
-        state.engine.blobs.get(&sha256).await.map_err(|e| PageError::Internal(format!("evidence {sha256}: {e}")))?;
+    let bytes = state.engine.blobs.get(&sha256).await.map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => PageError::Status(
+            StatusCode::GONE,
+            "This file was deleted under the organization's evidence retention; its record and hash remain.".into(),
+        ),
+        _ => PageError::Internal(format!("evidence {sha256}: {e}")),
+    })?;
     let inline = matches!(content_type.as_str(), "image/jpeg" | "image/png" | "image/webp" | "image/gif");
     let safe_name: String = name
         .unwrap_or_else(|| "evidence".into())

@@ -65,6 +65,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(mine, set_mine))
         .routes(routes!(theirs, set_theirs))
         .routes(routes!(settings, set_settings))
+        .routes(routes!(retention, set_retention))
 }
 
 /// How I want to be told.
@@ -140,5 +141,38 @@ async fn set_settings(
     ApiJson(body): ApiJson<NotifySettings>,
 ) -> Result<Json<NotifySettings>, ApiError> {
     state.engine.set_notify_settings(actor, &body).await?;
+    Ok(Json(body))
+}
+
+/// How long the organization keeps evidence files, in days; `null` keeps them for good.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Retention {
+    /// Days after submission that files are deleted (1 to 18300), or null. The record of
+    /// the evidence (hashes, values, verdicts) and the event chain are kept either way.
+    pub days: Option<u32>,
+}
+
+/// The organization's evidence retention.
+#[utoipa::path(get, operation_id = "evidence_retention", path = "/settings/retention", tag = "notifications",
+    responses((status = 200, body = Retention)))]
+async fn retention(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    _: NoQuery,
+) -> Result<Json<Retention>, ApiError> {
+    Ok(Json(Retention { days: state.engine.store.retention_days(actor.org).await? }))
+}
+
+/// Sets the organization's evidence retention (owners). Files older than this are
+/// deleted within the hour, and each deletion is recorded in the event chain.
+#[utoipa::path(put, operation_id = "set_evidence_retention", path = "/settings/retention", tag = "notifications",
+    request_body = Retention, responses((status = 200, body = Retention), (status = 403, description = "Not an owner")))]
+async fn set_retention(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ApiJson(body): ApiJson<Retention>,
+) -> Result<Json<Retention>, ApiError> {
+    state.engine.set_retention(actor, body.days).await?;
     Ok(Json(body))
 }
