@@ -5,5 +5,6 @@ mod audit;
 mod camera;
 mod common;
 mod core_loop;
+mod export;
 mod notifications;
 mod photos;
