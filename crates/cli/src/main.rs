@@ -62,7 +62,8 @@ enum Command {
     Token(token::TokenCommand),
     /// Make the organization match a process file (TOML): people, roles, systems, processes.
     Apply(files::ApplyArgs),
-    /// Write the organization out as a process file.
+    /// Write the organization out as a process file, or (`export evidence`) a process's
+    /// runs with their proof as a zip.
     Export(files::ExportArgs),
     /// Measure the engine against its budgets on a temporary SQLite file (JSON lines).
     Bench(bench::BenchArgs),

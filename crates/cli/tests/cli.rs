@@ -193,3 +193,28 @@ fn example_owner() -> String {
     let owner = people.iter().find(|p| p["access"].as_str() == Some("owner")).unwrap();
     owner["email"].as_str().unwrap().to_string()
 }
+
+#[test]
+fn export_evidence_writes_a_zip_without_overwriting_and_refuses_bad_dates_with_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(proofline(dir.path(), &["apply", example().to_str().unwrap()]).status.success());
+    let out = dir.path().join("january.zip");
+    let out = out.to_str().unwrap();
+    let args = |from: &'static str| {
+        ["export", "evidence", "--process", "opening-checklist", "--from", from, "--to", "2026-01-31", "--out", out]
+    };
+    let first = proofline(dir.path(), &args("2026-01-01"));
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(stdout(&first).contains("0 runs of opening-checklist"), "{}", stdout(&first));
+    assert!(std::fs::read(out).unwrap().starts_with(b"PK"), "a zip");
+
+    let again = proofline(dir.path(), &args("2026-01-01"));
+    assert_eq!(again.status.code(), Some(2), "an existing file is kept: {}", stderr(&again));
+    assert!(stderr(&again).contains("--force"), "{}", stderr(&again));
+    let bad = proofline(dir.path(), &args("last week"));
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("neither a date"), "{}", stderr(&bad));
+
+    let plain = proofline(dir.path(), &["export"]);
+    assert!(plain.status.success() && !stdout(&plain).is_empty(), "plain `export` still prints the process file");
+}

@@ -4,6 +4,7 @@
 mod api;
 mod auth;
 mod error;
+mod evidence;
 mod extract;
 mod health;
 mod metrics;

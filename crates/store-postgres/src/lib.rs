@@ -9,6 +9,7 @@ mod audit;
 mod completion;
 mod deliveries;
 mod directory;
+mod export;
 mod history;
 mod notices;
 mod processes;

@@ -13,6 +13,7 @@ mod completion;
 mod deliveries;
 mod direct;
 mod directory;
+mod export;
 mod history;
 mod notices;
 mod outcome_days;

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod contract;
 mod directory;
 mod error;
+mod export;
 mod history;
 mod notices;
 mod processes;
@@ -18,6 +19,7 @@ pub use accounts::*;
 pub use audit::AuditStore;
 pub use directory::*;
 pub use error::StoreError;
+pub use export::*;
 pub use history::*;
 pub use notices::*;
 pub use processes::*;
@@ -30,6 +32,7 @@ pub trait Store:
     AccountStore
     + AuditStore
     + DirectoryStore
+    + ExportStore
     + ProcessStore
     + WorkStore
     + NoticeStore

@@ -1,6 +1,8 @@
-//! Process files: `apply` makes an organization match a TOML file, `export` writes one.
+//! Process files: `apply` makes an organization match a TOML file, `export` writes one;
+//! `export evidence` writes a process's runs with their proof as a zip.
 
 mod apply;
+mod evidence;
 mod export;
 mod format;
 mod resolve;
@@ -23,12 +25,21 @@ pub struct ApplyArgs {
 }
 
 #[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct ExportArgs {
+    #[command(subcommand)]
+    pub what: Option<ExportWhat>,
     /// The organization's id, when the database holds several.
     #[arg(long)]
     pub org: Option<i64>,
     #[command(flatten)]
     pub serve: ServeArgs,
+}
+
+#[derive(clap::Subcommand)]
+pub enum ExportWhat {
+    /// Write one process's runs in a period, with their proof, as a zip an auditor can check.
+    Evidence(evidence::EvidenceArgs),
 }
 
 pub async fn run_apply(args: ApplyArgs) -> anyhow::Result<()> {
@@ -39,6 +50,9 @@ pub async fn run_apply(args: ApplyArgs) -> anyhow::Result<()> {
 }
 
 pub async fn run_export(args: ExportArgs) -> anyhow::Result<()> {
+    if let Some(ExportWhat::Evidence(evidence)) = args.what {
+        return evidence::run(evidence).await;
+    }
     let engine = engine_for(&Config::load(&args.serve, "proofline-data")?).await?;
     let org = crate::backend::pick_org(engine.store.as_ref(), args.org).await?.id;
     print!("{}", export(&engine, org).await?);

@@ -6,6 +6,7 @@ mod camera;
 mod common;
 mod core_loop;
 mod corrective;
+mod export;
 mod notifications;
 mod photos;
 mod retention;

@@ -87,6 +87,7 @@ pub fn routes() -> Router<AppState> {
         .route("/processes/{id}", get(processes::detail))
         .route("/processes/{id}/numbers", get(numbers::page))
         .route("/processes/{id}/numbers.csv", get(numbers::csv))
+        .route("/processes/{id}/evidence.zip", get(processes::evidence))
         .route("/processes/{id}/edit", get(editor::edit_form).post(editor::update))
         .route("/cadence-preview", get(cadence::cadence_preview))
         .route("/processes/{id}/start", post(processes::start))

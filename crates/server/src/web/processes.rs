@@ -10,6 +10,7 @@ use super::session::Viewer;
 use super::story::{self, Line, Names};
 use super::{markdown, people::assignee_words, people::target_words};
 use crate::AppState;
+use crate::evidence::{EvidenceQuery, evidence_zip};
 use axum::extract::{Query, State};
 use axum::response::{Html, Response};
 use proofline_core::cadence::Cadence;
@@ -108,6 +109,9 @@ struct DetailPage {
     chain: Vec<String>,
     versions: Vec<VersionView>,
     can_start: bool,
+    /// The export form's default period: the last 30 days up to today.
+    export_from: String,
+    export_to: String,
 }
 
 pub async fn detail(
@@ -123,6 +127,7 @@ pub async fn detail(
     let names = Names::new(people.iter().map(|p| (p.id, p.name.clone())));
     let roles = store.list_roles(org).await?;
     let now = state.engine.now();
+    let today = now.to_zoned(viewer.zone.clone()).date();
     let d = &process.definition;
     let (zone, upcoming) = match &d.cadence {
         Cadence::Schedule(s) => (
@@ -184,8 +189,20 @@ pub async fn detail(
             .collect(),
         versions: version_views,
         can_start: viewer.can_work() && process.status.as_str() == "active",
+        export_from: (today - jiff::ToSpan::days(30)).to_string(),
+        export_to: today.to_string(),
     };
     render("process.html", page)
+}
+
+/// The process's runs in a period with their proof, as a zip (managers, owners, auditors).
+pub async fn evidence(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    WebPath(id): WebPath<i64>,
+    Query(query): Query<EvidenceQuery>,
+) -> Result<Response, PageError> {
+    Ok(evidence_zip(&state, viewer.actor, ProcessId(id), &query, "web").await?)
 }
 
 /// What changed from one version to the next, in words.

@@ -4,6 +4,7 @@ mod cadence;
 mod calendar;
 mod errors;
 mod escalation;
+mod evidence;
 mod goals;
 mod helpers;
 mod notifications;

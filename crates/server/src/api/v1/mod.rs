@@ -6,6 +6,7 @@ mod calendar;
 mod deliveries;
 mod endpoints;
 mod enums;
+mod evidence;
 mod me;
 mod metrics;
 mod notices;
@@ -33,6 +34,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(roles::routes())
         .merge(systems::routes())
         .merge(processes::routes())
+        .merge(evidence::routes())
         .merge(runs::routes())
         .merge(tasks::routes())
         .merge(submissions::routes())

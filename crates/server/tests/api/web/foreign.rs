@@ -91,6 +91,7 @@ async fn another_organizations_ids_are_not_found_anywhere() {
         (Via::Get, format!("/runs/{run}")),
         (Via::Get, format!("/processes/{process}/numbers")),
         (Via::Get, format!("/processes/{process}/numbers.csv")),
+        (Via::Get, format!("/processes/{process}/evidence.zip?from=2026-01-01&to=2026-01-31")),
         (Via::Get, format!("/patterns/{pattern}")),
         (Via::Form, format!("/patterns/{pattern}/decide")),
         (Via::Proof, format!("/tasks/{open}/proof")),
