@@ -13,6 +13,7 @@ mod completion;
 mod decisions;
 mod deliveries;
 mod directory;
+mod export;
 mod fairness;
 mod history;
 mod notices;
@@ -58,6 +59,7 @@ pub async fn story(store: &dyn Store) {
     decisions::chapter(store, &cast, &processes).await;
     // Last: it moves the detection mark past everything the story logged.
     history::chapter(store, &cast).await;
+    export::chapter(store, &cast, &processes).await;
     retention::chapter(store, &cast).await;
     audit::chapter(store).await;
 }
