@@ -105,6 +105,14 @@ impl Engine {
         Ok(self.store.get_task(actor.org, id).await?)
     }
 
+    /// Whether `actor` may approve or reject what waits on `task` (not whether they
+    /// submitted it: that is checked against the submission).
+    pub async fn may_judge(&self, actor: Actor, task: &TaskRecord) -> Result<bool, EngineError> {
+        let definition = self.definitions.get(task.process, task.version).await?;
+        let target = definition.task_step(task.step_index).and_then(|s| proof::approval(s.proof())).map(|(by, _)| by);
+        self.may_approve(actor, task, target).await
+    }
+
     async fn may_approve(&self, actor: Actor, task: &TaskRecord, target: Option<Target>) -> Result<bool, EngineError> {
         if !actor.access.can_work() {
             return Ok(false);

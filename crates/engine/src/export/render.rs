@@ -109,7 +109,7 @@ impl Context<'_> {
         out.push(format!("Exported {} by {}", self.when(self.generated_at), self.generated_by));
         for task in &run.tasks {
             out.push(String::new());
-            out.push(format!("# Step {}: {} ({})", task.step, task.title, task.state));
+            out.push(format!("# {}: {} ({})", task.step, task.title, task.state));
             out.push(format!("Assigned to {}; held by {}.", task.assignee, task.holder));
             out.push(format!("Opens {}; due {}.", task.opens, task.due));
             if let Some(done) = &task.completed {

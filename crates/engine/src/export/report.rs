@@ -100,7 +100,8 @@ pub(crate) struct RunView {
 #[derive(Debug, Serialize)]
 pub(crate) struct TaskView {
     pub id: i64,
-    pub step: u32,
+    /// "Step 2", or "Corrective action for step 2".
+    pub step: String,
     pub title: String,
     pub state: &'static str,
     pub assignee: String,
@@ -222,14 +223,15 @@ impl Context<'_> {
                 .iter()
                 .map(|t| {
                     let task = &t.task;
-                    let step = self
-                        .definitions
-                        .get(&(task.process, task.version))
-                        .and_then(|d| d.steps.get(task.step_index as usize));
-                    let requirements = step.map(|s| s.proof.as_slice()).unwrap_or_default();
+                    let step =
+                        self.definitions.get(&(task.process, task.version)).and_then(|d| d.task_step(task.step_index));
+                    let requirements = step.map(|s| s.proof()).unwrap_or_default();
                     TaskView {
                         id: task.id.0,
-                        step: task.step_index + 1,
+                        step: match proofline_core::corrective::source_step(task.step_index) {
+                            Some(source) => format!("Corrective action for step {}", source + 1),
+                            None => format!("Step {}", task.step_index + 1),
+                        },
                         title: task.title.clone(),
                         state: task.state.as_str(),
                         assignee: self.names.of(task.assignee),
@@ -342,6 +344,8 @@ impl Context<'_> {
             "submitted" => (format!("{by} submitted proof; it waits for approval."), false),
             "completed" => (format!("{by} completed it with proof."), false),
             "approved" => (format!("{by} approved the proof."), false),
+            "corrective" => (format!("Opened for {to} to put right, due {}.", due()), true),
+            "evidence_purged" => ("Its evidence files were deleted under the retention policy.".to_string(), false),
             "rejected" => (format!("{by} rejected the proof and sent it back to {to}."), true),
             "returned" => (format!("{by} sent it back to {to}."), true),
             "reassigned" => (format!("{by} reassigned it from {from} to {to}, due {}.", due()), false),
@@ -349,7 +353,12 @@ impl Context<'_> {
             "closed" => (format!("{by} closed it without proof."), true),
             other => (format!("{other} ({by})."), false),
         };
-        let quote = e.data.get("reason").and_then(Value::as_str).filter(|r| !r.is_empty()).map(str::to_string);
+        let reasons = || {
+            let listed = e.data.get("reasons").and_then(Value::as_array)?;
+            Some(listed.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("; ")).filter(|r| !r.is_empty())
+        };
+        let quote =
+            e.data.get("reason").and_then(Value::as_str).filter(|r| !r.is_empty()).map(str::to_string).or_else(reasons);
         LineView { at: self.when(e.at), text, quote, bad }
     }
 }

@@ -60,11 +60,20 @@ fn line(e: &EventRecord, names: &Names, zone: &TimeZone, now: Timestamp) -> Line
         "created" => (format!("Scheduled for {to}."), false),
         "skipped" => ("Skipped: its whole window passed while Proofline was not running.".to_string(), false),
         "opened" => (format!("Opened for {to}, due {}.", due()), false),
+        "escalated" if e.from_state.as_deref() == Some("submitted") => {
+            (format!("{from} did not approve it in time. Moved to {to} to approve (escalation level {level})."), true)
+        }
         "escalated" => (format!("{from} missed the deadline. Moved to {to} (escalation level {level})."), true),
         "unresolved" => {
             (format!("{from} missed the deadline and the chain is exhausted. Now with {to} to settle."), true)
         }
-        "submitted" => (format!("{by} submitted proof; it waits for approval."), false),
+        "submitted" => (format!("{by} submitted proof; it waits for {to} to approve it."), false),
+        "approved" => (format!("{by} approved the proof."), false),
+        "rejected" => (format!("{by} sent the proof back to {to}."), true),
+        "corrective" => (format!("Opened for {to} to put right, due {}.", due()), true),
+        "evidence_purged" => {
+            ("Its evidence files were deleted under the retention policy; the record stays.".to_string(), false)
+        }
         "completed" => (format!("{by} completed it with proof."), false),
         "returned" => (format!("{by} sent it back to {to}."), true),
         "reassigned" => (format!("{by} reassigned it from {from} to {to}, due {}.", due()), false),
@@ -72,6 +81,11 @@ fn line(e: &EventRecord, names: &Names, zone: &TimeZone, now: Timestamp) -> Line
         "closed" => (format!("{by} closed it without proof."), false),
         other => (format!("{other} ({by})."), false),
     };
-    let quote = e.data.get("reason").and_then(Value::as_str).filter(|r| !r.is_empty()).map(str::to_string);
+    let reasons = || {
+        let listed = e.data.get("reasons").and_then(Value::as_array)?;
+        Some(listed.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("; ")).filter(|r| !r.is_empty())
+    };
+    let quote =
+        e.data.get("reason").and_then(Value::as_str).filter(|r| !r.is_empty()).map(str::to_string).or_else(reasons);
     Line { when: When::new(e.at, zone, now), kind: e.kind.clone(), text, quote, bad }
 }

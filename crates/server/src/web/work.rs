@@ -148,7 +148,10 @@ async fn task_view(state: &AppState, viewer: &Viewer, id: TaskId, input: &ProofI
     let may_act = viewer.can_work() && (task.holder == viewer.actor.person || viewer.can_manage());
     let can_submit = accepts_proof && may_act;
     let can_decide = accepts_proof && viewer.can_manage();
-    let can_judge = pending.is_some_and(|s| s.by != viewer.actor.person) && may_act;
+    let can_judge = match pending {
+        Some(s) if s.by != viewer.actor.person => state.engine.may_judge(viewer.actor, &task).await?,
+        _ => false,
+    };
     let pending_by = pending.map(|s| names.of(s.by));
     let fields = step.map(|s| s.proof().iter().map(|r| ProofField::new(r, input)).collect()).unwrap_or_default();
     let requirements = step.map(|s| s.proof()).unwrap_or_default();
