@@ -1,6 +1,7 @@
-//! An approver's verdict on SQLite: approved evidence finishes the task, rejected evidence
-//! sends it back to whoever submitted it. Both compare-and-set on the task's `rev` and on
-//! the submission still pending, and write their event and notice in the transaction.
+//! An approver's verdict on SQLite: approved evidence finishes the task, held again by
+//! whoever did the work; rejected evidence sends it back to them. Both compare-and-set
+//! on the task's `rev` and on the submission still pending, and write their event and
+//! notice in the transaction.
 
 use crate::completion::{finish_run, unblock};
 use crate::records::touched;
@@ -51,7 +52,8 @@ impl SqliteStore {
         }
         let after = match v.outcome {
             VerdictOutcome::Approved => sqlx::query(
-                "UPDATE tasks SET state = 'done', completed_at = ?4, rev = rev + 1, remind_at = NULL, submitted_by = NULL
+                "UPDATE tasks SET state = 'done', completed_at = ?4, rev = rev + 1, remind_at = NULL, submitted_by = NULL,
+                                  holder_id = COALESCE(submitted_by, holder_id)
                  WHERE org_id = ?1 AND id = ?2 AND rev = ?3
                  RETURNING id, org_id, run_id, process_id, holder_id, rev, due_at",
             )

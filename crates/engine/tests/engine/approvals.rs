@@ -83,7 +83,7 @@ async fn proof_needs_a_second_person_who_can_send_it_back_with_a_reason() {
     assert_eq!(task.holder, cafe.cara, "the role takes turns");
     let cara = cafe.as_person(cafe.cara);
     let done = cafe.t.engine.approve(cara, task.id, "Matches the z-report").await.unwrap();
-    assert_eq!(done.state, TaskState::Done);
+    assert_eq!((done.state, done.holder), (TaskState::Done, cafe.dan), "done, and back with whoever did it");
     let bank = cafe.t.engine.store.list_tasks(cafe.owner.org, &TaskQuery::default()).await.unwrap();
     let bank = bank.iter().find(|t| t.process == process && t.step_index == 1).unwrap();
     assert_eq!(bank.state, TaskState::Open, "the next step opens once the count is approved");
