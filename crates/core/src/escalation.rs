@@ -112,6 +112,21 @@ pub fn resolve(
     }
 }
 
+/// Who takes new work meant for `target` (an approval, a corrective action): `target`,
+/// else the first level of `chain` with someone available, else the process owner, so
+/// the work is never left without a holder.
+pub fn resolve_or_chain(
+    target: Target,
+    chain: &EscalationChain,
+    parties: Parties,
+    at: Timestamp,
+    roster: &mut Roster,
+) -> PersonId {
+    resolve(target, parties, at, None, roster)
+        .or_else(|| chain.levels().iter().find_map(|l| resolve(l.to, parties, at, None, roster)))
+        .unwrap_or(parties.owner)
+}
+
 /// The move for a task at `level` whose holder `missed_by` let the window close at `now`.
 /// Work waiting for approval climbs the same chain, never reaching its submitter.
 pub fn next_move(

@@ -6,7 +6,7 @@ use crate::materialize::rotation_updates;
 use crate::{Engine, EngineError};
 use jiff::Timestamp;
 use proofline_core::corrective::{self, OFFSET};
-use proofline_core::escalation::{Parties, resolve};
+use proofline_core::escalation::{Parties, resolve_or_chain};
 use proofline_core::process::ProcessDefinition;
 use proofline_store::{FollowUp, TaskRecord};
 use std::collections::HashMap;
@@ -29,11 +29,7 @@ impl Engine {
         let mut rosters = HashMap::new();
         let roster = self.roster(&mut rosters, task.org).await?;
         let parties = Parties { assignee: task.assignee, owner: definition.owner, submitter: None };
-        // Nobody available for it goes to the first level of the chain that has someone,
-        // then to the owner: the follow-up is never left without a holder.
-        let holder = resolve(action.assignee, parties, now, None, roster)
-            .or_else(|| definition.escalation.levels().iter().find_map(|l| resolve(l.to, parties, now, None, roster)))
-            .unwrap_or(definition.owner);
+        let holder = resolve_or_chain(action.assignee, &definition.escalation, parties, now, roster);
         let window = action.due_after.as_duration();
         Ok(Some(FollowUp {
             step_index: OFFSET + task.step_index,

@@ -7,6 +7,7 @@ use crate::blobs::{sha256_hex, sniff};
 use crate::photo::{self, THUMBNAIL_SIDE};
 use crate::{Engine, EngineError, ScanVerdict, Upload};
 use jiff::tz::TimeZone;
+use proofline_core::OrgId;
 use proofline_core::proof::{ProofProblem, ProofRequirement, ProofRule, StoredFile};
 
 /// An upload ready to store: its record, its bytes as kept, and a photo's thumbnail.
@@ -24,14 +25,16 @@ fn refuse(key: &str, name: &str, why: impl std::fmt::Display) -> EngineError {
 impl Engine {
     /// Prepares every upload or refuses the first that cannot be kept. `requirements` tells
     /// which uploads are photos; an upload for an unknown key is left for the proof check
-    /// to name.
+    /// to name. The organization's zone (for capture times without an offset) is read
+    /// only when a photo comes.
     pub(crate) async fn prepare_uploads(
         &self,
+        org: OrgId,
         uploads: Vec<Upload>,
         requirements: &[ProofRequirement],
-        zone: &TimeZone,
     ) -> Result<Vec<Prepared>, EngineError> {
         let mut prepared = Vec::with_capacity(uploads.len());
+        let mut zone: Option<TimeZone> = None;
         for upload in uploads {
             let is_photo =
                 requirements.iter().any(|r| r.key == upload.key && matches!(r.rule, ProofRule::Photo { .. }));
@@ -76,9 +79,12 @@ impl Engine {
                 prepared.push(Prepared { key: upload.key, file, bytes: upload.bytes, thumbnail: None });
                 continue;
             }
-            let (facts, thumbnail) =
-                photo::prepare(&upload.bytes, &self.config.photo_limits, zone.clone(), THUMBNAIL_SIDE)
-                    .map_err(|why| refuse(&upload.key, &name, why))?;
+            let zone = match &zone {
+                Some(zone) => zone.clone(),
+                None => zone.insert(self.org_zone(org).await?).clone(),
+            };
+            let (facts, thumbnail) = photo::prepare(&upload.bytes, &self.config.photo_limits, zone, THUMBNAIL_SIDE)
+                .map_err(|why| refuse(&upload.key, &name, why))?;
             file.content_type = facts.content_type;
             file.captured_at = facts.captured_at;
             file.perceptual = Some(format!("{:016x}", facts.dhash));

@@ -6,7 +6,7 @@ use crate::{Actor, Engine, EngineError, Upload};
 use jiff::{SignedDuration, Timestamp};
 use proofline_core::PersonId;
 use proofline_core::corrective;
-use proofline_core::escalation::{Parties, Target, resolve};
+use proofline_core::escalation::{Parties, Target, resolve_or_chain};
 use proofline_core::process::{ProcessDefinition, TaskStep};
 use proofline_core::proof::{self, EarlierPhoto, Evidence, Exception, ProofRule, photo_flags, photos_in};
 use proofline_core::task::{self, TaskState};
@@ -52,8 +52,7 @@ impl Engine {
         let to_state =
             task::after_submission(task.state, approval.is_some()).map_err(|e| EngineError::Conflict(e.to_string()))?;
 
-        let zone = self.org_zone(actor.org).await?;
-        let prepared = self.prepare_uploads(uploads, requirements, &zone).await?;
+        let prepared = self.prepare_uploads(actor.org, uploads, requirements).await?;
         let mut evidence = Evidence { values, ..Evidence::default() };
         for p in &prepared {
             evidence.files.entry(p.key.clone()).or_default().push(p.file.clone());
@@ -185,9 +184,7 @@ impl Engine {
         let mut rosters = HashMap::new();
         let roster = self.roster(&mut rosters, task.org).await?;
         let parties = Parties { assignee: task.assignee, owner: definition.owner, submitter: Some(submitter) };
-        let approver = resolve(by, parties, now, None, roster)
-            .or_else(|| definition.escalation.levels().iter().find_map(|l| resolve(l.to, parties, now, None, roster)))
-            .unwrap_or(definition.owner);
+        let approver = resolve_or_chain(by, &definition.escalation, parties, now, roster);
         Ok(Handoff { approver, due_at: now + window, rotations: rotation_updates(&mut rosters) })
     }
 }
