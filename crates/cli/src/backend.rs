@@ -1,10 +1,17 @@
 //! The one place that names concrete storage backends: picked by the URL's scheme.
 
+use crate::config::Database;
 use crate::user_error;
 use proofline_store::{Org, Store};
 use std::sync::Arc;
+use std::time::Duration;
 
 pub async fn open(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    open_with(url, &Database::default()).await
+}
+
+/// Opens the store at `url`; a PostgreSQL pool follows `database`.
+pub async fn open_with(url: &str, database: &Database) -> anyhow::Result<Arc<dyn Store>> {
     if url.starts_with("sqlite:") {
         if let Some(path) = url.strip_prefix("sqlite://").map(std::path::Path::new)
             && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
@@ -13,7 +20,14 @@ pub async fn open(url: &str) -> anyhow::Result<Arc<dyn Store>> {
         }
         Ok(Arc::new(proofline_store_sqlite::SqliteStore::connect(url).await?))
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        Ok(Arc::new(proofline_store_postgres::PostgresStore::connect(url).await?))
+        let settings = proofline_store_postgres::PgSettings {
+            max_connections: database.max_connections,
+            acquire_timeout: Duration::from_secs(database.acquire_timeout_secs),
+            statement_timeout: Duration::from_secs(database.statement_timeout_secs),
+            lock_timeout: Duration::from_secs(database.lock_timeout_secs),
+            idle_in_transaction_timeout: Duration::from_secs(database.idle_in_transaction_timeout_secs),
+        };
+        Ok(Arc::new(proofline_store_postgres::PostgresStore::connect_with(url, &settings).await?))
     } else {
         Err(user_error(format!("unsupported database URL {url:?}: use sqlite://FILE or postgres://…")))
     }

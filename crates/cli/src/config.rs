@@ -39,6 +39,21 @@ data_dir = "proofline-data"
 # antivirus = "clamdscan --no-summary -"
 # antivirus_timeout_secs = 30
 
+# PostgreSQL, for several instances over one database (see docs/postgres.md). Each
+# instance keeps its own pool: the server needs instances × max_connections, plus a few.
+# Statements past statement_timeout are cancelled; a lock waited for past lock_timeout
+# gives up; a transaction idle past idle_in_transaction_timeout (a hung instance holding
+# due work) is ended by the server so other instances take the work. Writes that fail
+# this way, or on a deadlock, serialization failure or lost connection, are tried up to
+# three times; the engine's own passes simply run again a moment later.
+# (PROOFLINE_DATABASE_MAX_CONNECTIONS)
+# [database]
+# max_connections = 10
+# acquire_timeout_secs = 10
+# statement_timeout_secs = 60
+# lock_timeout_secs = 10
+# idle_in_transaction_timeout_secs = 60
+
 # Email. Without this section nobody gets email (in-app, webhooks and chat still work).
 # The password may come from PROOFLINE_SMTP_PASSWORD instead.
 # [smtp]
@@ -61,6 +76,32 @@ struct FileConfig {
     smtp: Option<SmtpConfig>,
     #[serde(default)]
     uploads: Uploads,
+    #[serde(default)]
+    database: Database,
+}
+
+/// How each instance uses a PostgreSQL database (SQLite ignores these).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Database {
+    pub max_connections: u32,
+    pub acquire_timeout_secs: u64,
+    pub statement_timeout_secs: u64,
+    pub lock_timeout_secs: u64,
+    pub idle_in_transaction_timeout_secs: u64,
+}
+
+impl Default for Database {
+    fn default() -> Database {
+        let pg = proofline_store_postgres::PgSettings::default();
+        Database {
+            max_connections: pg.max_connections,
+            acquire_timeout_secs: pg.acquire_timeout.as_secs(),
+            statement_timeout_secs: pg.statement_timeout.as_secs(),
+            lock_timeout_secs: pg.lock_timeout.as_secs(),
+            idle_in_transaction_timeout_secs: pg.idle_in_transaction_timeout.as_secs(),
+        }
+    }
 }
 
 /// How evidence uploads are held and checked.
@@ -98,6 +139,7 @@ pub struct Config {
     pub templates_dir: Option<PathBuf>,
     pub smtp: Option<SmtpConfig>,
     pub uploads: Uploads,
+    pub database: Database,
 }
 
 impl std::fmt::Debug for Config {
@@ -166,6 +208,29 @@ impl Config {
         if uploads.max_photo_mb.max(uploads.max_file_mb) > 1024 {
             return Err(user_error("[uploads] limits are in megabytes and at most 1024"));
         }
-        Ok(Config { listen, data_dir, database_url, public_url, templates_dir: file.templates_dir, smtp, uploads })
+        let mut database = file.database;
+        if let Some(max) = env("PROOFLINE_DATABASE_MAX_CONNECTIONS") {
+            database.max_connections = max
+                .parse()
+                .map_err(|_| user_error(format!("PROOFLINE_DATABASE_MAX_CONNECTIONS={max:?} is not a number")))?;
+        }
+        if database.max_connections < 2 {
+            return Err(user_error("[database] max_connections must be at least 2: the engine holds two at once"));
+        }
+        if [database.acquire_timeout_secs, database.statement_timeout_secs, database.lock_timeout_secs].contains(&0)
+            || database.idle_in_transaction_timeout_secs == 0
+        {
+            return Err(user_error("[database] timeouts are in seconds and must be above zero"));
+        }
+        Ok(Config {
+            listen,
+            data_dir,
+            database_url,
+            public_url,
+            templates_dir: file.templates_dir,
+            smtp,
+            uploads,
+            database,
+        })
     }
 }

@@ -19,7 +19,7 @@ pub fn init_logs() {
 pub async fn engine_for(config: &Config) -> anyhow::Result<Engine> {
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| user_error(format!("cannot create {}: {e}", config.data_dir.display())))?;
-    let store = backend::open(&config.database_url).await?;
+    let store = backend::open_with(&config.database_url, &config.database).await?;
     let blobs = Arc::new(LocalBlobs::new(config.data_dir.join("blobs")));
     let uploads = &config.uploads;
     let antivirus = match &uploads.antivirus {

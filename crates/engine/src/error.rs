@@ -30,6 +30,7 @@ impl From<StoreError> for EngineError {
         match e {
             StoreError::NotFound => EngineError::NotFound,
             StoreError::Conflict(m) => EngineError::Conflict(m),
+            StoreError::Busy(m) => EngineError::Unavailable(format!("the database is busy ({m}); try again")),
             other => EngineError::Store(other),
         }
     }

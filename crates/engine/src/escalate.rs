@@ -1,5 +1,5 @@
 //! Escalate: every open task whose window closed moves to the next level of its chain
-//! (or becomes unresolved), in batches, each move a compare-and-set.
+//! (or becomes unresolved), in claimed batches, each move a compare-and-set.
 
 use crate::materialize::rotation_updates;
 use crate::{Engine, EngineError};
@@ -30,14 +30,17 @@ impl Engine {
         let mut moved = 0;
         let mut rosters: HashMap<OrgId, Roster> = HashMap::new();
         for _ in 0..MAX_BATCHES_PER_PASS {
-            let due = self.store.due_for_escalation(now, self.config.batch).await?;
+            // On a shared database other engines skip the tasks claimed here.
+            let claim = self.store.claim_escalations(now, self.config.batch).await?;
+            let due = claim.tasks();
             if due.is_empty() {
                 break;
             }
+            let claimed = due.len();
             let wanted: Vec<_> = due.iter().map(|t| (t.process, t.version)).collect();
             let definitions = self.definitions.get_many(&wanted).await?;
             let mut moves = Vec::with_capacity(due.len());
-            for task in &due {
+            for task in due {
                 let Some(definition) = definitions.get(&(task.process, task.version)) else {
                     continue;
                 };
@@ -57,9 +60,9 @@ impl Engine {
                 });
             }
             let rotations = rotation_updates(&mut rosters);
-            let applied = self.store.apply_moves(&moves, &rotations, now).await?;
+            let applied = claim.apply(&moves, &rotations, now).await?;
             moved += applied;
-            if (due.len() as u32) < self.config.batch || applied == 0 {
+            if (claimed as u32) < self.config.batch || applied == 0 {
                 break;
             }
         }

@@ -111,15 +111,17 @@ impl Engine {
         let mut total = MaterializeOutcome::default();
         let mut rosters: HashMap<OrgId, Roster> = HashMap::new();
         for _ in 0..MAX_BATCHES_PER_PASS {
-            let due = self.store.due_processes(horizon, self.config.batch).await?;
+            let claim = self.store.claim_due_processes(horizon, self.config.batch).await?;
+            let due = claim.processes();
             if due.is_empty() {
                 break;
             }
+            let claimed = due.len();
             let wanted: Vec<_> = due.iter().map(|p| (p.id, p.version)).collect();
             let definitions = self.definitions.get_many(&wanted).await?;
             let mut runs = Vec::new();
             let mut advances = Vec::new();
-            for process in &due {
+            for process in due {
                 let Some(definition) = definitions.get(&(process.id, process.version)) else {
                     continue;
                 };
@@ -172,10 +174,10 @@ impl Engine {
                 });
             }
             let rotations = rotation_updates(&mut rosters);
-            let outcome = self.store.materialize(&runs, &advances, &rotations, now).await?;
+            let outcome = claim.apply(&runs, &advances, &rotations, now).await?;
             total.runs += outcome.runs;
             total.tasks += outcome.tasks;
-            if (due.len() as u32) < self.config.batch {
+            if (claimed as u32) < self.config.batch {
                 break;
             }
         }

@@ -174,6 +174,12 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound => ApiError::not_found("not found in your organization"),
             StoreError::Conflict(m) => ApiError::conflict(m),
+            StoreError::Busy(m) => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Try again shortly",
+                format!("the database is busy ({m}); try again"),
+            ),
             StoreError::Other(m) => ApiError::internal(m),
         }
     }
@@ -194,6 +200,9 @@ impl IntoResponse for ApiError {
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         if self.status == StatusCode::UNAUTHORIZED {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         }
         if let Some(detail) = self.internal {
             response.extensions_mut().insert(InternalDetail(detail));

@@ -4,6 +4,7 @@
 
 mod accounts;
 pub mod audit;
+mod claims;
 pub mod contract;
 mod directory;
 mod error;
@@ -17,6 +18,7 @@ mod work;
 
 pub use accounts::*;
 pub use audit::AuditStore;
+pub use claims::{EscalationClaim, MaterializeClaim, ReadClaim};
 pub use directory::*;
 pub use error::StoreError;
 pub use export::*;

@@ -1,6 +1,7 @@
 //! Runs, tasks, submissions and the event log: the engine's working set.
 
 use crate::Result;
+use crate::claims::{EscalationClaim, MaterializeClaim, ReadClaim};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use proofline_core::escalation::Move;
@@ -389,6 +390,20 @@ pub trait WorkStore {
     async fn due_for_escalation(&self, now: Timestamp, limit: u32) -> Result<Vec<DueTask>>;
     /// Applies moves whose task is unchanged since read; returns how many applied.
     async fn apply_moves(&self, moves: &[TaskMove], rotations: &[RotationUpdate], now: Timestamp) -> Result<u64>;
+    /// Processes due before `horizon` that no other engine is materializing right now.
+    async fn claim_due_processes(&self, horizon: Timestamp, limit: u32) -> Result<Box<dyn MaterializeClaim + '_>>
+    where
+        Self: Sync,
+    {
+        Ok(Box::new(ReadClaim::new(self, self.due_processes(horizon, limit).await?)))
+    }
+    /// Tasks due for escalation that no other engine is moving right now.
+    async fn claim_escalations(&self, now: Timestamp, limit: u32) -> Result<Box<dyn EscalationClaim + '_>>
+    where
+        Self: Sync,
+    {
+        Ok(Box::new(ReadClaim::new(self, self.due_for_escalation(now, limit).await?)))
+    }
     /// The earliest instant at which the engine has something to do.
     async fn next_wakeup(&self, horizon_ms: i64) -> Result<Option<Timestamp>>;
 

@@ -1,8 +1,10 @@
-//! `proofline bench`: the engine's budgets measured on a temporary SQLite file, one JSON
-//! line per figure. Run it on a release build: `cargo run --release -- bench`.
+//! `proofline bench`: the engine's budgets measured on a temporary SQLite file (and, with
+//! `--postgres`, on PostgreSQL with one and three instances), one JSON line per figure.
+//! Run it on a release build: `cargo run --release -- bench`.
 
 mod history;
 mod outbox;
+mod postgres;
 mod sinks;
 mod web;
 
@@ -53,6 +55,11 @@ pub struct BenchArgs {
     /// `history` (pattern detection and figures).
     #[arg(long, value_parser = ["engine", "outbox", "web", "history"])]
     pub only: Option<String>,
+    /// Also measure the engine figures on PostgreSQL, with one instance and with three:
+    /// a server URL (`postgres://user@host/db`) on which scratch databases are created
+    /// and dropped.
+    #[arg(long, value_name = "URL")]
+    pub postgres: Option<String>,
 }
 
 fn figure(name: &str, value: f64, unit: &str, extra: serde_json::Value) {
@@ -198,6 +205,9 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let wanted = |part: &str| args.only.as_deref().is_none_or(|only| only == part);
     if wanted("engine") {
         engine_figures(&args, dir.path()).await?;
+        if let Some(server) = &args.postgres {
+            postgres::run(&args, server, dir.path()).await?;
+        }
     }
     if wanted("outbox") {
         outbox::run(dir.path(), args.messages.max(1)).await?;
