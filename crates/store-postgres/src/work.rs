@@ -102,7 +102,7 @@ impl WorkStore for PostgresStore {
                                                     AND GREATEST(tasks.due_at, $1 + tasks.window_ms) - o.due_soon_ms > $1
                                                THEN GREATEST(tasks.due_at, $1 + tasks.window_ms) - o.due_soon_ms END
              FROM orgs o, picked
-             WHERE o.id = tasks.org_id AND tasks.id = picked.id
+             WHERE o.id = tasks.org_id AND tasks.id = picked.id AND tasks.state = 'waiting'
              RETURNING tasks.id, tasks.org_id, tasks.run_id, tasks.process_id, tasks.holder_id, tasks.due_at, tasks.rev",
         )
         .bind(ms(now))
