@@ -7,6 +7,7 @@
 mod accounts;
 mod audit;
 mod completion;
+mod copy;
 mod deliveries;
 mod directory;
 mod export;
@@ -16,6 +17,7 @@ mod processes;
 mod records;
 mod retention;
 mod rows;
+mod schema;
 mod settings;
 mod verdict;
 mod work;

@@ -5,6 +5,7 @@
 mod accounts;
 pub mod audit;
 pub mod contract;
+mod copy;
 mod directory;
 mod error;
 mod export;
@@ -17,6 +18,7 @@ mod work;
 
 pub use accounts::*;
 pub use audit::AuditStore;
+pub use copy::*;
 pub use directory::*;
 pub use error::StoreError;
 pub use export::*;
