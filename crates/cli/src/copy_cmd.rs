@@ -70,7 +70,7 @@ pub async fn run(args: CopyArgs) -> anyhow::Result<()> {
         }
     }
     for table in &left_out {
-        println!("{table:<18} {:>12} {:>12}  (SQLite's own, rebuilt from tasks: not copied)", "-", "-");
+        println!("{table:<18} {:>12} {:>12}  (SQLite's own, derived from other tables: not copied)", "-", "-");
     }
     println!("{rows} rows in {elapsed:.1} s ({:.0} rows/s)", rows as f64 / elapsed.max(0.001));
 
@@ -82,7 +82,7 @@ pub async fn run(args: CopyArgs) -> anyhow::Result<()> {
             differences.push(format!(
                 "organization {org}: chain head {} in SQLite, {} in PostgreSQL",
                 show(Some(head)),
-                show(there.map(|h| h))
+                show(there)
             ));
         }
     }
@@ -96,13 +96,18 @@ pub async fn run(args: CopyArgs) -> anyhow::Result<()> {
                 "organization {}: chain intact on PostgreSQL, {} events, head {}",
                 report.org.0,
                 report.verified,
-                show(report.head.as_ref().map(|h| h))
+                show(report.head.as_ref())
             ),
             Some(at) => differences.push(format!("organization {}: chain broken on PostgreSQL: {at}", report.org.0)),
         }
     }
     if !differences.is_empty() {
-        anyhow::bail!("the copy does not match its source:\n  {}", differences.join("\n  "));
+        // The copy is committed by now: counting and verifying read what others would see.
+        anyhow::bail!(
+            "the copy does not match its source:\n  {}\nthe target keeps this copy: if something wrote to the SQLite \
+             file meanwhile, stop it, drop and recreate the target database, and copy again",
+            differences.join("\n  ")
+        );
     }
     println!("verified: every table's rows and every organization's chain head match, and each chain verifies");
     println!("evidence files are not in the database: copy the data directory's blobs/ to the new installation");
@@ -143,37 +148,54 @@ fn check_tables(plan: &[CopyTable], source: &[(String, Vec<String>)], derived: &
     Ok(left_out)
 }
 
-/// Copies every table in the plan's order, a batch per statement, then commits.
+/// Copies every table in the plan's order, a batch per statement, then commits. Reading
+/// the next batch overlaps with writing the last.
 async fn load(
     plan: &[CopyTable],
     mut snapshot: Box<dyn Snapshot>,
     mut loader: Box<dyn Loader>,
 ) -> anyhow::Result<Vec<Tally>> {
-    let mut tallies = Vec::with_capacity(plan.len());
-    for table in plan {
-        // A key into its own table is checked at the end of each statement: such a table
-        // (people and their managers) goes in one statement, whatever its rows' order.
-        let limit = if table.self_referencing { u32::MAX } else { BATCH };
-        let mut after = None;
-        let mut written = 0;
-        loop {
-            let batch = snapshot.read(&table.name, &table.columns, after, limit).await?;
-            loader.write(table, &batch.rows).await?;
-            written += batch.rows.len() as u64;
-            after = batch.last;
-            if batch.rows.len() < limit as usize {
-                break;
+    let (batches, mut arriving) = tokio::sync::mpsc::channel::<(usize, Vec<Vec<serde_json::Value>>)>(2);
+    let tables = plan.to_vec();
+    let reader = tokio::spawn(async move {
+        let mut counts = Vec::with_capacity(tables.len());
+        for (i, table) in tables.iter().enumerate() {
+            // A key into its own table is checked at the end of each statement: such a
+            // table (people and their managers) goes in one statement, whatever its order.
+            let limit = if table.self_referencing { u32::MAX } else { BATCH };
+            let mut after = None;
+            loop {
+                let batch = snapshot.read(&table.name, &table.columns, after, limit).await?;
+                let full = batch.rows.len() == limit as usize;
+                after = batch.last;
+                if batches.send((i, batch.rows)).await.is_err() {
+                    // The writer stopped; its error is the one to report.
+                    return Ok(counts);
+                }
+                if !full {
+                    break;
+                }
             }
+            counts.push(snapshot.count(&table.name).await?);
         }
-        let source = snapshot.count(&table.name).await?;
-        if written >= u64::from(BATCH) {
-            eprintln!("  {}: {written} rows", table.name);
+        Ok::<_, StoreError>(counts)
+    });
+    let mut written = vec![0u64; plan.len()];
+    while let Some((i, rows)) = arriving.recv().await {
+        loader.write(&plan[i], &rows).await?;
+        written[i] += rows.len() as u64;
+        if !rows.is_empty() && written[i].is_multiple_of(20 * u64::from(BATCH)) {
+            eprintln!("  {}: {} rows…", plan[i].name, written[i]);
         }
-        tallies.push(Tally { table: table.name.clone(), source, written, target: 0 });
     }
-    drop(snapshot);
+    let counts = reader.await??;
     loader.commit().await?;
-    Ok(tallies)
+    Ok(plan
+        .iter()
+        .zip(counts)
+        .zip(written)
+        .map(|((table, source), written)| Tally { table: table.name.clone(), source, written, target: 0 })
+        .collect())
 }
 
 async fn heads(store: &dyn Store) -> anyhow::Result<BTreeMap<i64, ChainHead>> {
