@@ -45,3 +45,79 @@ pub async fn pick_org(store: &dyn Store, org: Option<i64>) -> anyhow::Result<Org
         None => Err(user_error("there are several organizations: say which with --org ID")),
     }
 }
+
+// For `migrate` and `copy`. Paths are spelled out so this part stays apart from `open`.
+
+fn is_sqlite(url: &str) -> bool {
+    url.starts_with("sqlite:")
+}
+
+fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres:") || url.starts_with("postgresql:")
+}
+
+/// The URL fit to print: a PostgreSQL URL may carry a password.
+pub fn redacted(url: &str) -> String {
+    // The host never holds an '@'; a careless password might.
+    match url.rsplit_once('@') {
+        Some((scheme_and_user, host)) if is_postgres(url) => {
+            let (scheme, user) = scheme_and_user.split_once("://").unwrap_or(("postgres", ""));
+            let user = user.split_once(':').map_or(user, |(u, _)| u);
+            format!("{scheme}://{user}@{host}")
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Which migrations the database at `url` has applied, read before anything opens it.
+pub async fn schema_status(url: &str) -> anyhow::Result<proofline_store::SchemaStatus> {
+    let status = if is_sqlite(url) {
+        proofline_store_sqlite::SqliteStore::schema_status(url).await
+    } else if is_postgres(url) {
+        proofline_store_postgres::PostgresStore::schema_status(url).await
+    } else {
+        return Err(user_error(format!(
+            "unsupported database URL {:?}: use sqlite://FILE or postgres://…",
+            redacted(url)
+        )));
+    };
+    status.map_err(|e| user_error(format!("cannot read {}: {e}", redacted(url))))
+}
+
+/// An existing SQLite file to copy out of (opening it brings its schema up to date).
+pub async fn open_copy_source(url: &str) -> anyhow::Result<(Arc<dyn Store>, Arc<dyn proofline_store::CopySource>)> {
+    let Some(path) = url.strip_prefix("sqlite://").map(|p| p.split('?').next().unwrap_or(p)) else {
+        return Err(user_error(format!("copy reads a SQLite file: --from sqlite://FILE, not {:?}", redacted(url))));
+    };
+    if !std::path::Path::new(path).is_file() {
+        return Err(user_error(format!("there is no SQLite file at {path}")));
+    }
+    let store = proofline_store_sqlite::SqliteStore::connect(url).await?;
+    Ok((Arc::new(store.clone()), Arc::new(store)))
+}
+
+/// The PostgreSQL database to copy into (opening it brings its schema up to date).
+pub async fn open_copy_target(url: &str) -> anyhow::Result<(Arc<dyn Store>, Arc<dyn proofline_store::CopyTarget>)> {
+    if !is_postgres(url) {
+        return Err(user_error(format!("copy writes to PostgreSQL: --to postgres://…, not {:?}", redacted(url))));
+    }
+    let store = proofline_store_postgres::PostgresStore::connect(url)
+        .await
+        .map_err(|e| user_error(format!("cannot open {}: {e}", redacted(url))))?;
+    Ok((Arc::new(store.clone()), Arc::new(store)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redacted;
+
+    #[test]
+    fn a_password_in_a_database_url_is_never_printed() {
+        assert_eq!(
+            redacted("postgres://app:s3cr@t@db:5432/p?sslmode=require"),
+            "postgres://app@db:5432/p?sslmode=require"
+        );
+        assert_eq!(redacted("postgresql://app@db/p"), "postgresql://app@db/p");
+        assert_eq!(redacted("sqlite://data/proofline.db"), "sqlite://data/proofline.db");
+    }
+}

@@ -5,8 +5,10 @@ mod backend;
 mod bench;
 mod cadence_cmd;
 mod config;
+mod copy_cmd;
 mod demo;
 mod files;
+mod migrate_cmd;
 mod scan_cmd;
 mod serve;
 mod token;
@@ -65,6 +67,11 @@ enum Command {
     /// Write the organization out as a process file, or (`export evidence`) a process's
     /// runs with their proof as a zip.
     Export(files::ExportArgs),
+    /// Bring a database's schema up to date and say which migrations that applied.
+    Migrate(migrate_cmd::MigrateArgs),
+    /// Copy every record of a SQLite installation into a new PostgreSQL database, ids
+    /// kept, and verify the copy (evidence files in blobs/ are carried over by hand).
+    Copy(copy_cmd::CopyArgs),
     /// Measure the engine against its budgets on a temporary SQLite file (JSON lines).
     Bench(bench::BenchArgs),
     /// Print the built-in commented example configuration.
@@ -106,6 +113,8 @@ fn main() -> ExitCode {
             Command::Audit(command) => audit_cmd::run(command).await,
             Command::Apply(args) => files::run_apply(args).await,
             Command::Export(args) => files::run_export(args).await,
+            Command::Migrate(args) => migrate_cmd::run(args).await,
+            Command::Copy(args) => copy_cmd::run(args).await,
             Command::Bench(args) => bench::run(args).await,
             Command::DefaultConfig => {
                 print!("{}", config::EXAMPLE);

@@ -10,6 +10,7 @@
 mod accounts;
 mod audit;
 mod completion;
+mod copy;
 mod deliveries;
 mod direct;
 mod directory;
@@ -21,6 +22,7 @@ mod processes;
 mod records;
 mod retention;
 mod rows;
+mod schema;
 mod settings;
 mod synthetic;
 mod verdict;
