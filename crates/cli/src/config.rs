@@ -63,6 +63,15 @@ data_dir = "proofline-data"
 # username = "proofline@example.com"
 # password = "…"
 # from = "Proofline <proofline@example.com>"
+
+# Evidence files (photos, uploads, thumbnails). Without this section they are kept in
+# data_dir; several instances over one PostgreSQL need one store they all reach: an S3
+# bucket (credentials, region and endpoint from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+# AWS_REGION, AWS_ENDPOINT_URL; AWS_ALLOW_HTTP=true for a local MinIO) or a folder on a
+# shared mount. Checked at startup (PROOFLINE_BLOBS_URL). See docs/postgres.md.
+# [blobs]
+# url = "s3://my-bucket/proofline"
+# url = "file:///mnt/shared/proofline-blobs"
 "#;
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -71,6 +80,8 @@ struct FileConfig {
     listen: Option<String>,
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
+    #[serde(default)]
+    blobs: crate::blobs::BlobsConfig,
     public_url: Option<String>,
     templates_dir: Option<PathBuf>,
     smtp: Option<SmtpConfig>,
@@ -134,6 +145,7 @@ pub struct Config {
     pub listen: String,
     pub data_dir: PathBuf,
     pub database_url: String,
+    pub blobs: crate::blobs::BlobsConfig,
     /// Where links in messages point; `None` means "http://" and the listening address.
     pub public_url: Option<String>,
     pub templates_dir: Option<PathBuf>,
@@ -153,6 +165,7 @@ impl std::fmt::Debug for Config {
             .field("listen", &self.listen)
             .field("data_dir", &self.data_dir)
             .field("database_url", &redacted)
+            .field("blobs", &self.blobs)
             .field("public_url", &self.public_url)
             .field("templates_dir", &self.templates_dir)
             .field("smtp", &self.smtp)
@@ -222,10 +235,12 @@ impl Config {
         {
             return Err(user_error("[database] timeouts are in seconds and must be above zero"));
         }
+        let blobs = file.blobs.with_env();
         Ok(Config {
             listen,
             data_dir,
             database_url,
+            blobs,
             public_url,
             templates_dir: file.templates_dir,
             smtp,

@@ -3,6 +3,7 @@
 mod audit_cmd;
 mod backend;
 mod bench;
+mod blobs;
 mod cadence_cmd;
 mod config;
 mod copy_cmd;

@@ -2,7 +2,7 @@
 
 use crate::config::Config;
 use crate::{ServeArgs, backend, user_error};
-use proofline_engine::{Antivirus, Engine, EngineConfig, LocalBlobs, SystemClock, photo};
+use proofline_engine::{Antivirus, Engine, EngineConfig, SystemClock, photo};
 use proofline_notify::{EmailSetup, HttpConfig, Outbound, Templates};
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,7 +20,7 @@ pub async fn engine_for(config: &Config) -> anyhow::Result<Engine> {
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| user_error(format!("cannot create {}: {e}", config.data_dir.display())))?;
     let store = backend::open_with(&config.database_url, &config.database).await?;
-    let blobs = Arc::new(LocalBlobs::new(config.data_dir.join("blobs")));
+    let blobs = crate::blobs::open(config).await?;
     let uploads = &config.uploads;
     let antivirus = match &uploads.antivirus {
         Some(command) => Some(Arc::new(

@@ -4,11 +4,17 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn proofline(data: &Path, args: &[&str]) -> Output {
+    proofline_with(data, &[], args)
+}
+
+fn proofline_with(data: &Path, env: &[(String, String)], args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_proofline"))
         .args(args)
         .env("PROOFLINE_DATA_DIR", data)
         .env_remove("DATABASE_URL")
         .env_remove("PROOFLINE_DATABASE_URL")
+        .env_remove("PROOFLINE_BLOBS_URL")
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .output()
         .expect("the binary runs")
 }
@@ -217,4 +223,70 @@ fn export_evidence_writes_a_zip_without_overwriting_and_refuses_bad_dates_with_c
 
     let plain = proofline(dir.path(), &["export"]);
     assert!(plain.status.success() && !stdout(&plain).is_empty(), "plain `export` still prints the process file");
+}
+
+fn blobs_at(url: &str) -> Vec<(String, String)> {
+    vec![("PROOFLINE_BLOBS_URL".to_string(), url.to_string())]
+}
+
+#[test]
+fn a_blobs_url_that_cannot_work_stops_the_start_with_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let apply = |env: &[(String, String)], extra: &[&str]| {
+        let mut args = vec!["apply", example().to_str().unwrap()].into_iter().map(String::from).collect::<Vec<_>>();
+        args.extend(extra.iter().map(|s| s.to_string()));
+        proofline_with(dir.path(), env, &args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let out = apply(&blobs_at("ftp://files.example.com/evidence"), &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("unsupported blobs URL \"ftp://files.example.com/evidence\""), "{}", stderr(&out));
+
+    let config = dir.path().join("proofline.toml");
+    std::fs::write(&config, "[blobs]\nurl = \"s3:///evidence\"\n").unwrap();
+    let out = apply(&[], &["--config", config.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("names no bucket"), "{}", stderr(&out));
+
+    std::fs::write(&config, "[blobs]\nbucket = \"evidence\"\n").unwrap();
+    let out = apply(&[], &["--config", config.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("unknown field `bucket`"), "{}", stderr(&out));
+}
+
+#[test]
+fn evidence_in_a_shared_folder_is_checked_at_startup() {
+    let dir = tempfile::tempdir().unwrap();
+    let shared = dir.path().join("mnt/shared/evidence");
+    let out = proofline_with(
+        dir.path(),
+        &blobs_at(&format!("file://{}", shared.display())),
+        &["apply", example().to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(shared.join("proofline-check").is_file(), "the startup check wrote its file there");
+    assert!(!dir.path().join("blobs").exists(), "nothing is kept in the data directory");
+}
+
+#[tokio::test]
+async fn evidence_in_an_s3_bucket_is_checked_at_startup_and_a_missing_bucket_is_named() {
+    let server = match proofline_testkit::s3::s3() {
+        Ok(server) => server,
+        Err(why) => return println!("skipped: {why}"),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let bucket = server.bucket().await;
+    let mut env = server.settings();
+    env.extend(blobs_at(&format!("s3://{bucket}/proofline")));
+    let out = proofline_with(dir.path(), &env, &["apply", example().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let mut env = server.settings();
+    env.extend(blobs_at("s3://no-such-bucket/proofline"));
+    let out = proofline_with(dir.path(), &env, &["export"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("error: evidence store s3://no-such-bucket/proofline: ") && err.contains("NoSuchBucket"),
+        "{err}"
+    );
 }

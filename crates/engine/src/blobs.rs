@@ -35,12 +35,20 @@ impl LocalBlobs {
     }
 
     fn path(&self, sha256: &str) -> Option<PathBuf> {
-        let valid = sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
-        valid.then(|| self.root.join(&sha256[..2]).join(&sha256[2..4]).join(sha256))
+        blob_key(sha256).map(|key| self.root.join(key))
     }
 }
 
-fn bad_hash() -> std::io::Error {
+/// Where the bytes of `sha256` live relative to a store's root: `ab/cd/abcd…`, the same
+/// for every backend so that a folder of blobs copies into a bucket as it is. `None`
+/// unless `sha256` is a lowercase hex digest, so that no caller can name a path.
+pub fn blob_key(sha256: &str) -> Option<String> {
+    let valid = sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
+    valid.then(|| format!("{}/{}/{sha256}", &sha256[..2], &sha256[2..4]))
+}
+
+/// The error every backend gives for a `sha256` that [`blob_key`] refuses.
+pub fn bad_hash() -> std::io::Error {
     std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a SHA-256 hex digest")
 }
 

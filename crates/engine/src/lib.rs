@@ -43,7 +43,7 @@ pub use accounts::{
 };
 pub use antivirus::{Antivirus, ScanVerdict};
 pub use audit::{ChainReport, verify_chains};
-pub use blobs::{BlobStore, LocalBlobs, Upload, sniff};
+pub use blobs::{BlobStore, LocalBlobs, Upload, bad_hash, blob_key, sniff};
 pub use calendar::{CalendarEntry, CalendarFeed};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use decide::DecisionInput;

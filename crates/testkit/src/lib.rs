@@ -1,7 +1,8 @@
 //! Test harness: a manual clock, a fresh store per test (SQLite temp file, or PostgreSQL
-//! when `PROOFLINE_TEST_DATABASE_URL` is set), and an engine wired to both.
+//! when `PROOFLINE_TEST_DATABASE_URL` is set), an engine wired to both, and an S3 server.
 
 mod recording;
+pub mod s3;
 
 pub use recording::{RecordingNotifier, Sent, Trouble};
 
