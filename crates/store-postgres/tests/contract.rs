@@ -117,3 +117,14 @@ async fn a_backlog_for_one_destination_leaves_room_for_the_others() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_claims_move_each_task_once() {
+    on_fresh_database(|store| async move { contract::concurrent_claims_move_each_task_once(Arc::new(store)).await })
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn held_claims_are_disjoint() {
+    on_fresh_database(|store| async move { contract::held_claims_are_disjoint(Arc::new(store)).await }).await;
+}

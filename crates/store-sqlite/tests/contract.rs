@@ -58,3 +58,9 @@ async fn an_in_memory_database_is_refused_with_a_reason() {
     let refused = SqliteStore::connect("sqlite::memory:").await.err().expect("an in-memory URL is refused");
     assert!(refused.to_string().contains("in-memory"), "{refused}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_claims_move_each_task_once() {
+    let (store, _dir) = fresh().await;
+    contract::concurrent_claims_move_each_task_once(Arc::new(store)).await;
+}

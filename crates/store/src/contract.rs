@@ -9,6 +9,7 @@
 mod accounts;
 mod activity;
 mod audit;
+mod claims;
 mod completion;
 mod decisions;
 mod deliveries;
@@ -25,6 +26,7 @@ mod retention;
 mod settings;
 mod work;
 
+pub use claims::{concurrent_claims_move_each_task_once, held_claims_are_disjoint};
 pub use fairness::a_backlog_for_one_destination_leaves_room_for_the_others;
 pub use races::{
     concurrent_claims_never_share_a_delivery, concurrent_completion_and_escalation,

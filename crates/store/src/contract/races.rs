@@ -50,7 +50,7 @@ pub(super) async fn setup(store: &dyn Store) -> Setup {
 }
 
 /// Starts a run by hand with `steps` open tasks held by the worker; returns them.
-async fn open_run(store: &dyn Store, s: &Setup, round: i64, steps: u32) -> Vec<TaskRecord> {
+pub(super) async fn open_run(store: &dyn Store, s: &Setup, round: i64, steps: u32) -> Vec<TaskRecord> {
     let scheduled_for = s.start + mins(round);
     let run = NewRun {
         org: s.org,
