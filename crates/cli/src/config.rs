@@ -26,6 +26,12 @@ data_dir = "proofline-data"
 # (task_moved.jinja, digest_daily.jinja, …; see docs/notifications.md).
 # templates_dir = "templates"
 
+# How long a message being sent is held by the instance sending it. When that instance
+# dies mid-send, another sends the message once this has passed (receivers see it at
+# least once; webhook-id stays the same). Longer than the 30 s a send may take.
+# (PROOFLINE_DELIVERY_LEASE_SECS)
+# delivery_lease_secs = 300
+
 # Evidence uploads. Photos are decoded under these limits (a small file that would
 # inflate past them is refused unread) and their GPS position is removed before they
 # are kept. A virus scanner, when given, reads each file on stdin and answers with its
@@ -84,6 +90,7 @@ struct FileConfig {
     blobs: crate::blobs::BlobsConfig,
     public_url: Option<String>,
     templates_dir: Option<PathBuf>,
+    delivery_lease_secs: Option<u64>,
     smtp: Option<SmtpConfig>,
     #[serde(default)]
     uploads: Uploads,
@@ -149,6 +156,8 @@ pub struct Config {
     /// Where links in messages point; `None` means "http://" and the listening address.
     pub public_url: Option<String>,
     pub templates_dir: Option<PathBuf>,
+    /// How long a claimed delivery stays with the instance sending it.
+    pub delivery_lease_secs: Option<u64>,
     pub smtp: Option<SmtpConfig>,
     pub uploads: Uploads,
     pub database: Database,
@@ -221,6 +230,15 @@ impl Config {
         if uploads.max_photo_mb.max(uploads.max_file_mb) > 1024 {
             return Err(user_error("[uploads] limits are in megabytes and at most 1024"));
         }
+        let delivery_lease_secs = match env("PROOFLINE_DELIVERY_LEASE_SECS") {
+            Some(secs) => Some(secs.parse::<u64>().map_err(|_| {
+                user_error(format!("PROOFLINE_DELIVERY_LEASE_SECS={secs:?} is not a whole number of seconds"))
+            })?),
+            None => file.delivery_lease_secs,
+        };
+        if delivery_lease_secs == Some(0) {
+            return Err(user_error("delivery_lease_secs must be above zero"));
+        }
         let mut database = file.database;
         if let Some(max) = env("PROOFLINE_DATABASE_MAX_CONNECTIONS") {
             database.max_connections = max
@@ -243,6 +261,7 @@ impl Config {
             blobs,
             public_url,
             templates_dir: file.templates_dir,
+            delivery_lease_secs,
             smtp,
             uploads,
             database,

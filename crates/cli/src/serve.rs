@@ -2,6 +2,7 @@
 
 use crate::config::Config;
 use crate::{ServeArgs, backend, user_error};
+use jiff::SignedDuration;
 use proofline_engine::{Antivirus, Engine, EngineConfig, SystemClock, photo};
 use proofline_notify::{EmailSetup, HttpConfig, Outbound, Templates};
 use std::sync::Arc;
@@ -38,6 +39,9 @@ pub async fn engine_for(config: &Config) -> anyhow::Result<Engine> {
         photo_limits,
         keep_photo_location: uploads.keep_photo_location,
         antivirus,
+        delivery_lease: config
+            .delivery_lease_secs
+            .map_or(EngineConfig::default().delivery_lease, |secs| SignedDuration::from_secs(secs as i64)),
         ..EngineConfig::default()
     };
     Ok(Engine::new(store, Arc::new(SystemClock), blobs, engine_config))

@@ -221,10 +221,11 @@ async fn move_delays(
     let moved = store.list_tasks(org, &query).await?;
     let mut delays: Vec<i64> = moved
         .iter()
-        .filter(|t| t.scheduled_for >= since)
+        // Stored instants are whole milliseconds; `since` may carry more.
+        .filter(|t| t.scheduled_for.as_millisecond() >= since.as_millisecond())
         .map(|t| {
             let moved_at = t.due_at - SignedDuration::from_hours(1);
-            let i = t.scheduled_for.duration_since(since).as_millis() as u32;
+            let i = (t.scheduled_for.as_millisecond() - since.as_millisecond()) as u32;
             moved_at.duration_since(due(i)).as_millis() as i64
         })
         .collect();

@@ -40,6 +40,9 @@ impl Fleet {
             .env("PROOFLINE_DATA_DIR", &data)
             .env("PROOFLINE_LISTEN", "127.0.0.1:0")
             .env("PROOFLINE_LOG", "warn,proofline=info")
+            // A message an instance was sending when killed goes out again this soon,
+            // rather than after the default five minutes.
+            .env("PROOFLINE_DELIVERY_LEASE_SECS", "3")
             .env_remove("PROOFLINE_DATABASE_URL")
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("the log again"))
