@@ -190,3 +190,21 @@ fn with_database(url: &str, name: &str) -> String {
         None => format!("{base}/{name}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn the_database_of_a_server_url_is_replaced() {
+        assert_eq!(
+            with_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
+            "postgres://postgres@127.0.0.1:5432/t1"
+        );
+        assert_eq!(
+            with_database("postgres://u:p@db/main?sslmode=disable", "t2"),
+            "postgres://u:p@db/t2?sslmode=disable"
+        );
+        assert_eq!(with_database("postgres://db", "t3"), "postgres://db/t3");
+    }
+}

@@ -4,9 +4,7 @@
 
 use proofline_store::Store;
 use proofline_store::contract;
-use proofline_store_postgres::PostgresStore;
-use sqlx::Connection;
-use sqlx::postgres::PgConnection;
+use proofline_store_postgres::{PostgresStore, create_database, drop_database};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -22,51 +20,16 @@ where
         return;
     };
     let name = format!("proofline_test_{:016x}", fastrand::u64(..));
-    admin(&server, &format!("CREATE DATABASE {name}")).await;
-    let outcome = match PostgresStore::connect(&with_database(&server, &name)).await {
+    let url = create_database(&server, &name).await.expect("the test server creates a database");
+    let outcome = match PostgresStore::connect(&url).await {
         // The test owns the store, so its pool closes when the test ends or panics.
         Ok(store) => tokio::spawn(test(store)).await.map_err(|e| e.into_panic()),
         Err(e) => Err(Box::new(format!("the store connects and migrates: {e}")) as _),
     };
-    admin(&server, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+    drop_database(&server, &name).await.expect("the test database is dropped");
     if let Err(panic) = outcome {
         std::panic::resume_unwind(panic);
     }
-}
-
-/// Runs one statement on the server's own database (`CREATE DATABASE` cannot run in the
-/// database it creates).
-async fn admin(server: &str, statement: &str) {
-    let mut conn = PgConnection::connect(server).await.expect("the test server accepts connections");
-    sqlx::query(sqlx::AssertSqlSafe(statement.to_string()))
-        .execute(&mut conn)
-        .await
-        .unwrap_or_else(|e| panic!("{statement}: {e}"));
-    conn.close().await.ok();
-}
-
-/// The server URL with its database (the path) replaced by `name`, query string kept.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
-    let authority = base.find("://").map_or(0, |i| i + 3);
-    let base = match base[authority..].find('/') {
-        Some(slash) => &base[..authority + slash],
-        None => base,
-    };
-    match query {
-        Some(query) => format!("{base}/{name}?{query}"),
-        None => format!("{base}/{name}"),
-    }
-}
-
-#[test]
-fn the_database_of_a_server_url_is_replaced() {
-    assert_eq!(
-        with_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
-        "postgres://postgres@127.0.0.1:5432/t1"
-    );
-    assert_eq!(with_database("postgres://u:p@db/main?sslmode=disable", "t2"), "postgres://u:p@db/t2?sslmode=disable");
-    assert_eq!(with_database("postgres://db", "t3"), "postgres://db/t3");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -117,6 +117,13 @@ async fn setup(
     let url = format!("sqlite://{}", dir.join(format!("{name}.db")).display());
     let sqlite = Arc::new(SqliteStore::connect(&url).await?);
     let store: Arc<dyn Store> = sqlite.clone();
+    let owner = organization(&*store).await?;
+    let engine = Engine::new(store, clock, Arc::new(LocalBlobs::new(dir.join("blobs"))), EngineConfig::default());
+    Ok((engine, owner, sqlite))
+}
+
+/// An organization with an owner and the two people the bench chain names.
+async fn organization(store: &dyn Store) -> anyhow::Result<Actor> {
     let org = store.create_org("Bench", "UTC").await?;
     let mut ids = Vec::new();
     for name in ["owner", "first", "second"] {
@@ -130,8 +137,7 @@ async fn setup(
         };
         ids.push(store.create_person(org, &fields).await?);
     }
-    let engine = Engine::new(store, clock, Arc::new(LocalBlobs::new(dir.join("blobs"))), EngineConfig::default());
-    Ok((engine, Actor { org, person: ids[0], access: Access::Owner }, sqlite))
+    Ok(Actor { org, person: ids[0], access: Access::Owner })
 }
 
 /// `count` people `Person 0…`, emails `p0@bench.test…`; the first owns the organization.

@@ -2,13 +2,12 @@
 //! three: each instance is an engine with a pool of its own, as separate processes would
 //! be, on a scratch database created on the server and dropped afterwards.
 
-use super::{definition, figure, insert_tasks};
+use super::{definition, figure, insert_tasks, organization};
 use jiff::{SignedDuration, Timestamp};
-use proofline_core::access::Access;
 use proofline_core::process::ProcessStatus;
 use proofline_core::{OrgId, PersonId};
-use proofline_engine::{Actor, Clock, Engine, EngineConfig, LocalBlobs, ManualClock, SystemClock};
-use proofline_store::{PersonFields, Store, TaskQuery};
+use proofline_engine::{Clock, Engine, EngineConfig, LocalBlobs, ManualClock, SystemClock};
+use proofline_store::{Store, TaskQuery};
 use proofline_store_postgres::{PostgresStore, create_database, drop_database};
 use serde_json::json;
 use std::sync::Arc;
@@ -44,24 +43,6 @@ impl Scratch {
         }
         Ok(engines)
     }
-}
-
-/// An organization with an owner and the two people the bench chain names.
-async fn organization(store: &dyn Store) -> anyhow::Result<Actor> {
-    let org = store.create_org("Bench", "UTC").await?;
-    let mut ids = Vec::new();
-    for name in ["owner", "first", "second"] {
-        let fields = PersonFields {
-            name: name.into(),
-            email: format!("{name}@bench.test"),
-            access: Access::Owner,
-            manager: None,
-            away_until: None,
-            active: true,
-        };
-        ids.push(store.create_person(org, &fields).await?);
-    }
-    Ok(Actor { org, person: ids[0], access: Access::Owner })
 }
 
 /// Runs `unit` on every engine at once; returns the summed result and the seconds taken.

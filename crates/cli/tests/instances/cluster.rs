@@ -1,12 +1,11 @@
 //! PostgreSQL for the fault tests: a fresh database on the server CI provides, or a
 //! private server in a temp directory that a test may crash and restart.
 
-use sqlx::Connection;
-use sqlx::postgres::PgConnection;
+use proofline_store_postgres::{create_database, drop_database};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// A database the test owns, dropped when the value is.
+/// A database the test owns, on a server it is given.
 pub struct Database {
     pub url: String,
     server: String,
@@ -17,34 +16,12 @@ impl Database {
     /// A new database on the server at `server` (a URL whose path names any database).
     pub async fn create(server: &str) -> Database {
         let name = format!("proofline_fault_{:016x}", fastrand::u64(..));
-        admin(server, &format!("CREATE DATABASE {name}")).await;
-        Database { url: with_database(server, &name), server: server.to_string(), name }
+        let url = create_database(server, &name).await.expect("the test server creates a database");
+        Database { url, server: server.to_string(), name }
     }
 
     pub async fn drop_now(self) {
-        admin(&self.server, &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).await;
-    }
-}
-
-async fn admin(server: &str, statement: &str) {
-    let mut conn = PgConnection::connect(server).await.expect("the test server accepts connections");
-    sqlx::query(sqlx::AssertSqlSafe(statement.to_string()))
-        .execute(&mut conn)
-        .await
-        .unwrap_or_else(|e| panic!("{statement}: {e}"));
-    conn.close().await.ok();
-}
-
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
-    let authority = base.find("://").map_or(0, |i| i + 3);
-    let base = match base[authority..].find('/') {
-        Some(slash) => &base[..authority + slash],
-        None => base,
-    };
-    match query {
-        Some(query) => format!("{base}/{name}?{query}"),
-        None => format!("{base}/{name}"),
+        drop_database(&self.server, &self.name).await.expect("the test database is dropped");
     }
 }
 
