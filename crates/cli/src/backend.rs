@@ -12,14 +12,14 @@ pub async fn open(url: &str) -> anyhow::Result<Arc<dyn Store>> {
 
 /// Opens the store at `url`; a PostgreSQL pool follows `database`.
 pub async fn open_with(url: &str, database: &Database) -> anyhow::Result<Arc<dyn Store>> {
-    if url.starts_with("sqlite:") {
+    if is_sqlite(url) {
         if let Some(path) = url.strip_prefix("sqlite://").map(std::path::Path::new)
             && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
         {
             std::fs::create_dir_all(dir).map_err(|e| user_error(format!("cannot create {}: {e}", dir.display())))?;
         }
         Ok(Arc::new(proofline_store_sqlite::SqliteStore::connect(url).await?))
-    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+    } else if is_postgres(url) {
         let settings = proofline_store_postgres::PgSettings {
             max_connections: database.max_connections,
             acquire_timeout: Duration::from_secs(database.acquire_timeout_secs),
@@ -29,8 +29,12 @@ pub async fn open_with(url: &str, database: &Database) -> anyhow::Result<Arc<dyn
         };
         Ok(Arc::new(proofline_store_postgres::PostgresStore::connect_with(url, &settings).await?))
     } else {
-        Err(user_error(format!("unsupported database URL {url:?}: use sqlite://FILE or postgres://…")))
+        Err(unsupported(url))
     }
+}
+
+fn unsupported(url: &str) -> anyhow::Error {
+    user_error(format!("unsupported database URL {:?}: use sqlite://FILE or postgres://…", redacted(url)))
 }
 
 /// The organization a command acts on: the one given by `--org`, or the only one there is.
@@ -45,8 +49,6 @@ pub async fn pick_org(store: &dyn Store, org: Option<i64>) -> anyhow::Result<Org
         None => Err(user_error("there are several organizations: say which with --org ID")),
     }
 }
-
-// For `migrate` and `copy`. Paths are spelled out so this part stays apart from `open`.
 
 fn is_sqlite(url: &str) -> bool {
     url.starts_with("sqlite:")
@@ -76,10 +78,7 @@ pub async fn schema_status(url: &str) -> anyhow::Result<proofline_store::SchemaS
     } else if is_postgres(url) {
         proofline_store_postgres::PostgresStore::schema_status(url).await
     } else {
-        return Err(user_error(format!(
-            "unsupported database URL {:?}: use sqlite://FILE or postgres://…",
-            redacted(url)
-        )));
+        return Err(unsupported(url));
     };
     status.map_err(|e| user_error(format!("cannot read {}: {e}", redacted(url))))
 }

@@ -15,8 +15,8 @@ use proofline_store::{CopyTable, Loader, Snapshot, Store, StoreError};
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-/// Rows per statement: large enough that round trips do not dominate, small enough that
-/// one statement's JSON stays a few megabytes.
+/// Rows per `COPY`: large enough that round trips do not dominate, small enough that one
+/// batch in memory stays a few megabytes.
 const BATCH: u32 = 5_000;
 
 #[derive(clap::Args)]

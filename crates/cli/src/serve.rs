@@ -32,18 +32,18 @@ pub async fn engine_for(config: &Config) -> anyhow::Result<Engine> {
     };
     let photo_limits =
         photo::Limits { max_pixels: uploads.max_photo_megapixels * 1_000_000, ..photo::Limits::default() };
-    let engine_config = EngineConfig {
+    let mut engine_config = EngineConfig {
         public_url: config.public_url.clone().unwrap_or_else(|| format!("http://{}", config.listen)),
         max_photo_bytes: uploads.max_photo_mb * 1024 * 1024,
         max_upload_bytes: uploads.max_file_mb * 1024 * 1024,
         photo_limits,
         keep_photo_location: uploads.keep_photo_location,
         antivirus,
-        delivery_lease: config
-            .delivery_lease_secs
-            .map_or(EngineConfig::default().delivery_lease, |secs| SignedDuration::from_secs(secs as i64)),
         ..EngineConfig::default()
     };
+    if let Some(secs) = config.delivery_lease_secs {
+        engine_config.delivery_lease = SignedDuration::from_secs(secs as i64);
+    }
     Ok(Engine::new(store, Arc::new(SystemClock), blobs, engine_config))
 }
 

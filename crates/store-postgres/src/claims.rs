@@ -13,6 +13,7 @@ use proofline_store::{
     DueProcess, DueTask, EscalationClaim, MaterializeClaim, MaterializeOutcome, NewRun, Result, RotationUpdate,
     ScheduleAdvance, TaskMove,
 };
+use sqlx::postgres::PgRow;
 use sqlx::{PgPool, Postgres, Transaction};
 
 pub(crate) struct TaskClaim {
@@ -26,30 +27,35 @@ pub(crate) struct ProcessClaim {
 }
 
 pub(crate) async fn claim_tasks(pool: &PgPool, now: Timestamp, limit: u32) -> Result<TaskClaim> {
-    let mut tx = pool.begin().await.map_err(db)?;
-    let rows =
-        sqlx::query(sqlx::AssertSqlSafe(format!("{DUE_TASKS} ORDER BY due_at, id LIMIT $2 FOR UPDATE SKIP LOCKED")))
-            .bind(ms(now))
-            .bind(i64::from(limit))
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db)?;
-    let tasks = rows.iter().map(due_task).collect::<Result<_>>()?;
+    let sql = format!("{DUE_TASKS} ORDER BY due_at, id LIMIT $2 FOR UPDATE SKIP LOCKED");
+    let (tx, tasks) = lock_due(pool, sql, now, limit, due_task).await?;
     Ok(TaskClaim { tx, tasks })
 }
 
 pub(crate) async fn claim_processes(pool: &PgPool, horizon: Timestamp, limit: u32) -> Result<ProcessClaim> {
-    let mut tx = pool.begin().await.map_err(db)?;
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{DUE_PROCESSES} ORDER BY next_run_at, id LIMIT $2 FOR UPDATE SKIP LOCKED"
-    )))
-    .bind(ms(horizon))
-    .bind(i64::from(limit))
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(db)?;
-    let processes = rows.iter().map(due_process).collect::<Result<_>>()?;
+    let sql = format!("{DUE_PROCESSES} ORDER BY next_run_at, id LIMIT $2 FOR UPDATE SKIP LOCKED");
+    let (tx, processes) = lock_due(pool, sql, horizon, limit, due_process).await?;
     Ok(ProcessClaim { tx, processes })
+}
+
+/// Runs a locking read (`$1` the instant, `$2` the limit) in a new transaction, which
+/// holds the rows until it ends.
+async fn lock_due<Row>(
+    pool: &PgPool,
+    sql: String,
+    at: Timestamp,
+    limit: u32,
+    read: fn(&PgRow) -> Result<Row>,
+) -> Result<(Transaction<'static, Postgres>, Vec<Row>)> {
+    let mut tx = pool.begin().await.map_err(db)?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(ms(at))
+        .bind(i64::from(limit))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db)?;
+    let rows = rows.iter().map(read).collect::<Result<_>>()?;
+    Ok((tx, rows))
 }
 
 #[async_trait]

@@ -92,7 +92,7 @@ impl PostgresStore {
             .map_err(|e| StoreError::Other(format!("connecting to PostgreSQL: {e}")))?;
         // Instances starting together take turns here: sqlx holds an advisory lock while
         // it migrates.
-        sqlx::migrate!("./migrations").run(&pool).await.map_err(|e| StoreError::Other(format!("migrating: {e}")))?;
+        schema::MIGRATOR.run(&pool).await.map_err(|e| StoreError::Other(format!("migrating: {e}")))?;
         let store = PostgresStore { pool };
         store.chain_legacy_events().await?;
         Ok(store)

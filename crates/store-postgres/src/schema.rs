@@ -6,8 +6,8 @@ use proofline_store::{Migration, Result, SchemaStatus, StoreError};
 use sqlx::Connection;
 use sqlx::postgres::PgConnection;
 
-/// The same migrations `connect` runs.
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+/// The migrations this build carries; `connect` runs them.
+pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 impl PostgresStore {
     /// The migrations the database at `url` has applied and those this build carries.

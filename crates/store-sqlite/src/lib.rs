@@ -63,7 +63,7 @@ impl SqliteStore {
             )));
         }
         let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await.map_err(other)?;
-        sqlx::migrate!("./migrations").run(&writer).await.map_err(|e| StoreError::Other(format!("migrating: {e}")))?;
+        schema::MIGRATOR.run(&writer).await.map_err(|e| StoreError::Other(format!("migrating: {e}")))?;
         // A SQLite file is never lost from under an open connection, so checking one before
         // each use (a round trip to its worker thread) buys nothing.
         let reader = SqlitePoolOptions::new()
